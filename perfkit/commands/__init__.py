@@ -1,0 +1,1 @@
+"""Sub-commands of the ``perfkit`` command line (see perfkit.cli)."""

@@ -1,0 +1,194 @@
+"""The two forms as data: what a template holds, what ``fill`` writes and
+``extract`` reads, and what the validator checks.
+
+Values are kept as the cell gave them (a number, text, ``None`` for blank, or a
+:class:`Formula`), never coerced here: deciding that "1,937,189.02" is a number
+or that "约2万" is not is the validator's job, and it must be able to say which
+cell was wrong.  Every value knows its cell through :class:`Loc`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+SELF_EVAL = "selfeval"  # 项目支出绩效自评表
+EVAL_TABLE = "evaltable"  # 绩效评价指标体系评分表
+
+FUND_ROWS = ("total", "fiscal", "carryover", "other")
+FUND_LABELS = {
+    "total": "年度资金总额",
+    "fiscal": "其中：当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+}
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a value lives: sheet name and A1 cell address."""
+
+    sheet: str
+    cell: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.cell}"
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A cell holding a formula; ``cached`` is the value last computed by a
+    spreadsheet program, ``None`` when the file has none (files written by
+    openpyxl, or never opened in Excel)."""
+
+    text: str
+    cached: Any = None
+
+
+def value_of(raw: Any) -> Any:
+    """The value a reader sees: the cached result for a formula."""
+    return raw.cached if isinstance(raw, Formula) else raw
+
+
+@dataclass
+class FundRow:
+    """One row of 资金使用情况 (amounts as written: 元 on the Shenzhen form)."""
+
+    key: str  # one of FUND_ROWS
+    initial_budget: Any = None  # 年初预算数
+    annual_budget: Any = None  # 全年预算数
+    executed: Any = None  # 全年执行数
+    locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass
+class Indicator:
+    """One third-level row of the 自评表 indicator grid."""
+
+    level1: str = ""  # 产出指标 / 效益指标 / 满意度指标
+    level2: str = ""  # 数量指标 …
+    level3: Any = None  # 三级指标
+    target: Any = None  # 年度指标值
+    actual: Any = None  # 实际完成值
+    weight: Any = None  # 分值
+    score: Any = None  # 得分 (a Formula when the template formula is kept)
+    deviation_reason: Any = None  # 偏差原因分析及改进措施
+    row: int | None = field(default=None, compare=False)
+    locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
+
+    def is_blank(self) -> bool:
+        return all(
+            value_of(v) in (None, "")
+            for v in (self.level3, self.target, self.actual, self.weight, self.deviation_reason)
+        ) and not _is_override(self.score)
+
+
+def _is_override(raw: Any) -> bool:
+    return raw not in (None, "") and not isinstance(raw, Formula)
+
+
+@dataclass
+class SelfEvalForm:
+    """项目支出绩效自评表 (MOF 2020 附件1, Shenzhen variant)."""
+
+    project_code: Any = None  # 项目编码
+    project_name: Any = None  # 项目名称
+    year: Any = None  # 绩效自评年度
+    unit: Any = None  # 实施单位
+    dept: Any = None  # 一级预算单位 / 主管部门
+    funds: dict[str, FundRow] = field(default_factory=dict)
+    exec_weight: Any = None  # 分值 of 年度资金总额 (10)
+    exec_rate: Any = None  # 执行率 (%) cell
+    exec_score: Any = None  # 执行率 得分 cell
+    goal_expected: Any = None  # 年度总体目标 预期目标
+    goal_actual: Any = None  # 年度总体目标 实际完成情况
+    indicators: list[Indicator] = field(default_factory=list)
+    total_weight: Any = None  # 总分 row 分值 (100)
+    total: Any = None  # 总分 row 得分
+    grade: Any = None  # 绩效等级
+    profile: str = "mof2020"
+    locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
+    source: str = field(default="", compare=False)  # file name, for messages
+
+    form = SELF_EVAL
+
+
+@dataclass
+class EvalIndicator:
+    """One row of 表2-1 / 附件1 评价指标体系."""
+
+    level1: str = ""  # 项目决策 / 项目管理(过程) / 产出 / 效益
+    level2: str = ""
+    level3: Any = None
+    description: Any = None  # 指标说明
+    benchmark: Any = None  # 标杆值
+    rule: Any = None  # 评分标准 (text)
+    weight: Any = None  # 权重
+    actual: Any = None  # 实际值
+    score: Any = None  # 得分
+    deduction_reason: Any = None  # 扣分原因
+    row: int | None = field(default=None, compare=False)
+    locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
+
+    def is_blank(self) -> bool:
+        return all(
+            value_of(v) in (None, "")
+            for v in (self.level3, self.benchmark, self.rule, self.weight, self.actual)
+        ) and not _is_override(self.score)
+
+
+@dataclass
+class EvalTable:
+    """绩效评价指标体系评分表 (seed 004 表2-1 with the columns of 附件1)."""
+
+    project_name: Any = None
+    unit: Any = None  # 被评价单位
+    year: Any = None  # 评价年度
+    initial_budget: Any = None  # 年初预算数 (表1-1, 万元)
+    annual_budget: Any = None  # 全年预算数
+    executed: Any = None  # 全年执行数
+    level1_weights: dict[str, Any] = field(default_factory=dict)  # label -> declared weight
+    indicators: list[EvalIndicator] = field(default_factory=list)
+    total: Any = None
+    grade: Any = None
+    profile: str = "mof2020"
+    locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
+    source: str = field(default="", compare=False)
+
+    form = EVAL_TABLE
+
+
+def plain(obj: Any) -> Any:
+    """JSON-ready view of a model object, without locations."""
+    if isinstance(obj, Formula):
+        return {"formula": obj.text, "cached": obj.cached}
+    if hasattr(obj, "__dataclass_fields__"):
+        out = {}
+        for f in fields(obj):
+            if f.name in ("locs", "row", "source"):
+                continue
+            out[f.name] = plain(getattr(obj, f.name))
+        return out
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [plain(v) for v in obj]
+    return obj
+
+
+__all__ = [
+    "EVAL_TABLE",
+    "FUND_LABELS",
+    "FUND_ROWS",
+    "SELF_EVAL",
+    "EvalIndicator",
+    "EvalTable",
+    "Formula",
+    "FundRow",
+    "Indicator",
+    "Loc",
+    "SelfEvalForm",
+    "asdict",
+    "plain",
+    "value_of",
+]

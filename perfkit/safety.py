@@ -1,0 +1,124 @@
+"""Guards applied before any spreadsheet file is parsed.
+
+An .xlsx is a zip of XML parts.  Before openpyxl or calamine sees one we check,
+without decompressing anything: that it is a zip at all (and not an old .xls or
+an encrypted OOXML file, both OLE compound files), how many entries it has, the
+declared uncompressed size of each entry and of the whole, and the compression
+ratio (zip bombs).  XML entity expansion is refused by defusedxml, which
+openpyxl uses automatically when it is installed; :func:`check_xml_parts`
+scans the parts that openpyxl reads for DOCTYPE declarations as a second line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+
+from .errors import InputError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 50 * 1024 * 1024  # on disk
+    max_entries: int = 2_000
+    max_entry_bytes: int = 100 * 1024 * 1024  # declared uncompressed, one part
+    max_total_bytes: int = 300 * 1024 * 1024  # declared uncompressed, all parts
+    max_ratio: int = 200  # uncompressed / compressed for any part above 1 MiB
+
+
+DEFAULT_LIMITS = Limits()
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+
+
+def check_xlsx(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Raise :class:`InputError` (Chinese message) unless *path* looks like a
+    safe OOXML workbook.  Reads only the zip directory and the first bytes."""
+    name = os.fspath(path)
+    if not os.path.exists(name):
+        raise InputError("文件不存在", path=name)
+    if os.path.isdir(name):
+        raise InputError("这是一个文件夹，不是 Excel 文件", path=name)
+    size = os.path.getsize(name)
+    if size == 0:
+        raise InputError("文件是空的（0 字节），不是有效的 Excel 文件", path=name)
+    if size > limits.max_file_bytes:
+        raise InputError(
+            f"文件过大（{size // (1024 * 1024)} MB），超过 {limits.max_file_bytes // (1024 * 1024)} MB 的上限",
+            path=name,
+        )
+    with open(name, "rb") as fh:
+        head = fh.read(8)
+    if head == OLE_MAGIC:
+        if _is_encrypted_ooxml(name):
+            raise InputError("文件已加密（设置了打开密码），请在 Excel 中取消密码后另存为 .xlsx", path=name)
+        raise InputError(
+            "这是旧版 Excel 97-2003 (.xls) 文件，请在 Excel 中另存为 .xlsx 后再处理", path=name
+        )
+    if not head.startswith(ZIP_MAGIC):
+        raise InputError("不是 Excel 工作簿（.xlsx/.xlsm），文件可能已损坏或格式不对", path=name)
+    try:
+        with zipfile.ZipFile(name) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"文件已损坏，无法解压（{exc}）", path=name) from None
+    if len(infos) > limits.max_entries:
+        raise InputError(f"压缩包内条目过多（{len(infos)} 个），疑似异常文件，已拒绝", path=name)
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > limits.max_entry_bytes:
+            raise InputError(f"压缩包内部件 {info.filename} 解压后过大，疑似压缩炸弹，已拒绝", path=name)
+        if (
+            info.file_size > 1024 * 1024
+            and info.compress_size > 0
+            and info.file_size / info.compress_size > limits.max_ratio
+        ):
+            raise InputError(f"压缩包内部件 {info.filename} 压缩比异常，疑似压缩炸弹，已拒绝", path=name)
+    if total > limits.max_total_bytes:
+        raise InputError("压缩包解压后总大小超过上限，疑似压缩炸弹，已拒绝", path=name)
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise InputError("不是 Excel 工作簿（缺少工作簿部件），可能是其他 Office 文件或已损坏", path=name)
+
+
+def check_xml_parts(path: str | os.PathLike, limit_bytes: int = 4096) -> None:
+    """Refuse workbooks whose XML parts declare a DOCTYPE/ENTITY (entity bombs).
+
+    Office never writes DTDs; only the first *limit_bytes* of each part are read.
+    """
+    name = os.fspath(path)
+    with zipfile.ZipFile(name) as zf:
+        for info in zf.infolist():
+            if not (info.filename.endswith(".xml") or info.filename.endswith(".rels")):
+                continue
+            with zf.open(info) as fh:
+                head = fh.read(limit_bytes)
+            if _DOCTYPE.search(head):
+                raise InputError(
+                    f"部件 {info.filename} 含有 DOCTYPE/实体声明（XML 实体炸弹风险），已拒绝", path=name
+                )
+
+
+def check_workbook_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Both checks: call this before handing a file to any reader."""
+    check_xlsx(path, limits)
+    check_xml_parts(path)
+
+
+def _is_encrypted_ooxml(name: str) -> bool:
+    """An encrypted .xlsx is an OLE file holding an 'EncryptedPackage' stream."""
+    try:
+        import olefile  # shipped with oletools
+    except ImportError:  # pragma: no cover - olefile comes with oletools
+        with open(name, "rb") as fh:
+            return "EncryptedPackage".encode("utf-16-le") in fh.read(1 << 20)
+    try:
+        with olefile.OleFileIO(name) as ole:
+            return ole.exists("EncryptedPackage")
+    except OSError:
+        return False
