@@ -1,0 +1,656 @@
+"""Many forms at a glance: one row per form, and 汇总.xlsx with charts.
+
+Scores are recomputed by the engine (``perfkit.scoring``) from each form's
+inputs — amounts, targets, actual values, weights — never taken from cached
+formula results; the form's own total cell is reported beside the engine's and
+flagged when they disagree.  Files that cannot be read become a row with the
+reason; the batch never stops for one bad file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import batch
+from .fsutil import refuse_overwrite_input, write_atomic
+from .model import (
+    EVAL_TABLE,
+    SELF_EVAL,
+    EvalIndicator,
+    EvalTable,
+    Indicator,
+    SelfEvalForm,
+    value_of,
+)
+from .numbers import HUNDRED, ZERO, NotANumber, round2, to_decimal
+
+WAN = Decimal(10000)  # 评分表 amounts are in 万元, 自评表 amounts in 元
+
+# Subtotal columns: first-level label keyword -> column id.
+BLOCKS = (
+    ("产出", "output"),
+    ("效益", "benefit"),
+    ("满意", "satisfaction"),
+    ("决策", "decision"),
+    ("过程", "process"),
+    ("管理", "process"),
+)
+EVAL_ONLY_COLUMNS = ("decision", "process")
+
+# Column id -> (Chinese header, kind) in output order.  kind picks the number
+# format: text, money (元), pct (percent number such as 98.87), score, int.
+COLUMNS: dict[str, tuple[str, str]] = {
+    "file": ("文件", "text"),
+    "form": ("表格", "text"),
+    "unit": ("单位", "text"),
+    "dept": ("主管部门", "text"),
+    "project_code": ("项目编码", "text"),
+    "project_name": ("项目名称", "text"),
+    "year": ("年度", "text"),
+    "profile": ("评分规则", "text"),
+    "initial_budget": ("年初预算数（元）", "money"),
+    "annual_budget": ("全年预算数（元）", "money"),
+    "executed": ("全年执行数（元）", "money"),
+    "exec_rate_pct": ("执行率（%）", "pct"),
+    "exec_score": ("执行率得分", "score"),
+    "decision": ("决策", "score"),
+    "process": ("过程", "score"),
+    "output": ("产出指标", "score"),
+    "benefit": ("效益指标", "score"),
+    "satisfaction": ("满意度指标", "score"),
+    "total": ("总分", "score"),
+    "grade": ("绩效等级", "text"),
+    "form_total": ("表内总分", "score"),
+    "total_differs": ("总分不一致", "text"),
+    "unscored": ("无法计分指标数", "int"),
+    "errors": ("错误数", "int"),
+    "warnings": ("警告数", "int"),
+    "read_error": ("无法读取原因", "text"),
+}
+
+FORM_NAMES = {SELF_EVAL: "自评表", EVAL_TABLE: "评分表"}
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: str
+    profile: str | None
+
+
+# --------------------------------------------------------------------------
+# Scoring one form
+# --------------------------------------------------------------------------
+
+
+def _dec(raw: Any) -> Decimal | None:
+    """A number from a cell value (cached value of a formula), None if blank or junk."""
+    try:
+        return to_decimal(value_of(raw))
+    except NotANumber:
+        return None
+
+
+def _text(raw: Any) -> str:
+    value = value_of(raw)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def block_of(level1: str) -> str | None:
+    """Subtotal column of a first-level label (产出指标 -> output)."""
+    for word, column in BLOCKS:
+        if word in (level1 or ""):
+            return column
+    return None
+
+
+def self_eval_scores(
+    form: SelfEvalForm, profile
+) -> tuple[list[tuple[Indicator, Decimal | None]], Decimal | None]:
+    """(indicator, engine score) for every non-blank row, and the 执行率得分."""
+    from . import scoring
+
+    fund = form.funds.get("total")
+    annual = _dec(fund.annual_budget) if fund else None
+    executed = _dec(fund.executed) if fund else None
+    weight = _dec(form.exec_weight)
+    try:
+        exec_sc = scoring.exec_score(executed, annual, weight, profile)
+    except Exception:
+        exec_sc = None
+    rows = []
+    for ind in form.indicators:
+        if ind.is_blank():
+            continue
+        rows.append((ind, indicator_value(ind, profile)))
+    return rows, exec_sc
+
+
+def indicator_value(ind: Indicator, profile) -> Decimal | None:
+    """Engine score of one 自评表 row; a hand score typed over the formula is
+    used only where the rules cannot compute one."""
+    from . import scoring
+
+    try:
+        score = scoring.indicator_score(
+            value_of(ind.target),
+            value_of(ind.actual),
+            _dec(ind.weight),
+            None,
+            _text(ind.level3),
+            profile,
+        )
+        if score.value is not None:
+            return score.value
+    except Exception:
+        pass
+    return None
+
+
+def is_exec_rate(name: str) -> bool:
+    """The 预算执行率 row of an evaluation table."""
+    return "执行率" in name and "预算" in name
+
+
+def eval_indicator_value(ind: EvalIndicator, table: EvalTable, profile) -> Decimal | None:
+    """Score of one 评分表 row: its written 评分标准 applied to the actual value
+    (for 预算执行率 the rate computed from the table's amounts), else the
+    标杆值 comparison, else the evaluator's typed score."""
+    from . import scoring
+    from .numbers import fmt
+    from .rules import rule_score
+
+    weight = _dec(ind.weight)
+    actual = value_of(ind.actual)
+    if is_exec_rate(_text(ind.level3)):
+        rate = _safe(scoring.exec_rate_pct, _dec(table.executed), _dec(table.annual_budget))
+        if rate is not None:
+            actual = f"{fmt(rate)}%"
+    if weight is not None and actual not in (None, ""):
+        try:
+            value = rule_score(value_of(ind.rule), actual, weight, value_of(ind.benchmark))
+        except Exception:
+            value = None
+        if value is not None:
+            return round2(value)
+    return _dec(ind.score)
+
+
+def eval_table_scores(table: EvalTable, profile) -> list[tuple[EvalIndicator, Decimal | None]]:
+    return [
+        (ind, eval_indicator_value(ind, table, profile))
+        for ind in table.indicators
+        if not ind.is_blank()
+    ]
+
+
+def _profile_for(form, name: str | None):
+    from .profiles import load
+
+    try:
+        return load(name or (form.profile or None))
+    except Exception:
+        if name:
+            raise
+        return load(None)
+
+
+def summarize_form(
+    form, profile_name: str | None = None, findings: list | None = None
+) -> dict[str, Any]:
+    """The summary row of one form (values as Python numbers, 2 dp)."""
+    from . import scoring
+
+    profile = _profile_for(form, profile_name)
+    row: dict[str, Any] = {key: None for key in COLUMNS}
+    row.update(
+        file=form.source or "",
+        form=FORM_NAMES.get(form.form, form.form),
+        unit=_text(form.unit),
+        project_name=_text(form.project_name),
+        year=_text(form.year),
+        profile=profile.name,
+    )
+    subtotals: dict[str, Decimal] = {}
+    unscored = 0
+    if form.form == SELF_EVAL:
+        row.update(dept=_text(form.dept), project_code=_text(form.project_code).replace(" ", ""))
+        fund = form.funds.get("total")
+        initial = _dec(fund.initial_budget) if fund else None
+        annual = _dec(fund.annual_budget) if fund else None
+        executed = _dec(fund.executed) if fund else None
+        rows, exec_sc = self_eval_scores(form, profile)
+        parts: list[Decimal | None] = [exec_sc]
+        for ind, value in rows:
+            if value is None:
+                unscored += 1
+                continue
+            column = block_of(ind.level1)
+            if column:
+                subtotals[column] = subtotals.get(column, ZERO) + value
+            parts.append(value)
+    else:
+        initial, annual, executed = (
+            _scale(_dec(form.initial_budget)),
+            _scale(_dec(form.annual_budget)),
+            _scale(_dec(form.executed)),
+        )
+        exec_sc = None
+        parts = []
+        for ind, value in eval_table_scores(form, profile):
+            if value is None:
+                unscored += 1
+                continue
+            column = block_of(ind.level1)
+            if column:
+                subtotals[column] = subtotals.get(column, ZERO) + value
+            if is_exec_rate(_text(ind.level3)):
+                exec_sc = value
+            parts.append(value)
+    rate = _safe(scoring.exec_rate_pct, executed, annual)
+    raw_total = scoring.total(p for p in parts if p is not None)
+    total = scoring.capped_total(raw_total, rate, profile) if rate is not None else raw_total
+    form_total = _dec(form.total)
+    row.update(
+        initial_budget=_num(initial),
+        annual_budget=_num(annual),
+        executed=_num(executed),
+        exec_rate_pct=_num(rate),
+        exec_score=_num(exec_sc),
+        total=_num(total),
+        grade=scoring.grade(total, profile),
+        form_total=_num(form_total),
+        total_differs=(
+            "是" if form_total is not None and abs(form_total - total) > profile.tol_error else ""
+        ),
+        unscored=unscored,
+    )
+    for column, value in subtotals.items():
+        row[column] = _num(round2(value))
+    if findings is not None:
+        row["errors"] = sum(1 for f in findings if f.severity == "error")
+        row["warnings"] = sum(1 for f in findings if f.severity == "warning")
+    return row
+
+
+def _scale(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value * WAN
+
+
+def _safe(func, *args):
+    try:
+        return func(*args)
+    except Exception:
+        return None
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(round2(value))
+
+
+def error_row(path: str, message: str) -> dict[str, Any]:
+    row: dict[str, Any] = {key: None for key in COLUMNS}
+    row.update(file=path, read_error=message)
+    return row
+
+
+def summarize_path(job: _Job) -> dict[str, Any]:
+    """Read, validate and score one file; never raises (errors become the row).
+
+    Runs in a worker process: returns only a small dict."""
+    try:
+        form = batch.load_form(job.path)
+    except Exception as exc:
+        return error_row(job.path, _message(exc))
+    row: dict[str, Any]
+    try:
+        from .validate import validate_form
+
+        profile = _profile_for(form, job.profile)
+        findings = validate_form(form, profile)
+    except Exception as exc:  # a validator defect must not stop the batch
+        findings = None
+        validate_error = _message(exc)
+    else:
+        validate_error = ""
+    try:
+        row = summarize_form(form, job.profile, findings)
+    except Exception as exc:
+        return error_row(job.path, f"无法计分：{_message(exc)}")
+    if validate_error:
+        row["read_error"] = f"校验失败：{validate_error}"
+    return row
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text
+
+
+# --------------------------------------------------------------------------
+# Many forms
+# --------------------------------------------------------------------------
+
+
+def iter_rows(
+    paths: Iterable[str | os.PathLike],
+    profile: str | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
+    exclude: Iterable[str | os.PathLike] = (),
+) -> Iterator[dict[str, Any]]:
+    """Summary rows in input order, streamed from worker processes."""
+    files = batch.discover(paths, exclude)
+    work = [_Job(os.fspath(p), profile) for p in files]
+    yield from batch.imap(summarize_path, work, jobs=jobs, progress="汇总" if progress else False)
+
+
+def summarize(
+    paths: Iterable[str | os.PathLike] | str | os.PathLike,
+    profile: str | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
+):
+    """One row per form (files and folders of forms) as a pandas DataFrame with
+    the columns of :data:`COLUMNS` (English ids; ``to_chinese`` for headers)."""
+
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    rows = list(iter_rows(paths, profile, jobs, progress))
+    return frame(rows)
+
+
+def frame(rows: list[dict[str, Any]]):
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=list(COLUMNS))
+    for column in EVAL_ONLY_COLUMNS:
+        if df[column].isna().all():
+            df = df.drop(columns=column)
+    for column, (_, kind) in COLUMNS.items():
+        if column not in df:
+            continue
+        if kind in ("money", "pct", "score"):
+            df[column] = pd.to_numeric(df[column]).astype("float64")
+        elif kind == "int":
+            df[column] = df[column].astype("Int64")
+    return df
+
+
+def to_chinese(df):
+    """The DataFrame with the Chinese column headers of the workbook."""
+    return df.rename(columns={k: v[0] for k, v in COLUMNS.items()})
+
+
+# --------------------------------------------------------------------------
+# 汇总.xlsx
+# --------------------------------------------------------------------------
+
+NUMBER_FORMATS = {"money": "#,##0.00", "pct": "0.00", "score": "0.00", "int": "0", "text": "@"}
+
+
+def by_unit(df):
+    """按单位: count, budget, executed, rate (from the sums), mean total."""
+    import pandas as pd
+
+    ok = df[df["read_error"].isna() | (df["read_error"] == "")] if "read_error" in df else df
+    ok = ok[ok["total"].notna()]
+    out = []
+    for unit, group in ok.groupby(ok["unit"].fillna("").replace("", "（未填写单位）"), sort=True):
+        budget = _dec_sum(group["annual_budget"])
+        executed = _dec_sum(group["executed"])
+        rate = round2(executed / budget * HUNDRED) if budget else None
+        mean = round2(_dec_sum(group["total"]) / len(group)) if len(group) else None
+        out.append(
+            {
+                "单位": unit,
+                "表格数": len(group),
+                "全年预算数（元）": float(budget),
+                "全年执行数（元）": float(executed),
+                "执行率（%）": None if rate is None else float(rate),
+                "平均总分": None if mean is None else float(mean),
+                "错误数": int(group["errors"].fillna(0).sum()),
+                "警告数": int(group["warnings"].fillna(0).sum()),
+            }
+        )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "单位",
+            "表格数",
+            "全年预算数（元）",
+            "全年执行数（元）",
+            "执行率（%）",
+            "平均总分",
+            "错误数",
+            "警告数",
+        ],
+    )
+
+
+def _dec_sum(series) -> Decimal:
+    acc = ZERO
+    for v in series:
+        if v is not None and v == v:  # skip NaN
+            acc += Decimal(repr(float(v)))
+    return acc
+
+
+def grade_order(profile_name: str | None = None) -> list[str]:
+    from .profiles import load
+
+    prof = load(profile_name)
+    return [label for _, label in prof.grade_bands] + [prof.grade_below]
+
+
+def by_grade(df, profile_name: str | None = None):
+    """按等级: count and share of each grade (profile order, then any other label)."""
+    import pandas as pd
+
+    grades = df["grade"].dropna()
+    grades = grades[grades != ""]
+    order = grade_order(profile_name)
+    order += sorted(set(grades) - set(order))
+    n = len(grades)
+    rows = []
+    for label in order:
+        count = int((grades == label).sum())
+        share = round2(Decimal(count) / Decimal(n) * HUNDRED) if n else ZERO
+        rows.append({"绩效等级": label, "表格数": count, "占比（%）": float(share)})
+    return pd.DataFrame(rows, columns=["绩效等级", "表格数", "占比（%）"])
+
+
+def write_workbook(df, out: str | os.PathLike, profile_name: str | None = None) -> Path:
+    """汇总.xlsx: 汇总, 按单位, 按等级 (with charts), 无法读取 (if any); atomic."""
+    return write_atomic(out, lambda tmp: _build_workbook(df, profile_name).save(tmp))
+
+
+def _build_workbook(df, profile_name: str | None):
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="305496")
+    thin = Side(style="thin", color="BFBFBF")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def table(ws, frame_, kinds: dict[str, str], widths: dict[str, float] | None = None):
+        headers = list(frame_.columns)
+        ws.append(headers)
+        for values in frame_.itertuples(index=False):
+            ws.append([_cell_value(v) for v in values])
+        for c, header in enumerate(headers, start=1):
+            cell = ws.cell(row=1, column=c)
+            cell.font, cell.fill, cell.alignment, cell.border = (
+                header_font,
+                header_fill,
+                wrap,
+                border,
+            )
+            kind = kinds.get(header, "text")
+            letter = get_column_letter(c)
+            width = (widths or {}).get(header) or max(8.0, min(40.0, _display_width(header) + 2))
+            ws.column_dimensions[letter].width = width
+            if kind != "text":
+                for r in range(2, ws.max_row + 1):
+                    ws.cell(row=r, column=c).number_format = NUMBER_FORMATS[kind]
+        ws.row_dimensions[1].height = 30
+        ws.freeze_panes = "B2"
+        if ws.max_row >= 1:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(ws.max_row, 2)}"
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    main = df.drop(columns=[c for c in ("_path",) if c in df])
+    ok_mask = main["read_error"].isna() | (main["read_error"] == "")
+    unreadable = main[~ok_mask & main["total"].isna()]
+    main_cn = to_chinese(main)
+    kinds = {COLUMNS[k][0]: COLUMNS[k][1] for k in main.columns if k in COLUMNS}
+    widths = {
+        "文件": 28,
+        "单位": 24,
+        "主管部门": 20,
+        "项目编码": 22,
+        "项目名称": 30,
+        "无法读取原因": 40,
+    }
+    table(ws, main_cn, kinds, widths)
+
+    # 按单位
+    ws_unit = wb.create_sheet("按单位")
+    units = by_unit(main)
+    table(
+        ws_unit,
+        units,
+        {
+            "全年预算数（元）": "money",
+            "全年执行数（元）": "money",
+            "执行率（%）": "pct",
+            "平均总分": "score",
+            "表格数": "int",
+            "错误数": "int",
+            "警告数": "int",
+        },
+        {"单位": 28, "全年预算数（元）": 18, "全年执行数（元）": 18},
+    )
+
+    # 按等级 + charts
+    ws_grade = wb.create_sheet("按等级")
+    grades = by_grade(main, profile_name)
+    table(ws_grade, grades, {"表格数": "int", "占比（%）": "pct"}, {"绩效等级": 12})
+    ws_grade.freeze_panes = "A2"
+    n_grades = len(grades)
+    bar = BarChart()
+    bar.type = "col"
+    bar.title = "绩效等级分布"
+    bar.y_axis.title = "表格数"
+    bar.x_axis.title = "绩效等级"
+    bar.legend = None
+    bar.add_data(
+        Reference(ws_grade, min_col=2, min_row=1, max_row=n_grades + 1), titles_from_data=True
+    )
+    bar.set_categories(Reference(ws_grade, min_col=1, min_row=2, max_row=n_grades + 1))
+    _show_axes(bar)
+    bar.width, bar.height = 16, 9
+    ws_grade.add_chart(bar, "E2")
+
+    rate_col = list(main_cn.columns).index("执行率（%）") + 1
+    total_col = list(main_cn.columns).index("总分") + 1
+    n_rows = ws.max_row
+    scatter = ScatterChart()
+    scatter.title = "预算执行率与总分"
+    scatter.style = 13
+    scatter.x_axis.title = "执行率（%）"
+    scatter.y_axis.title = "总分"
+    scatter.legend = None
+    xs = Reference(ws, min_col=rate_col, min_row=2, max_row=max(n_rows, 2))
+    ys = Reference(ws, min_col=total_col, min_row=2, max_row=max(n_rows, 2))
+    series = Series(ys, xs, title="表格")
+    series.marker.symbol = "circle"
+    series.marker.size = 5
+    series.graphicalProperties.line.noFill = True
+    scatter.series.append(series)
+    _show_axes(scatter)
+    scatter.width, scatter.height = 16, 10
+    ws_grade.add_chart(scatter, "E21")
+
+    if len(unreadable):
+        ws_bad = wb.create_sheet("无法读取")
+        bad = unreadable[["file", "read_error"]].rename(
+            columns={"file": "文件", "read_error": "原因"}
+        )
+        table(ws_bad, bad, {}, {"文件": 32, "原因": 80})
+    return wb
+
+
+def _show_axes(chart) -> None:
+    # openpyxl >= 3.1 hides axes unless told otherwise (delete=True by default).
+    for axis in (chart.x_axis, chart.y_axis):
+        try:
+            axis.delete = False
+        except AttributeError:  # pragma: no cover
+            pass
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN / NA
+            return None
+    except (TypeError, ValueError):
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def _display_width(text: str) -> float:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+
+
+def write_csv(df, out: str | os.PathLike) -> Path:
+    """CSV with Chinese headers, UTF-8 with BOM so Excel opens it correctly."""
+    frame_ = to_chinese(df.drop(columns=[c for c in ("_path",) if c in df]))
+    return write_atomic(out, lambda tmp: frame_.to_csv(tmp, index=False, encoding="utf-8-sig"))
+
+
+def run(
+    paths: list[str],
+    out: str | os.PathLike,
+    profile: str | None = None,
+    jobs: int | None = None,
+    csv: bool = False,
+    progress: bool = True,
+) -> tuple[Any, int]:
+    """The ``summarize`` command: returns (DataFrame, number of unreadable files)."""
+    files = batch.discover(paths, exclude=[out])
+    refuse_overwrite_input(out, files)
+    if csv:
+        refuse_overwrite_input(Path(out).with_suffix(".csv"), files)
+    rows = list(
+        batch.imap(
+            summarize_path,
+            [_Job(os.fspath(p), profile) for p in files],
+            jobs=jobs,
+            progress="汇总" if progress else False,
+        )
+    )
+    df = frame(rows)
+    unreadable = int((df["total"].isna() & df["read_error"].notna()).sum()) if len(df) else 0
+    write_workbook(df, out, profile)
+    if csv:
+        write_csv(df, Path(out).with_suffix(".csv"))
+    return df, unreadable
