@@ -1,0 +1,888 @@
+"""Reading the text of 年度指标值 (target) and 实际完成值 (actual) cells.
+
+``read(value)`` turns whatever a cell holds into a :class:`Reading`: a kind
+(quantitative, qualitative, deadline, not applicable, empty, unreadable), the
+measures found (comparison, number, unit, the words around the number) and a
+deadline.  It never raises.  The vocabulary is DOMAIN.md section 4: symbols
+(≥ ≧ >= ＞ \\geq …), words (不低于 不少于 以上 达到 以内 控制在 …), ranges
+("5-8 家"), Chinese numerals ("九十", handled by cn2an), units (家 个 次 期 人次
+% 百分比 万元 元/人 个工作日 …), "零损失", dates ("12 月底前", "2021 年 12 月 31 日").
+
+Text that looks numeric but cannot be read sensibly ("约≥？家", "≥", "1.2.3个")
+gives ``Kind.UNREADABLE`` with a Chinese note: never a silent guess.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+import cn2an
+
+from .numbers import NotANumber, to_decimal
+
+__all__ = [
+    "Deadline",
+    "Kind",
+    "Measure",
+    "Op",
+    "Reading",
+    "comparable",
+    "read",
+]
+
+
+class Kind(str, Enum):
+    QUANTITATIVE = "quantitative"
+    QUALITATIVE = "qualitative"
+    DEADLINE = "deadline"
+    NOT_APPLICABLE = "not_applicable"
+    EMPTY = "empty"
+    UNREADABLE = "unreadable"
+
+
+class Op(str, Enum):
+    GE = ">="
+    GT = ">"
+    EQ = "="
+    LE = "<="
+    LT = "<"
+    RANGE = "range"
+
+
+_SYMBOLS = {Op.GE: "≥", Op.GT: ">", Op.EQ: "=", Op.LE: "≤", Op.LT: "<", Op.RANGE: ""}
+
+# base unit: unit -> (factor, base unit); prefixed units (万元, 万人次, 亿元 …) are derived
+_BASE = {
+    "万": (Decimal(10000), "元"),
+    "亿": (Decimal(100000000), "元"),
+    "名": (Decimal(1), "人"),
+    "位": (Decimal(1), "人"),
+    "‰": (Decimal("0.1"), "%"),
+}
+_PREFIX_FACTOR = {"万": Decimal(10000), "千": Decimal(1000), "亿": Decimal(100000000)}
+
+
+def _fmt(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One number with its comparison and unit: "≥2家" -> (GE, 2, None, "家")."""
+
+    op: Op | None  # None = no comparison written ("100%", "2家")
+    value: Decimal  # lower bound for RANGE
+    upper: Decimal | None  # RANGE only
+    unit: str  # normalised: "%", "家", "万元", "元/人", "个工作日", "" …
+    label: str = ""  # the words around the number ("活动", "杂志出版")
+
+    def _factor(self) -> tuple[Decimal, str]:
+        unit = self.unit
+        if unit in _BASE:
+            return _BASE[unit]
+        if len(unit) > 1 and unit[0] in _PREFIX_FACTOR:
+            rest = unit[1:]
+            factor, base = _BASE.get(rest, (Decimal(1), rest))
+            return _PREFIX_FACTOR[unit[0]] * factor, base
+        return Decimal(1), unit
+
+    def base(self) -> tuple[Decimal, str]:
+        """Value in the base unit: 3 万 -> (30000, "元"), 2.75 万元 -> (27500, "元")."""
+        factor, unit = self._factor()
+        return self.value * factor, unit
+
+    def base_upper(self) -> Decimal | None:
+        """Upper bound of a range in the base unit (None when not a range)."""
+        if self.upper is None:
+            return None
+        return self.upper * self._factor()[0]
+
+    def symbol(self) -> str:
+        """ "≥", "≤", "=", ">", "<" or "" (no comparison, or a range)."""
+        return "" if self.op is None else _SYMBOLS[self.op]
+
+    def describe(self) -> str:
+        """ "≥ 90 %", "5–8 家", "100 %", "≥ 90"."""
+        if self.op is Op.RANGE and self.upper is not None:
+            number = f"{_fmt(self.value)}–{_fmt(self.upper)}"
+        else:
+            number = _fmt(self.value)
+        return " ".join(part for part in (self.symbol(), number, self.unit) if part)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A completion date: "12 月底前" -> (None, 12, None, LE)."""
+
+    year: int | None
+    month: int
+    day: int | None
+    op: Op
+
+    def describe(self) -> str:
+        if self.year is not None:
+            when = f"{self.year}-{self.month:02d}"
+            if self.day is not None:
+                when += f"-{self.day:02d}"
+        elif self.day is not None:
+            when = f"{self.month} 月 {self.day} 日"
+        else:
+            when = f"{self.month} 月底"
+        prefix = "不早于" if self.op in (Op.GE, Op.GT) else "截止"
+        return f"{prefix} {when}"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a target/actual cell says."""
+
+    text: str
+    kind: Kind
+    measures: tuple[Measure, ...] = ()
+    deadline: Deadline | None = None
+    note: str = ""  # Chinese reason when UNREADABLE
+
+    def describe(self) -> str:
+        """ "≥ 90 %", "≥ 8 次；≥ 6 期", "定性", "不适用", "截止 2021-12-31", "无法识别：…"."""
+        if self.kind is Kind.QUANTITATIVE:
+            parts = [m.describe() for m in self.measures]
+            if self.deadline is not None:
+                parts.append(self.deadline.describe())
+            return "；".join(parts)
+        if self.kind is Kind.DEADLINE and self.deadline is not None:
+            return self.deadline.describe()
+        if self.kind is Kind.QUALITATIVE:
+            return "定性"
+        if self.kind is Kind.NOT_APPLICABLE:
+            return "不适用"
+        if self.kind is Kind.UNREADABLE:
+            return f"无法识别：{self.note}" if self.note else "无法识别"
+        return ""
+
+    @property
+    def is_constraint(self) -> bool:
+        """True when a quantitative reading carries a comparison ("≤3万" as an actual)."""
+        return self.kind is Kind.QUANTITATIVE and any(m.op is not None for m in self.measures)
+
+
+def comparable(a: Measure, b: Measure) -> bool:
+    """Same base unit (3 万 vs 27500 元), or either unit left out."""
+    if not a.unit or not b.unit:
+        return True
+    return a.base()[1] == b.base()[1]
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+_NOT_APPLICABLE = {
+    "不适用",
+    "无",
+    "—",
+    "——",
+    "-",
+    "--",
+    "/",
+    "\\",
+    "–",
+    "n/a",
+    "na",
+    "不涉及",
+    "暂无",
+    "无此项",
+}
+
+_PREFIX_OPS: list[tuple[str, Op, bool]] = sorted(
+    [
+        # (words, op, weak): a weak word gives way to a suffix ("达95%以上")
+        ("大于或等于", Op.GE, False),
+        ("大于等于", Op.GE, False),
+        ("不低于", Op.GE, False),
+        ("不少于", Op.GE, False),
+        ("不小于", Op.GE, False),
+        ("至少", Op.GE, False),
+        ("达到", Op.GE, True),
+        ("达", Op.GE, True),
+        ("≥", Op.GE, False),
+        ("大于", Op.GT, False),
+        ("高于", Op.GT, False),
+        ("多于", Op.GT, False),
+        ("超过", Op.GT, False),
+        (">", Op.GT, False),
+        ("小于或等于", Op.LE, False),
+        ("小于等于", Op.LE, False),
+        ("不高于", Op.LE, False),
+        ("不超过", Op.LE, False),
+        ("不多于", Op.LE, False),
+        ("不大于", Op.LE, False),
+        ("控制在", Op.LE, True),
+        ("最多", Op.LE, False),
+        ("≤", Op.LE, False),
+        ("小于", Op.LT, False),
+        ("低于", Op.LT, False),
+        ("少于", Op.LT, False),
+        ("<", Op.LT, False),
+        ("等于", Op.EQ, True),
+        ("=", Op.EQ, False),
+    ],
+    key=lambda item: -len(item[0]),
+)
+_OP_SYMBOLS = "≥≤<>=≠"
+
+_SUFFIX_OPS = re.compile(r"\s*(及以上|或以上|以上|及以下|或以下|以下|以内|之内|内)")
+_SUFFIX_OP = {
+    "及以上": Op.GE,
+    "或以上": Op.GE,
+    "以上": Op.GE,
+    "及以下": Op.LE,
+    "或以下": Op.LE,
+    "以下": Op.LE,
+    "以内": Op.LE,
+    "之内": Op.LE,
+    "内": Op.LE,
+}
+# "内" is a suffix only at the end of a phrase ("2个工作日内", "2个工作日内完成"), not "5家内资企业"
+_NEI_FOLLOW = re.compile(
+    r"\s*($|[\s,;.。、:)）]|完成|办结|答复|回复|处理|响应|解决|到位|落实|出具|提供|反馈)"
+)
+
+_DENOMINATORS = "人·月|人·年|人次|人|次|月|年|天|日|户|家|个|件|平方米|吨|小时|期|册|份|场|项|篇"
+_UNITS = sorted(
+    """
+    个百分点 百分点 百分比 % ‰ 个工作日 工作日 个自然日 自然日 个月 小时 分钟 天 周
+    万美元 美元 万港元 港元 亿元 万元 千元 元 万人次 人次 万人 人 万户 户 万家 家
+    批次 场次 学时 课时 个 次 期 篇 份 台 条 处 名 位 场 项 件 本 册 套 所 批 辆 张 分
+    平方公里 平方米 立方米 公里 千米 米 亩 公顷 万吨 吨 千瓦 万 亿
+    """.split(),
+    key=lambda unit: -len(unit),
+)
+_UNIT_RE = re.compile(
+    r"\s*(" + "|".join(re.escape(u) for u in _UNITS) + r")(?:\s*/\s*(" + _DENOMINATORS + r"))?"
+)
+_UNIT_ALIASES = {
+    "百分比": "%",
+    "工作日": "个工作日",
+    "百分点": "个百分点",
+    "自然日": "个自然日",
+}
+# units a Chinese numeral may carry without a comparison ("两家", "一百二十人");
+# not 个 / 项 / 分 / 米 (两个健康, 统一项目, 十分, 一米阳光)
+_CN_UNITS = set(
+    "家 次 期 篇 份 户 台 条 处 名 位 场 件 人 人次 批次 场次 个工作日 工作日 个月 天 小时 "
+    "元 万元 亿元 千元 美元 万美元 % 百分比".split()
+)
+
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_CHARS = _CN_DIGITS + "十百千万亿"
+_NUMBER_RE = re.compile(
+    r"(?P<ar>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)"
+    r"|(?P<cn>[" + _CN_CHARS + r"]+(?:点[" + _CN_DIGITS + r"]+)?)"
+)
+_MALFORMED_RE = re.compile(r"\d+(?:\.\d+){2,}|\d+\.(?!\d)\.|\d+\.\.\d+")
+_RANGE_DASH = re.compile(r"\s*(?:-|~|—|–|至|到)\s*")
+_SEPARATORS = ",;。、:：!?！？\n"
+_ZERO_WORDS = (
+    "损失 事故 投诉 差错 错误 伤亡 死亡 失误 延误 纠纷 违规 违纪 违法 污染 缺陷 舆情 上访 "
+    "拖欠 欠薪 发生 安全事故 重大 漏报 漏检 遗漏 返工 积压 超支 逾期 事件 案件 风险 泄露 通报 "
+    "扣分 处罚 问责 不合格"
+).split()
+# words that a single "一"/"二" forms with its neighbour (统一, 唯一, 第二 …): only these verbs
+# and particles may stand before a bare 一/二 that counts something
+_COUNT_LEAD = set("成立换届举办开展完成新增组建建成建立培育出版召开设立共计达约了为有增办建聘签")
+
+_PLACEHOLDER_RE = re.compile(
+    r"[≥≤<>=]\s*(?:[?？*＊×]|[xX]{1,3}(?![A-Za-z]))|\*\*|[?？]\s*(?:%|家|个|次|期|人|元|万)"
+    r"|(?<![A-Za-z])[xX]{2,3}\s*(?:%|家|个|次|期|人|元|万)"
+)
+
+_TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+_LATEX = [
+    (re.compile(r"\\(?:geqslant|geq|ge)(?![A-Za-z])"), "≥"),
+    (re.compile(r"\\(?:leqslant|leq|le)(?![A-Za-z])"), "≤"),
+    (re.compile(r"\\(?:neq|ne)(?![A-Za-z])"), "≠"),
+    (re.compile(r"\\%"), "%"),
+    (re.compile(r"\$"), ""),
+]
+_REPLACE = [
+    (">=", "≥"),
+    ("=>", "≥"),
+    ("<=", "≤"),
+    ("=<", "≤"),
+    ("≧", "≥"),
+    ("≦", "≤"),
+    ("⩾", "≥"),
+    ("⩽", "≤"),
+    ("〜", "~"),
+    ("∼", "~"),
+    ("−", "-"),
+    ("•", "·"),
+    ("・", "·"),
+    ("‧", "·"),
+]
+
+
+# --------------------------------------------------------------------------- numerals
+
+
+def _cn_value(run: str) -> Decimal | None:
+    """A Chinese numeral run through cn2an ("九十" -> 90); None when it is not one."""
+    if not any(ch in _CN_DIGITS + "十" for ch in run):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = cn2an.cn2an(run, "normal")
+        return Decimal(str(value))
+    except Exception:
+        return None
+
+
+def _cn_digits(run: str) -> str:
+    """Digit by digit: "二〇二一" -> "2021" (years)."""
+    table = {ch: str(i) for i, ch in enumerate("〇一二三四五六七八九")}
+    table["零"] = "0"
+    return "".join(table.get(ch, ch) for ch in run)
+
+
+_CN_PERCENT = re.compile(r"百分之\s*([" + _CN_CHARS + r"点]+|\d+(?:\.\d+)?)")
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=\s*年)")
+_CN_MONTH = re.compile(r"(?<![" + _CN_CHARS + r"\d个])([一二三四五六七八九十]{1,3})(?=\s*月)")
+_CN_DAY = re.compile(r"(?<=月)(\s*)([一二三四五六七八九十]{1,3})(?=\s*[日号])")
+
+
+def _convert_dates_and_percent(text: str) -> str:
+    """Chinese numerals that are plainly dates or percentages become digits."""
+
+    def percent(match: re.Match[str]) -> str:
+        number = match.group(1)
+        if number[0].isdigit():
+            return number + "%"
+        value = _cn_value(number)
+        return match.group(0) if value is None else _fmt(value) + "%"
+
+    def month(match: re.Match[str]) -> str:
+        value = _cn_value(match.group(1))
+        if value is None or not 1 <= value <= 12:
+            return match.group(0)
+        return _fmt(value)
+
+    def day(match: re.Match[str]) -> str:
+        value = _cn_value(match.group(2))
+        if value is None or not 1 <= value <= 31:
+            return match.group(0)
+        return match.group(1) + _fmt(value)
+
+    text = _CN_PERCENT.sub(percent, text)
+    text = _CN_YEAR.sub(lambda m: _cn_digits(m.group(1)), text)
+    text = _CN_MONTH.sub(month, text)
+    return _CN_DAY.sub(day, text)
+
+
+# --------------------------------------------------------------------------- normalising
+
+
+def _normalise(text: str) -> str:
+    text = _TAG_RE.sub(" ", text)
+    for pattern, repl in _LATEX:
+        text = pattern.sub(repl, text)
+    text = unicodedata.normalize("NFKC", text)
+    for old, new in _REPLACE:
+        text = text.replace(old, new)
+    text = re.sub(r"\s+", " ", text).strip()
+    return _convert_dates_and_percent(text)
+
+
+# --------------------------------------------------------------------------- deadlines
+
+_DATE_RE = re.compile(
+    r"(?:(?P<y>\d{4})\s*年(?:度)?\s*)?(?P<m>\d{1,2})\s*月(?:份)?\s*"
+    r"(?:(?P<d>\d{1,2})\s*(?:[日号]|(?=\s*(?:之前|以前|前|止|完成|已完成))))?"
+    r"(?P<end>底|末|中旬|上旬|下旬)?"
+    r"|(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})(?!\d)"
+    r"|(?P<ey>\d{4})\s*年(?:度)?\s*(?P<ee>底|末|内|全年)"
+    r"|(?<![\d" + _CN_CHARS + r"])(?P<ye>年底|年末)"
+    r"|(?P<oy>\d{4})\s*年(?:度)?"
+)
+_DATE_AFTER = re.compile(r"\s*(之前|以前|前|止|已完成|完成|之后|以后|后|起)")
+_DATE_BEFORE = re.compile(r"(截止|截至|于|在)\s*$")
+_FILLER = re.compile(
+    r"之前|以前|已完成|完成|截止|截至|各项工作|各项任务|全部|工作|任务|已|了|前|止|按时|在|于|[\s,;。.、:()]"
+)
+
+
+@dataclass
+class _DateHit:
+    start: int
+    end: int
+    deadline: Deadline | None  # None: not a valid date
+    marked: bool  # 前 / 底 / 完成 / 截止 … written next to it
+    weak: bool  # a year on its own
+
+
+def _find_dates(text: str) -> list[_DateHit]:
+    hits: list[_DateHit] = []
+    for match in _DATE_RE.finditer(text):
+        g = match.groupdict()
+        marked = False
+        weak = False
+        if g["m"] is not None:
+            year = int(g["y"]) if g["y"] else None
+            month, day = int(g["m"]), int(g["d"]) if g["d"] else None
+            marked = g["end"] in ("底", "末")
+        elif g["iy"] is not None:
+            year, month, day = int(g["iy"]), int(g["im"]), int(g["id"])
+        elif g["ey"] is not None:
+            year, month, day = int(g["ey"]), 12, None
+            marked = True
+        elif g["ye"] is not None:
+            year, month, day = None, 12, None
+            marked = True
+        else:
+            year, month, day = int(g["oy"]), 12, None
+            weak = True
+        op = Op.LE
+        after = _DATE_AFTER.match(text, match.end())
+        end = match.end()
+        if after and not weak:
+            marked = True
+            end = after.end()
+            if after.group(1) in ("之后", "以后", "后", "起"):
+                op = Op.GE
+        if not weak and _DATE_BEFORE.search(text, 0, match.start()):
+            marked = True
+        hits.append(_DateHit(match.start(), end, _valid_date(year, month, day, op), marked, weak))
+    return hits
+
+
+def _valid_date(year: int | None, month: int, day: int | None, op: Op) -> Deadline | None:
+    if not 1 <= month <= 12:
+        return None
+    if year is not None and not 1900 <= year <= 2200:
+        return None
+    if day is not None:
+        last = calendar.monthrange(year or 2000, month)[1]
+        if not 1 <= day <= last:
+            return None
+    return Deadline(year, month, day, op)
+
+
+# --------------------------------------------------------------------------- measures
+
+
+class _Unreadable(Exception):
+    """Internal: the text cannot be read; ``args[0]`` is the Chinese note."""
+
+
+def _prefix_op(text: str, start: int) -> tuple[Op | None, bool, int, bool]:
+    """The comparison written right before ``start``: (op, weak, op start, is symbol)."""
+    i = start
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    head = text[:i]
+    for words, op, weak in _PREFIX_OPS:
+        if head.endswith(words):
+            return op, weak, i - len(words), words in _OP_SYMBOLS
+    return None, False, start, False
+
+
+def _unit_at(text: str, pos: int, chinese: bool) -> tuple[str, int]:
+    """The unit written at ``pos`` (spaces allowed before it): (normalised unit, end)."""
+    match = _UNIT_RE.match(text, pos)
+    if not match:
+        return "", pos
+    unit = _UNIT_ALIASES.get(match.group(1), match.group(1))
+    if match.group(2):
+        unit = f"{unit}/{match.group(2)}"
+    end = match.end()
+    nxt = text[end : end + 1]
+    if nxt == "性" or (unit in ("分", "米", "万", "亿") and _is_cjk(nxt) and nxt not in "以内"):
+        return "", pos  # 一次性, 十分重要, 千万 …
+    if chinese and unit not in _CN_UNITS:
+        return "", pos
+    return unit, end
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+
+
+def _terminated(text: str, pos: int) -> bool:
+    """A number without unit must end its phrase: end, space, punctuation, not 流 in 一流."""
+    if pos >= len(text):
+        return True
+    ch = text[pos]
+    return ch in " " + _SEPARATORS + ")）]】”\"'" or ch in "《“("
+
+
+def _clean_label(label: str) -> str:
+    label = re.sub(r"《[^》]*》|<[^>]*>|\([^()]*\)", "", label)
+    label = label.strip(" ,;。、:：()（）\"“”'")
+    label = re.sub(r"^(?:\d{4}年度?|一年|全年|每年|年度|本年度|本年|当年|今年)", "", label)
+    label = re.sub(r"^(?:举办|开展|完成|组织|出版|打造了?|实现|提供|共计|累计)", "", label)
+    if label in ("与", "和", "及", "同", "对"):
+        label = ""
+    label = re.sub(r"(?:共计|累计|合计|共|约|为|是|了|的|:|：|\s)+$", "", label)
+    return label.strip()
+
+
+def _segment_start(text: str, pos: int, floor: int) -> int:
+    """Start of the phrase ending at ``pos``: after the last separator outside brackets."""
+    i = pos
+    depth = 0
+    while i > floor:
+        ch = text[i - 1]
+        if ch == ")":
+            depth += 1
+        elif ch == "(" and depth:
+            depth -= 1
+        elif ch in _SEPARATORS and not depth:
+            break
+        i -= 1
+    return i
+
+
+def _following_label(text: str, pos: int) -> str:
+    j = pos
+    while j < len(text) and text[j] not in _SEPARATORS and not text[j].isdigit():
+        j += 1
+    return _clean_label(text[pos:j])[:20]
+
+
+def _combine(prefix: Op | None, weak: bool, suffix: Op | None) -> Op | None:
+    if suffix is None:
+        return prefix
+    if prefix is None or weak or prefix == suffix:
+        return suffix
+    up = {Op.GE, Op.GT}
+    down = {Op.LE, Op.LT}
+    if (prefix in up and suffix in up) or (prefix in down and suffix in down):
+        return prefix
+    raise _Unreadable(f"比较方向矛盾（前有“{_SYMBOLS[prefix]}”，后有“{suffix_word(suffix)}”）")
+
+
+def suffix_word(op: Op) -> str:
+    return "以上" if op in (Op.GE, Op.GT) else "以内/以下"
+
+
+def _extract(
+    text: str, blocked: list[tuple[int, int]]
+) -> tuple[list[Measure], list[tuple[int, int]]]:
+    """All measures in ``text``; ``blocked`` spans (dates) are skipped. Raises _Unreadable."""
+    measures: list[Measure] = []
+    spans: list[tuple[int, int]] = []
+    floor = 0
+    pos = 0
+    whole = text.strip(" 。.;,")
+    while True:
+        match = _NUMBER_RE.search(text, pos)
+        if not match:
+            break
+        pos = match.end()
+        start = match.start()
+        if any(a <= start < b for a, b in blocked):
+            pos = max(pos, next(b for a, b in blocked if a <= start < b))
+            floor = pos
+            continue
+        found = _measure_at(text, match, floor, whole)
+        if found is None:
+            continue
+        measure, span = found
+        measures.append(measure)
+        spans.append(span)
+        pos = floor = span[1]
+    return measures, spans
+
+
+def _measure_at(
+    text: str, match: re.Match[str], floor: int, whole: str
+) -> tuple[Measure, tuple[int, int]] | None:
+    start, end = match.span()
+    chinese = match.group("cn") is not None
+    if chinese:
+        run = match.group("cn")
+        # a trailing 万 / 亿 is the unit ("九十万元" -> 90 万元)
+        while len(run) > 1 and run[-1] in "万亿" and run[-2] not in "万亿":
+            run = run[:-1]
+            end -= 1
+            break
+        if run in ("零", "〇"):
+            return _zero_at(text, start, end, floor)
+        value = _cn_value(run)
+        if value is None:
+            return None
+    else:
+        raw = match.group("ar")
+        if text[end : end + 1] == "." or (start > 0 and text[start - 1] == "."):
+            return None  # part of a malformed number, reported separately
+        try:
+            value = Decimal(raw.replace(",", ""))
+        except InvalidOperation:
+            return None
+    before = text[start - 1] if start > 0 else ""
+    if before == "第" or (before.isalpha() and before.isascii()):
+        return None
+    if not chinese and re.match(r"\s*(?:年|月|日|号|时|:\d)", text[end:]):
+        return None  # dates and times
+    if (
+        not chinese
+        and len(match.group("ar")) == 4
+        and re.match(r"\s*[-~至到]\s*\d{4}\s*年", text[end:])
+    ):
+        return None
+
+    prefix, weak, op_start, op_symbol = _prefix_op(text, start)
+    # negative numbers only right after a comparison symbol: "≥-5%"
+    if prefix is None and before == "-" and start >= 1:
+        p2, w2, s2, sym2 = _prefix_op(text, start - 1)
+        if p2 is not None and sym2:
+            value = -value
+            prefix, weak, op_start, op_symbol = p2, w2, s2, sym2
+
+    pos = end
+    approx = re.match(r"\s*(多|余)", text[pos:])
+    more = False
+    if approx and not chinese:
+        unit_probe, _ = _unit_at(text, approx.end() + pos, chinese)
+        if unit_probe:
+            more = True
+            pos += approx.end()
+    unit, pos = _unit_at(text, pos, chinese)
+
+    # range "5-8 家", "5～8家", "5至8家"
+    dash = _RANGE_DASH.match(text, pos)
+    if dash and dash.group(0).strip():
+        hi = _NUMBER_RE.match(text, dash.end())
+        if hi:
+            hi_chinese = hi.group("cn") is not None
+            hi_value = _cn_value(hi.group("cn")) if hi_chinese else _ar_value(hi.group("ar"))
+            if hi_value is not None:
+                hi_unit, hi_end = _unit_at(text, hi.end(), hi_chinese)
+                if hi_unit or unit:
+                    if unit and hi_unit and unit != hi_unit:
+                        raise _Unreadable(f"区间两端单位不同：{unit} 与 {hi_unit}")
+                    if hi_value < value:
+                        raise _Unreadable(f"区间下限大于上限：{_fmt(value)}–{_fmt(hi_value)}")
+                    if op_symbol:
+                        raise _Unreadable("区间前另有比较符号，无法判断")
+                    unit = hi_unit or unit
+                    span_end = hi_end if hi_unit else pos
+                    label = _label(text, op_start if prefix else start, floor, span_end)
+                    span_start = op_start if prefix else start
+                    return Measure(Op.RANGE, value, hi_value, unit, label), (span_start, span_end)
+
+    suffix = None
+    suffix_match = _SUFFIX_OPS.match(text, pos)
+    if suffix_match:
+        word = suffix_match.group(1)
+        if word != "内" or _NEI_FOLLOW.match(text, suffix_match.end()):
+            suffix = _SUFFIX_OP[word]
+    if more and suffix is None and prefix is None:
+        suffix = Op.GT
+
+    if not unit:
+        if chinese and prefix is None and suffix is None:
+            return None
+        if prefix is None and suffix is None:
+            # a bare number counts only as the whole cell ("20000", "132.9") or at its end
+            if not (
+                text[start:end] == whole
+                or (_terminated(text, end) and pos >= len(text.rstrip(" 。.;,")))
+            ):
+                return None
+        elif not _terminated(text, pos) and suffix is None:
+            return None  # 达到1流, ≥3性 …
+    elif chinese and prefix is None:
+        if not _cn_count_ok(text, start, end, match.group("cn"), pos):
+            return None
+
+    op = _combine(prefix, weak, suffix)
+    span_end = suffix_match.end() if suffix is not None and suffix_match else pos
+    span_start = op_start if prefix is not None else start
+    label = _label(text, span_start, floor, span_end)
+    return Measure(op, value, None, unit, label), (span_start, span_end)
+
+
+def _ar_value(raw: str | None) -> Decimal | None:
+    if raw is None:
+        return None
+    try:
+        return Decimal(raw.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _cn_count_ok(text: str, start: int, end: int, run: str, unit_end: int) -> bool:
+    """A Chinese numeral with a unit but no comparison: guard 统一, 一人一档 …"""
+    if run in ("一", "二"):
+        before = text[start - 1] if start > 0 else ""
+        if before and _is_cjk(before) and before not in _COUNT_LEAD:
+            return False
+    after = text[unit_end : unit_end + 1]
+    return not (after and after in _CN_CHARS)
+
+
+def _label(text: str, span_start: int, floor: int, span_end: int) -> str:
+    seg = _segment_start(text, span_start, floor)
+    label = _clean_label(text[seg:span_start])
+    if not label:
+        label = _following_label(text, span_end)
+    return label
+
+
+def _zero_at(text: str, start: int, end: int, floor: int) -> tuple[Measure, tuple[int, int]] | None:
+    """ "财政资金零损失" -> = 0 (label "财政资金损失")."""
+    before = text[start - 1] if start > 0 else ""
+    if before.isdigit():
+        return None
+    rest = text[end:]
+    word = next((w for w in _ZERO_WORDS if rest.startswith(w)), None)
+    if word is None:
+        unit, unit_end = _unit_at(text, end, True)
+        if not unit:
+            return None
+        prefix, _weak, op_start, _ = _prefix_op(text, start)
+        label = _label(text, op_start, floor, unit_end)
+        return Measure(prefix or Op.EQ, Decimal(0), None, unit, label), (op_start, unit_end)
+    prefix, _weak, op_start, _ = _prefix_op(text, start)
+    seg = _segment_start(text, op_start, floor)
+    label = _clean_label(text[seg:op_start]) + word
+    return Measure(prefix or Op.EQ, Decimal(0), None, "", label), (op_start, end + len(word))
+
+
+# --------------------------------------------------------------------------- read
+
+
+def read(value: object) -> Reading:
+    """Read a target/actual cell. Never raises."""
+    try:
+        return _read(value)
+    except Exception as err:  # the last guard: a UDF must never see an exception
+        return Reading(_safe_text(value), Kind.UNREADABLE, note=f"内部错误：{type(err).__name__}")
+
+
+def _safe_text(value: object) -> str:
+    try:
+        return "" if value is None else str(value)
+    except Exception:
+        return ""
+
+
+def _read(value: object) -> Reading:
+    try:
+        from .model import value_of
+
+        value = value_of(value)
+    except Exception:
+        pass
+    if value is None:
+        return Reading("", Kind.EMPTY)
+    if isinstance(value, bool):
+        return Reading(str(value), Kind.UNREADABLE, note="逻辑值（TRUE/FALSE）不是指标值")
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            number = to_decimal(value)
+        except NotANumber:
+            return Reading(_safe_text(value), Kind.UNREADABLE, note="数值无效（非数字或无穷大）")
+        if number is None:
+            return Reading("", Kind.EMPTY)
+        return Reading(_safe_text(value), Kind.QUANTITATIVE, (Measure(None, number, None, ""),))
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        deadline = Deadline(value.year, value.month, value.day, Op.LE)
+        return Reading(value.isoformat(), Kind.DEADLINE, deadline=deadline)
+    if not isinstance(value, str):
+        return Reading(
+            _safe_text(value), Kind.UNREADABLE, note=f"不支持的数据类型：{type(value).__name__}"
+        )
+    return _read_text(value)
+
+
+def _read_text(original: str) -> Reading:
+    if not original.strip():
+        return Reading(original, Kind.EMPTY)
+    text = _normalise(original)
+    if not text:
+        return Reading(original, Kind.EMPTY)
+    bare = text.strip(" 。.;,")
+    if bare.lower() in _NOT_APPLICABLE or text.lower() in _NOT_APPLICABLE:
+        return Reading(original, Kind.NOT_APPLICABLE)
+
+    def unreadable(note: str) -> Reading:
+        return Reading(original, Kind.UNREADABLE, note=note)
+
+    if _PLACEHOLDER_RE.search(text):
+        return unreadable("含问号或占位符（如“≥？”“**”“XX”），没有填写可识别的数值")
+    malformed = _MALFORMED_RE.search(text)
+    if malformed and _malformed_matters(text, malformed):
+        return unreadable(f"数字格式无法识别：{malformed.group(0)}")
+
+    dates = _find_dates(text)
+    strong = [d for d in dates if not d.weak]
+    blocked = [(d.start, d.end) for d in dates]
+    try:
+        measures, spans = _extract(text, blocked)
+    except _Unreadable as err:
+        return unreadable(str(err.args[0]))
+
+    dangling = [
+        i
+        for i, ch in enumerate(text)
+        if ch in _OP_SYMBOLS and not any(a <= i < b for a, b in spans)
+    ]
+    if dangling:
+        return unreadable(f"比较符号“{text[dangling[0]]}”后没有可识别的数值")
+    for hit in dates:
+        if hit.deadline is None and (hit.marked or not hit.weak):
+            return unreadable(f"日期无效：{text[hit.start : hit.end]}")
+
+    deadline = _pick_deadline(text, dates, strong, bool(measures))
+    if measures:
+        return Reading(original, Kind.QUANTITATIVE, tuple(measures), deadline=deadline)
+    if deadline is not None:
+        return Reading(original, Kind.DEADLINE, deadline=deadline)
+    if _only_units(bare):
+        return unreadable("只有单位，没有数值")
+    return Reading(original, Kind.QUALITATIVE)
+
+
+def _malformed_matters(text: str, match: re.Match[str]) -> bool:
+    """ "1.2.3个" or a cell that is only the number: unreadable; "见1.2.3节" in prose: ignored."""
+    if _UNIT_RE.match(text, match.end()) and _unit_at(text, match.end(), False)[0]:
+        return True
+    if _prefix_op(text, match.start())[0] is not None:
+        return True
+    return len(text.strip(" 。.;,")) <= len(match.group(0)) + 2
+
+
+def _only_units(text: str) -> bool:
+    match = _UNIT_RE.fullmatch(text)
+    return bool(match)
+
+
+def _pick_deadline(
+    text: str, dates: list[_DateHit], strong: list[_DateHit], has_measures: bool
+) -> Deadline | None:
+    valid = [d for d in dates if d.deadline is not None]
+    if not valid:
+        return None
+    marked = [d for d in valid if d.marked]
+    if marked:
+        return marked[-1].deadline
+    if has_measures:
+        return None
+    remainder = text
+    for hit in sorted(valid, key=lambda d: -d.start):
+        remainder = remainder[: hit.start] + remainder[hit.end :]
+    remainder = _FILLER.sub("", remainder)
+    if not remainder:
+        chosen = [d for d in valid if not d.weak] or valid
+        return chosen[-1].deadline
+    return None
