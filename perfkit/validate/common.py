@@ -1,0 +1,147 @@
+"""Helpers shared by the checks of both forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from ..model import value_of
+from ..numbers import fmt
+from . import codes as C
+from .core import ERROR, Context, Finding, diff_severity
+from .values import UNKNOWN, excel_error, text_of
+
+
+def reading(ctx: Context, raw: Any):
+    """targets.read of a cell value, cached by text."""
+    from .. import targets
+
+    text = text_of(raw)
+    key = ("reading", text)
+    if key not in ctx.cache:
+        ctx.cache[key] = targets.read(text if text else None)
+    return ctx.cache[key]
+
+
+def kind_is(reading_: Any, name: str) -> bool:
+    kind = getattr(reading_, "kind", None)
+    if kind is None:
+        return False
+    return (
+        getattr(kind, "name", str(kind)).upper() == name
+        or str(getattr(kind, "value", kind)).upper() == name
+    )
+
+
+def compare(
+    ctx: Context,
+    mismatch_code: str,
+    loc: Any,
+    shown: Any,
+    expected: Decimal | None,
+    what: str,
+    how: str,
+) -> Iterator[Finding]:
+    """Compare a cell with what the rules give; mismatch, rounding-only or nothing."""
+    if not isinstance(shown, Decimal) or expected is None:
+        return
+    sev = diff_severity(shown - expected, ctx.profile)
+    if sev is None:
+        return
+    msg = f"{what}应为 {fmt(expected)}（{how}），表中为 {fmt(shown)}，相差 {fmt(abs(shown - expected))}"
+    if sev == "info":
+        yield ctx.finding(C.ROUNDING_DIFF.code, loc, msg + "，仅为舍入差异")
+    else:
+        yield ctx.finding(mismatch_code, loc, msg, severity=sev if sev != ERROR else None)
+
+
+def scan_formula_errors(
+    ctx: Context, objects: list[tuple[Any, list[str], str]]
+) -> Iterator[Finding]:
+    """FORMULA_ERROR for every field holding an error value."""
+    for obj, names, label in objects:
+        for name in names:
+            raw = getattr(obj, name, None)
+            err = excel_error(raw)
+            if err:
+                yield ctx.finding(
+                    C.FORMULA_ERROR.code,
+                    ctx.loc(obj, name),
+                    f"{label}{name_label(name)}的结果是错误值 {err}；请检查公式引用的单元格"
+                    + ("（#NAME? 表示未加载 perfkit 加载项）" if err == "#NAME?" else ""),
+                )
+
+
+NAME_LABELS = {
+    "project_code": "项目编码",
+    "project_name": "项目名称",
+    "year": "年度",
+    "unit": "单位",
+    "dept": "一级预算单位",
+    "exec_weight": "执行率分值",
+    "exec_rate": "执行率",
+    "exec_score": "执行率得分",
+    "goal_expected": "预期目标",
+    "goal_actual": "实际完成情况",
+    "total_weight": "总分行分值",
+    "total": "总分",
+    "grade": "绩效等级",
+    "initial_budget": "年初预算数",
+    "annual_budget": "全年预算数",
+    "executed": "全年执行数",
+    "level3": "三级指标",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    "score": "得分",
+    "deviation_reason": "偏差原因",
+    "description": "指标说明",
+    "benchmark": "标杆值",
+    "rule": "评分标准",
+    "deduction_reason": "扣分原因",
+}
+
+
+def name_label(name: str) -> str:
+    return NAME_LABELS.get(name, name)
+
+
+def row_label(ind: Any) -> str:
+    """“产出指标/数量指标/推动…” for messages."""
+    name = text_of(ind.level3)
+    if len(name) > 24:
+        name = name[:24] + "…"
+    parts = [p for p in (text_of(ind.level2), name) if p]
+    return "“" + "／".join(parts) + "”" if parts else "该行"
+
+
+_WEIGHT_LABEL = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+
+
+def label_weight(label: Any) -> Decimal | None:
+    """The weight written in a label: 产出指标 (50分) -> 50."""
+    m = _WEIGHT_LABEL.search(text_of(label))
+    return Decimal(m.group(1)) if m else None
+
+
+def strip_label(label: Any) -> str:
+    return _WEIGHT_LABEL.sub("", text_of(label)).strip()
+
+
+def effective(value: Any, engine: Decimal | None) -> Any:
+    """The value counted in a sum: the cell when known; the engine's value for a
+    formula never computed; UNKNOWN when neither is known."""
+    if isinstance(value, Decimal):
+        return value
+    if value is None:
+        return Decimal(0)
+    if value is UNKNOWN and engine is not None:
+        return engine
+    return UNKNOWN
+
+
+def raw_text(raw: Any) -> str:
+    value = value_of(raw)
+    return "" if value is None else str(value)

@@ -1,0 +1,492 @@
+"""Checks of the 绩效评价指标体系评分表 (EvalTable)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from .. import rules, scoring
+from ..model import EVAL_TABLE, Loc
+from ..numbers import HUNDRED, ZERO, fmt, round2
+from . import codes as C
+from .common import compare, effective, label_weight, row_label, scan_formula_errors, strip_label
+from .core import Context, Finding, check, diff_severity
+from .selfeval import text_findings
+from .values import UNKNOWN, is_blank, read_number, text_of, years_in
+
+EXEC_NAMES = ("预算执行率", "资金执行率", "执行率")
+
+
+def _rows(ctx: Context) -> list[Any]:
+    return [ind for ind in ctx.form.indicators if not ind.is_blank()]
+
+
+def _exec_pct(ctx: Context) -> Decimal | None:
+    if "exec_pct" not in ctx.cache:
+        form = ctx.form
+        e = ctx.number(form, "executed", "全年执行数")
+        b = ctx.number(form, "annual_budget", "全年预算数")
+        pct = None
+        if isinstance(e, Decimal) and isinstance(b, Decimal) and b > 0 and e >= 0:
+            pct = scoring.exec_rate_pct(e, b)
+        ctx.cache["exec_pct"] = pct
+    return ctx.cache["exec_pct"]
+
+
+def _is_exec_row(ind: Any) -> bool:
+    return any(n in text_of(ind.level3) for n in EXEC_NAMES)
+
+
+def _state(ctx: Context, ind: Any) -> dict[str, Any]:
+    key = ("row", id(ind))
+    if key in ctx.cache:
+        return ctx.cache[key]
+    label = row_label(ind)
+    w = ctx.number(ind, "weight", f"{label}的权重")
+    s = ctx.number(ind, "score", f"{label}的得分")
+    st: dict[str, Any] = {
+        "weight": w,
+        "score": s,
+        "rule": None,
+        "expected": None,
+        "actual": text_of(ind.actual),
+    }
+    st["rule"] = rules.parse_rule(text_of(ind.rule) or None)
+    actual = st["actual"]
+    if not actual and _is_exec_row(ind) and _exec_pct(ctx) is not None:
+        actual = f"{_exec_pct(ctx)}%"
+        st["actual"] = actual
+        st["derived_actual"] = True
+    if isinstance(w, Decimal) and w >= 0:
+        bench = text_of(ind.benchmark) or None
+        try:
+            if st["rule"] is not None:
+                st["expected"] = st["rule"].score(actual or None, w, bench)
+            elif bench and actual and w > 0:
+                sc = scoring.indicator_score(
+                    bench, actual, w, name=text_of(ind.level3), profile=ctx.profile
+                )
+                if sc.kind == "quantitative":
+                    st["expected"] = sc.value
+                    st["by_benchmark"] = True
+            elif _is_exec_row(ind) and st.get("derived_actual"):
+                e, b = ctx.number(ctx.form, "executed"), ctx.number(ctx.form, "annual_budget")
+                st["expected"] = scoring.exec_score(e, b, w, ctx.profile)
+                st["by_profile"] = True
+        except Exception as exc:
+            st["error"] = str(exc)
+    ctx.cache[key] = st
+    return st
+
+
+@check(EVAL_TABLE, codes=[C.FORMULA_ERROR])
+def evaltable_formula_errors(ctx: Context) -> Iterator[Finding]:
+    """Every cell whose formula result is an error value."""
+    form = ctx.form
+    objects: list[tuple[Any, list[str], str]] = [
+        (
+            form,
+            [
+                "project_name",
+                "unit",
+                "year",
+                "initial_budget",
+                "annual_budget",
+                "executed",
+                "total",
+                "grade",
+            ],
+            "",
+        )
+    ]
+    for ind in form.indicators:
+        objects.append(
+            (
+                ind,
+                [
+                    "level3",
+                    "description",
+                    "benchmark",
+                    "rule",
+                    "weight",
+                    "actual",
+                    "score",
+                    "deduction_reason",
+                ],
+                row_label(ind) + " ",
+            )
+        )
+    yield from scan_formula_errors(ctx, objects)
+
+
+@check(EVAL_TABLE, codes=[C.NOT_A_NUMBER, C.AMOUNT_NEGATIVE, C.EXEC_OVER_BUDGET])
+def evaltable_amounts(ctx: Context) -> Iterator[Finding]:
+    """Budget amounts of the table header."""
+    form = ctx.form
+    labels = {
+        "initial_budget": "年初预算数",
+        "annual_budget": "全年预算数",
+        "executed": "全年执行数",
+    }
+    values = {}
+    for name, label in labels.items():
+        v = ctx.number(form, name, label)
+        values[name] = v
+        if isinstance(v, Decimal) and v < 0:
+            yield ctx.finding(
+                C.AMOUNT_NEGATIVE.code,
+                ctx.loc(form, name),
+                f"{label}为负数 {fmt(v)}，金额应不小于 0",
+            )
+    e, b = values["executed"], values["annual_budget"]
+    if isinstance(e, Decimal) and isinstance(b, Decimal) and e > b:
+        yield ctx.finding(
+            C.EXEC_OVER_BUDGET.code,
+            ctx.loc(form, "executed"),
+            f"全年执行数 {fmt(e)} 大于全年预算数 {fmt(b)}（超支 {fmt(e - b)}）",
+        )
+
+
+@check(
+    EVAL_TABLE, codes=[C.REQUIRED_EMPTY, C.WEIGHT_NEGATIVE, C.SCORE_NEGATIVE, C.SCORE_OVER_WEIGHT]
+)
+def evaltable_row_cells(ctx: Context) -> Iterator[Finding]:
+    """权重 and 得分 filled, within [0, 权重]."""
+    for ind in _rows(ctx):
+        st = _state(ctx, ind)
+        w, s = st["weight"], st["score"]
+        label = row_label(ind)
+        if w is None:
+            yield ctx.finding(C.REQUIRED_EMPTY.code, ctx.loc(ind, "weight"), f"{label}的权重为空")
+        if s is None:
+            yield ctx.finding(C.REQUIRED_EMPTY.code, ctx.loc(ind, "score"), f"{label}的得分为空")
+        if isinstance(w, Decimal) and w < 0:
+            yield ctx.finding(
+                C.WEIGHT_NEGATIVE.code, ctx.loc(ind, "weight"), f"{label}的权重为负数 {fmt(w)}"
+            )
+        if isinstance(s, Decimal):
+            if s < 0:
+                yield ctx.finding(
+                    C.SCORE_NEGATIVE.code, ctx.loc(ind, "score"), f"{label}的得分为负数 {fmt(s)}"
+                )
+            elif isinstance(w, Decimal) and w >= 0 and s > w:
+                yield ctx.finding(
+                    C.SCORE_OVER_WEIGHT.code,
+                    ctx.loc(ind, "score"),
+                    f"{label}的得分 {fmt(s)} 高于权重 {fmt(w)}",
+                )
+
+
+def _whole_step_candidates(
+    rule: Any, w: Decimal, bench: Any, score: Decimal, tol: Decimal
+) -> tuple[list, Any]:
+    """For a deduction rule: the whole-step actual values that give *score*, and
+    the (possibly fractional) actual that would."""
+    step = getattr(rule, "step", None)
+    top = getattr(rule, "benchmark", None)
+    unit = getattr(rule, "unit", "") or ""
+    if step is None or top is None or step <= 0:
+        return [], None
+    hits = []
+    for k in range(0, 201):
+        a = (
+            top - step * k
+            if getattr(rule, "direction", "positive") != "reverse"
+            else top + step * k
+        )
+        if a < 0:
+            break
+        got = rule.score(f"{a}{unit}", w, bench)
+        if got is not None and abs(got - score) <= tol:
+            hits.append(a)
+    per = rule.points_per_step(w) if hasattr(rule, "points_per_step") else None
+    implied = None
+    if per:
+        k = (w - score) / per
+        implied = (
+            top - step * k
+            if getattr(rule, "direction", "positive") != "reverse"
+            else top + step * k
+        )
+    return hits, implied
+
+
+@check(
+    EVAL_TABLE,
+    codes=[
+        C.RULE_SCORE_MISMATCH,
+        C.SCORE_MISMATCH,
+        C.ROUNDING_DIFF,
+        C.RULE_NOT_DERIVABLE,
+        C.RULE_MAX_WEIGHT,
+    ],
+)
+def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
+    """Each score against its written 评分标准 (or the 标杆值 when there is none)."""
+    for ind in _rows(ctx):
+        st = _state(ctx, ind)
+        w, s, rule, expected = st["weight"], st["score"], st["rule"], st["expected"]
+        if not isinstance(w, Decimal) or w <= 0:
+            continue
+        label = row_label(ind)
+        if rule is not None:
+            top = rule.max_points(w)
+            if top is not None and top != w:
+                yield ctx.finding(
+                    C.RULE_MAX_WEIGHT.code,
+                    ctx.loc(ind, "rule"),
+                    f"{label}的评分标准（{rule.describe()}）满分为 {fmt(top)}，权重为 {fmt(w)}",
+                )
+        if not isinstance(s, Decimal):
+            continue
+        actual_note = (
+            f"实际值取表头 全年执行数 ÷ 全年预算数 = {st['actual']}"
+            if st.get("derived_actual")
+            else f"实际值 {st['actual']}"
+        )
+        if expected is not None:
+            if rule is not None:
+                how = f"评分标准：{rule.describe()}；{actual_note}，权重 {fmt(w)}"
+                yield from compare(
+                    ctx,
+                    C.RULE_SCORE_MISMATCH.code,
+                    ctx.loc(ind, "score"),
+                    s,
+                    expected,
+                    f"{label}的得分",
+                    how,
+                )
+            else:
+                how = (
+                    f"标杆值 {text_of(ind.benchmark)}，{actual_note}，权重 {fmt(w)}"
+                    if not st.get("by_profile")
+                    else f"评分规则“{ctx.profile.name}”的执行率计分，{actual_note}"
+                )
+                yield from compare(
+                    ctx,
+                    C.SCORE_MISMATCH.code,
+                    ctx.loc(ind, "score"),
+                    s,
+                    expected,
+                    f"{label}的得分",
+                    how,
+                )
+            continue
+        if rule is None:
+            continue
+        full = rule.max_points(w) or w
+        if diff_severity(s - full, ctx.profile) in (None, "info"):
+            continue  # full marks: nothing to derive
+        msg = f"{label}得分 {fmt(s)} 低于满分 {fmt(full)}，但表中没有可按评分标准（{rule.describe()}）计算的实际值，得分无法核实"
+        if isinstance(rule, rules.DeductRule):
+            hits, implied = _whole_step_candidates(
+                rule, w, text_of(ind.benchmark) or None, s, ctx.profile.tol_rounding
+            )
+            unit = rule.unit or ""
+            if hits:
+                msg += f"；按规则需实际值为 {'、'.join(fmt(h) + unit for h in hits[:3])}"
+            elif implied is not None:
+                msg += f"；按整步扣分得不出 {fmt(s)}（需实际值 {fmt(implied)}{unit}，不是整步）"
+        yield ctx.finding(C.RULE_NOT_DERIVABLE.code, ctx.loc(ind, "score"), msg)
+
+
+@check(EVAL_TABLE, codes=[C.DEDUCTION_REASON_MISSING])
+def evaltable_deduction_reason(ctx: Context) -> Iterator[Finding]:
+    """A score below the weight needs its 扣分原因."""
+    for ind in _rows(ctx):
+        st = _state(ctx, ind)
+        w, s = st["weight"], st["score"]
+        shown = effective(s, st["expected"])
+        if (
+            isinstance(w, Decimal)
+            and isinstance(shown, Decimal)
+            and shown < w
+            and is_blank(ind.deduction_reason)
+        ):
+            yield ctx.finding(
+                C.DEDUCTION_REASON_MISSING.code,
+                ctx.loc(ind, "deduction_reason"),
+                f"{row_label(ind)}得分 {fmt(shown)} 低于权重 {fmt(w)}，应填写扣分原因",
+            )
+
+
+@check(
+    EVAL_TABLE,
+    codes=[C.ACTUAL_UNREADABLE, C.ACTUAL_NOT_MEASURED, C.ACTUAL_IS_CONSTRAINT, C.TARGET_IN_LEVEL3],
+)
+def evaltable_row_text(ctx: Context) -> Iterator[Finding]:
+    """实际值 text against its 标杆值."""
+    for ind in _rows(ctx):
+        if is_blank(ind.actual):
+            continue
+        yield from text_findings(ctx, ind, "benchmark", "标杆值", satisfaction=False)
+
+
+def _level1_key(label: Any) -> str:
+    return re.sub(r"^项目", "", strip_label(label)).replace("管理", "过程") if label else ""
+
+
+@check(EVAL_TABLE, codes=[C.LEVEL1_WEIGHT_SUM, C.WEIGHT_SUM_NOT_100])
+def evaltable_weights(ctx: Context) -> Iterator[Finding]:
+    """Declared first/second-level weights = Σ rows; all weights = 100."""
+    form = ctx.form
+    rows = _rows(ctx)
+    sums: dict[str, Decimal] = {}
+    firsts: dict[str, Any] = {}
+    unknown: set[str] = set()
+    level2: dict[tuple[str, str], list[Any]] = {}
+    grand = ZERO
+    all_known = True
+    for ind in rows:
+        w = _state(ctx, ind)["weight"]
+        key = _level1_key(ind.level1)
+        firsts.setdefault(key, ind)
+        if w is UNKNOWN:
+            unknown.add(key)
+            all_known = False
+            continue
+        if isinstance(w, Decimal):
+            sums[key] = sums.get(key, ZERO) + w
+            grand += w
+        if label_weight(ind.level2) is not None:
+            level2.setdefault((key, text_of(ind.level2)), []).append(w)
+    declared: dict[str, tuple[Decimal, Loc, str]] = {}
+    for i, (label, raw) in enumerate((form.level1_weights or {}).items()):
+        value, _ = read_number(raw)
+        if not isinstance(value, Decimal):
+            continue
+        loc = _level1_loc(ctx, label, i, firsts.get(_level1_key(label)))
+        declared[_level1_key(label)] = (value, loc, strip_label(label))
+    for key, ind in firsts.items():
+        lw = label_weight(ind.level1)
+        if key not in declared and lw is not None:
+            declared[key] = (lw, ctx.loc(ind, "level1"), strip_label(ind.level1))
+    for key, (value, loc, label) in declared.items():
+        if key in unknown:
+            continue
+        got = sums.get(key, ZERO)
+        if got != value:
+            yield ctx.finding(
+                C.LEVEL1_WEIGHT_SUM.code,
+                loc,
+                f"一级指标“{label}”标注 {fmt(value)} 分，其下各行权重合计 {fmt(got)}",
+            )
+    for (_key, label), ws in level2.items():
+        if any(not isinstance(w, Decimal) for w in ws):
+            continue
+        want = label_weight(label)
+        got = sum(ws, ZERO)
+        if want is not None and got != want:
+            first = next(ind for ind in rows if text_of(ind.level2) == label)
+            yield ctx.finding(
+                C.LEVEL1_WEIGHT_SUM.code,
+                ctx.loc(first, "level2"),
+                f"二级指标“{strip_label(label)}”标注 {fmt(want)} 分，其下各行权重合计 {fmt(got)}",
+            )
+    if all_known and rows and grand != HUNDRED:
+        yield ctx.finding(
+            C.WEIGHT_SUM_NOT_100.code,
+            ctx.loc(form, "total_weight"),
+            f"各指标权重合计应为 100，实际为 {fmt(grand)}",
+        )
+
+
+def _level1_loc(ctx: Context, label: str, index: int, first: Any) -> Loc:
+    locs = getattr(ctx.form, "locs", {}) or {}
+    for key in (f"level1_weights.{label}", f"level1_weights:{label}", f"level1:{label}", label):
+        if key in locs:
+            return locs[key]
+    layout = ctx.layout
+    rows = getattr(layout, "summary_rows", ())
+    if index < len(rows):
+        return Loc(layout.sheet, f"G{rows[index]}")
+    if first is not None:
+        return ctx.loc(first, "level1")
+    return Loc(ctx.sheet, "")
+
+
+@check(EVAL_TABLE, codes=[C.TOTAL_MISMATCH, C.ROUNDING_DIFF, C.GRADE_MISMATCH])
+def evaltable_total(ctx: Context) -> Iterator[Finding]:
+    """合计 = Σ 得分; 绩效等级 by the profile's bands."""
+    form = ctx.form
+    parts = []
+    for ind in _rows(ctx):
+        st = _state(ctx, ind)
+        parts.append(effective(st["score"], st["expected"]))
+    shown = ctx.number(form, "total", "合计得分")
+    expected = None
+    if parts and all(isinstance(p, Decimal) for p in parts):
+        expected = round2(sum(parts, ZERO))
+        yield from compare(
+            ctx,
+            C.TOTAL_MISMATCH.code,
+            ctx.loc(form, "total"),
+            shown,
+            expected,
+            "合计得分",
+            f"{len(parts)} 项得分之和",
+        )
+    total = shown if isinstance(shown, Decimal) else expected
+    grade_text = text_of(form.grade)
+    if total is not None and grade_text:
+        want = ctx.profile.grade(total)
+        if grade_text != want:
+            yield ctx.finding(
+                C.GRADE_MISMATCH.code,
+                ctx.loc(form, "grade"),
+                f"总分 {fmt(total)} 的绩效等级应为“{want}”（评分规则“{ctx.profile.name}”），表中为“{grade_text}”",
+            )
+
+
+_WEIGHT_IN_TEXT = re.compile(r"(?:分值|权重|满分)\s*(?:为|是|:|：)?\s*(\d+(?:\.\d+)?)\s*分")
+
+
+@check(EVAL_TABLE, codes=[C.WEIGHT_TEXT_MISMATCH, C.RULE_DUPLICATE, C.TEXT_OTHER_YEAR])
+def evaltable_text(ctx: Context) -> Iterator[Finding]:
+    """Weights written in the text, copied rules, other years in the text."""
+    form = ctx.form
+    year = None
+    for y in years_in(text_of(form.year) + "年"):
+        year = y
+    if year is None:
+        m = re.search(r"20\d{2}", text_of(form.year))
+        year = int(m.group(0)) if m else None
+    seen_rules: dict[str, Any] = {}
+    for ind in _rows(ctx):
+        st = _state(ctx, ind)
+        w = st["weight"]
+        label = row_label(ind)
+        for field in ("description", "rule", "deduction_reason"):
+            text = text_of(getattr(ind, field))
+            if isinstance(w, Decimal):
+                for m in _WEIGHT_IN_TEXT.finditer(text):
+                    said = Decimal(m.group(1))
+                    if said != w:
+                        yield ctx.finding(
+                            C.WEIGHT_TEXT_MISMATCH.code,
+                            ctx.loc(ind, "weight"),
+                            f"{label}的文字写“{m.group(0)}”，权重栏为 {fmt(w)}",
+                        )
+                        break
+            if year is not None and field != "deduction_reason":
+                others = sorted({y for y in years_in(text) if y not in (year, year + 1)})
+                if others:
+                    yield ctx.finding(
+                        C.TEXT_OTHER_YEAR.code,
+                        ctx.loc(ind, field),
+                        f"{label}的{'指标说明' if field == 'description' else '评分标准'}提到 "
+                        f"{'、'.join(str(y) for y in others)} 年，评价年度为 {year} 年，可能沿用了其他年度或项目的文字",
+                    )
+        rule_text = re.sub(r"\s", "", text_of(ind.rule))
+        if len(rule_text) >= 12:
+            other = seen_rules.get(rule_text)
+            if other is not None and text_of(other.level3) != text_of(ind.level3):
+                yield ctx.finding(
+                    C.RULE_DUPLICATE.code,
+                    ctx.loc(ind, "rule"),
+                    f"{label}的评分标准与{row_label(other)}的完全相同，可能是复制错误",
+                )
+            else:
+                seen_rules.setdefault(rule_text, ind)

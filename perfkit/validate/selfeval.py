@@ -1,0 +1,641 @@
+"""Checks of the 项目支出绩效自评表 (SelfEvalForm)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from .. import scoring
+from ..model import FUND_LABELS, FUND_ROWS, SELF_EVAL, Loc
+from ..numbers import HUNDRED, ZERO, fmt, round2
+from . import codes as C
+from .common import (
+    compare,
+    effective,
+    kind_is,
+    reading,
+    row_label,
+    scan_formula_errors,
+)
+from .core import Context, Finding, check
+from .values import UNKNOWN, is_blank, text_of
+
+AMOUNT_FIELDS = ("initial_budget", "annual_budget", "executed")
+AMOUNT_LABELS = {
+    "initial_budget": "年初预算数",
+    "annual_budget": "全年预算数",
+    "executed": "全年执行数",
+}
+TIME_UNITS = ("工作日", "日", "天", "小时", "月", "年", "周")
+NA_WORDS = ("不适用", "无")
+
+
+def _fund_label(key: str) -> str:
+    return FUND_LABELS[key].replace("其中：", "")
+
+
+def _amounts(ctx: Context) -> dict[tuple[str, str], Any]:
+    key = "amounts"
+    if key not in ctx.cache:
+        out = {}
+        for fkey in FUND_ROWS:
+            row = ctx.form.funds.get(fkey)
+            for name in AMOUNT_FIELDS:
+                out[(fkey, name)] = (
+                    ctx.number(row, name, f"{_fund_label(fkey)} {AMOUNT_LABELS[name]}")
+                    if row
+                    else None
+                )
+        ctx.cache[key] = out
+    return ctx.cache[key]
+
+
+def _exec_expected(ctx: Context) -> dict[str, Any]:
+    """Execution rate and score the engine gives for the 年度资金总额 row."""
+    if "exec" in ctx.cache:
+        return ctx.cache["exec"]
+    amounts = _amounts(ctx)
+    executed = amounts[("total", "executed")]
+    budget = amounts[("total", "annual_budget")]
+    weight = ctx.number(ctx.form, "exec_weight", "执行率分值")
+    out: dict[str, Any] = {
+        "rate": None,
+        "score": None,
+        "weight": weight,
+        "executed": executed,
+        "budget": budget,
+    }
+    if (
+        isinstance(executed, Decimal)
+        and isinstance(budget, Decimal)
+        and budget > 0
+        and executed >= 0
+    ):
+        w = weight if isinstance(weight, Decimal) and weight >= 0 else ctx.profile.exec.weight
+        out["rate"] = scoring.exec_rate_pct(executed, budget)
+        out["score"] = scoring.exec_score(executed, budget, w, ctx.profile)
+        out["used_weight"] = w
+    ctx.cache["exec"] = out
+    return out
+
+
+# -- cells ---------------------------------------------------------------------
+
+
+@check(SELF_EVAL, codes=[C.FORMULA_ERROR])
+def selfeval_formula_errors(ctx: Context) -> Iterator[Finding]:
+    """Every cell whose formula result is an error value."""
+    form = ctx.form
+    objects: list[tuple[Any, list[str], str]] = [
+        (
+            form,
+            [
+                "project_code",
+                "project_name",
+                "year",
+                "unit",
+                "dept",
+                "exec_weight",
+                "exec_rate",
+                "exec_score",
+                "goal_expected",
+                "goal_actual",
+                "total_weight",
+                "total",
+                "grade",
+            ],
+            "",
+        )
+    ]
+    for fkey in FUND_ROWS:
+        if fkey in form.funds:
+            objects.append((form.funds[fkey], list(AMOUNT_FIELDS), _fund_label(fkey) + " "))
+    for ind in form.indicators:
+        objects.append(
+            (
+                ind,
+                ["level3", "target", "actual", "weight", "score", "deviation_reason"],
+                row_label(ind) + " ",
+            )
+        )
+    yield from scan_formula_errors(ctx, objects)
+
+
+@check(SELF_EVAL, codes=[C.REQUIRED_EMPTY, C.PROJECT_CODE_FORMAT])
+def selfeval_header(ctx: Context) -> Iterator[Finding]:
+    """Header fields: the required 实际完成情况 and the project code."""
+    form = ctx.form
+    if is_blank(form.goal_actual) and not is_blank(form.goal_expected):
+        yield ctx.finding(
+            C.REQUIRED_EMPTY.code,
+            ctx.loc(form, "goal_actual"),
+            "年度总体目标的“实际完成情况”为必填项（*），目前为空",
+        )
+    code_text = text_of(form.project_code)
+    if code_text and re.search(r"\s|[^0-9A-Za-z\-]", code_text):
+        clean = re.sub(r"\s", "", code_text)
+        yield ctx.finding(
+            C.PROJECT_CODE_FORMAT.code,
+            ctx.loc(form, "project_code"),
+            f"项目编码“{code_text}”含有空格或其他字符，应为“{clean}”这样的连续编码",
+        )
+
+
+# -- funds ---------------------------------------------------------------------
+
+
+@check(
+    SELF_EVAL, codes=[C.NOT_A_NUMBER, C.AMOUNT_NEGATIVE, C.FUND_SUM_MISMATCH, C.EXEC_OVER_BUDGET]
+)
+def selfeval_funds(ctx: Context) -> Iterator[Finding]:
+    """Amounts are numbers ≥ 0; 年度资金总额 = Σ 其中 rows; executed ≤ budget."""
+    form = ctx.form
+    amounts = _amounts(ctx)
+    for fkey in FUND_ROWS:
+        row = form.funds.get(fkey)
+        if row is None:
+            continue
+        for name in AMOUNT_FIELDS:
+            v = amounts[(fkey, name)]
+            if isinstance(v, Decimal) and v < 0:
+                yield ctx.finding(
+                    C.AMOUNT_NEGATIVE.code,
+                    ctx.loc(row, name),
+                    f"{_fund_label(fkey)}的{AMOUNT_LABELS[name]}为负数 {fmt(v)}，金额应不小于 0",
+                )
+        e, b = amounts[(fkey, "executed")], amounts[(fkey, "annual_budget")]
+        if isinstance(e, Decimal) and isinstance(b, Decimal) and e > b:
+            yield ctx.finding(
+                C.EXEC_OVER_BUDGET.code,
+                ctx.loc(row, "executed"),
+                f"{_fund_label(fkey)}的全年执行数 {fmt(e)} 大于全年预算数 {fmt(b)}（超支 {fmt(e - b)}）",
+            )
+    if "total" not in form.funds:
+        return
+    parts = [k for k in FUND_ROWS if k != "total" and k in form.funds]
+    if not parts:
+        return
+    for name in AMOUNT_FIELDS:
+        total = amounts[("total", name)]
+        values = [amounts[(k, name)] for k in parts]
+        if not isinstance(total, Decimal) or any(v is UNKNOWN for v in values):
+            continue
+        if all(v is None for v in values):
+            continue
+        s = sum((v for v in values if isinstance(v, Decimal)), ZERO)
+        if s != total and abs(s - total) > Decimal("0.005"):
+            terms = " + ".join(fmt(v) if isinstance(v, Decimal) else "0" for v in values)
+            yield ctx.finding(
+                C.FUND_SUM_MISMATCH.code,
+                ctx.loc(form.funds["total"], name),
+                f"年度资金总额的{AMOUNT_LABELS[name]}应等于其中各项之和 {terms} = {fmt(s)}，表中为 {fmt(total)}",
+            )
+
+
+@check(
+    SELF_EVAL,
+    codes=[C.EXEC_RATE_MISMATCH, C.EXEC_SCORE_MISMATCH, C.EXEC_WEIGHT_PROFILE, C.ROUNDING_DIFF],
+)
+def selfeval_exec(ctx: Context) -> Iterator[Finding]:
+    """执行率 and its score against the engine (the profile's execution rule)."""
+    form = ctx.form
+    ex = _exec_expected(ctx)
+    weight = ex["weight"]
+    prof_w = ctx.profile.exec.weight
+    if isinstance(weight, Decimal) and weight != prof_w:
+        yield ctx.finding(
+            C.EXEC_WEIGHT_PROFILE.code,
+            ctx.loc(form, "exec_weight"),
+            f"预算执行率分值为 {fmt(weight)}，评分规则“{ctx.profile.title}”为 {fmt(prof_w)}",
+        )
+    if ex["rate"] is None:
+        return
+    rate_cell = ctx.number(form, "exec_rate", "执行率")
+    if isinstance(rate_cell, Decimal) and rate_cell <= Decimal("1.5") < ex["rate"]:
+        rate_cell = rate_cell * HUNDRED  # a fraction shown with the % format
+    how = f"全年执行数 {fmt(ex['executed'])} ÷ 全年预算数 {fmt(ex['budget'])}"
+    yield from compare(
+        ctx,
+        C.EXEC_RATE_MISMATCH.code,
+        ctx.loc(form, "exec_rate"),
+        rate_cell,
+        ex["rate"],
+        "执行率（%）",
+        how,
+    )
+    score_cell = ctx.number(form, "exec_score", "执行率得分")
+    rule = ctx.profile.exec.rule
+    rule_text = {
+        "proportional": f"min({fmt(ex['rate'])}%, 100%) × 分值 {fmt(ex['used_weight'])}",
+        "deduct_per_pct": f"分值 {fmt(ex['used_weight'])} − 低于 100% 的百分点 × {fmt(ctx.profile.exec.per_pct)}",
+        "interval": "按执行率区间计分",
+    }.get(rule, rule)
+    yield from compare(
+        ctx,
+        C.EXEC_SCORE_MISMATCH.code,
+        ctx.loc(form, "exec_score"),
+        score_cell,
+        ex["score"],
+        "执行率得分",
+        f"{rule_text}，评分规则“{ctx.profile.name}”",
+    )
+
+
+# -- indicators ------------------------------------------------------------------
+
+
+def _is_na(ctx: Context, ind: Any) -> bool:
+    for raw in (ind.target, ind.actual):
+        if kind_is(reading(ctx, raw), "NOT_APPLICABLE"):
+            return True
+    return text_of(ind.actual) in NA_WORDS or text_of(ind.level3) in NA_WORDS
+
+
+def _row_state(ctx: Context, ind: Any) -> dict[str, Any]:
+    """Numbers and the engine's score of one indicator row (cached)."""
+    key = ("row", id(ind))
+    if key in ctx.cache:
+        return ctx.cache[key]
+    w = ctx.number(ind, "weight", f"{row_label(ind)}的分值")
+    s = ctx.number(ind, "score", f"{row_label(ind)}的得分")
+    st: dict[str, Any] = {
+        "weight": w,
+        "score": s,
+        "na": _is_na(ctx, ind),
+        "engine": None,
+        "error": "",
+    }
+    if isinstance(w, Decimal) and w > 0 and not st["na"]:
+        try:
+            st["engine"] = scoring.indicator_score(
+                text_of(ind.target) or None,
+                text_of(ind.actual) or None,
+                w,
+                name=text_of(ind.level3),
+                profile=ctx.profile,
+            )
+        except Exception as exc:  # ScoringError and friends: reported as unscorable
+            st["error"] = str(exc)
+    ctx.cache[key] = st
+    return st
+
+
+def _rows(ctx: Context):
+    return [ind for ind in ctx.form.indicators if not ind.is_blank()]
+
+
+@check(
+    SELF_EVAL,
+    codes=[
+        C.REQUIRED_EMPTY,
+        C.NA_WITH_WEIGHT,
+        C.WEIGHT_NEGATIVE,
+        C.SCORE_NEGATIVE,
+        C.SCORE_OVER_WEIGHT,
+    ],
+)
+def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
+    """Required cells of each used row, 不适用 rows, score within [0, weight]."""
+    for ind in _rows(ctx):
+        st = _row_state(ctx, ind)
+        w, s = st["weight"], st["score"]
+        label = row_label(ind)
+        if w is None:
+            yield ctx.finding(
+                C.REQUIRED_EMPTY.code,
+                ctx.loc(ind, "weight"),
+                f"{label}的分值为必填项（*），目前为空",
+            )
+        if s is None:
+            yield ctx.finding(
+                C.REQUIRED_EMPTY.code,
+                ctx.loc(ind, "score"),
+                f"{label}的得分为必填项（*），目前为空",
+            )
+        if is_blank(ind.actual) and not st["na"] and not (isinstance(w, Decimal) and w == 0):
+            yield ctx.finding(
+                C.REQUIRED_EMPTY.code,
+                ctx.loc(ind, "actual"),
+                f"{label}的实际完成值为必填项（*），目前为空；不适用请填“不适用”",
+            )
+        if isinstance(w, Decimal) and w < 0:
+            yield ctx.finding(
+                C.WEIGHT_NEGATIVE.code, ctx.loc(ind, "weight"), f"{label}的分值为负数 {fmt(w)}"
+            )
+        if st["na"] and isinstance(w, Decimal) and w > 0:
+            yield ctx.finding(
+                C.NA_WITH_WEIGHT.code,
+                ctx.loc(ind, "weight"),
+                f"{label}填写为不适用，分值应为 0，表中为 {fmt(w)}",
+            )
+        if isinstance(s, Decimal):
+            if s < 0:
+                yield ctx.finding(
+                    C.SCORE_NEGATIVE.code, ctx.loc(ind, "score"), f"{label}的得分为负数 {fmt(s)}"
+                )
+            elif isinstance(w, Decimal) and w >= 0 and s > w:
+                yield ctx.finding(
+                    C.SCORE_OVER_WEIGHT.code,
+                    ctx.loc(ind, "score"),
+                    f"{label}的得分 {fmt(s)} 高于分值 {fmt(w)}，得分最高为分值",
+                )
+
+
+@check(
+    SELF_EVAL,
+    codes=[
+        C.SCORE_MISMATCH,
+        C.ROUNDING_DIFF,
+        C.QUAL_SCORE_OUT_OF_BAND,
+        C.TARGET_UNREADABLE,
+        C.NOT_COMPARABLE,
+    ],
+)
+def selfeval_row_scores(ctx: Context) -> Iterator[Finding]:
+    """Each score against the engine: quantitative value, qualitative band."""
+    for ind in _rows(ctx):
+        st = _row_state(ctx, ind)
+        yield from score_against_engine(ctx, ind, st, "target", "年度指标值")
+
+
+def score_against_engine(
+    ctx: Context, ind: Any, st: dict, target_field: str, target_label: str
+) -> Iterator[Finding]:
+    sc, s, w = st["engine"], st["score"], st["weight"]
+    if sc is None or not isinstance(w, Decimal):
+        return
+    label = row_label(ind)
+    kind = sc.kind
+    if kind == "unreadable":
+        yield ctx.finding(
+            C.TARGET_UNREADABLE.code,
+            ctx.loc(ind, target_field),
+            f"{label}的{target_label}“{text_of(getattr(ind, target_field))}”无法识别为可度量的指标，无法按规则计分",
+        )
+        return
+    if kind == "mismatch":
+        yield ctx.finding(C.NOT_COMPARABLE.code, ctx.loc(ind, "actual"), f"{label}：{sc.note}")
+        return
+    if not isinstance(s, Decimal) or sc.value is None:
+        return
+    if kind == "quantitative":
+        how = f"{target_label} {reading(ctx, getattr(ind, target_field)).describe()}，实际 {text_of(ind.actual)}，分值 {fmt(w)}"
+        if sc.ratio is not None and sc.ratio < 1:
+            how += f"，完成比例 {fmt(sc.ratio * HUNDRED)}%"
+        yield from compare(
+            ctx, C.SCORE_MISMATCH.code, ctx.loc(ind, "score"), s, sc.value, f"{label}的得分", how
+        )
+        return
+    if sc.band is not None:
+        lo, hi = sc.band
+        level = getattr(sc, "level", "") or ""
+        closed = level in ("达成", "") or hi == round2(w)
+        inside = lo <= s <= hi if closed else lo <= s < hi
+        if not inside:
+            interval = f"[{fmt(lo)}, {fmt(hi)}{']' if closed else ')'}"
+            yield ctx.finding(
+                C.QUAL_SCORE_OUT_OF_BAND.code,
+                ctx.loc(ind, "score"),
+                f"{label}按实际完成值判断为“{level or '达成'}”，得分应在 {interval} 之间，表中为 {fmt(s)}",
+            )
+
+
+@check(
+    SELF_EVAL,
+    codes=[
+        C.ACTUAL_UNREADABLE,
+        C.ACTUAL_NOT_MEASURED,
+        C.ACTUAL_IS_CONSTRAINT,
+        C.SATISFACTION_NO_PERCENT,
+        C.TARGET_IN_LEVEL3,
+    ],
+)
+def selfeval_row_text(ctx: Context) -> Iterator[Finding]:
+    """Target/actual text: unreadable, not measured, a constraint, satisfaction without %."""
+    for ind in _rows(ctx):
+        st = _row_state(ctx, ind)
+        w = st["weight"]
+        if st["na"] or (isinstance(w, Decimal) and w == 0):
+            continue
+        yield from text_findings(ctx, ind, "target", "年度指标值", satisfaction=True)
+
+
+def _has_percent(r: Any) -> bool:
+    for m in getattr(r, "measures", ()) or ():
+        try:
+            unit = m.base()[1]
+        except Exception:
+            unit = m.unit
+        if unit == "%" or m.unit in ("%", "百分比"):
+            return True
+    return False
+
+
+def text_findings(
+    ctx: Context, ind: Any, target_field: str, target_label: str, satisfaction: bool
+) -> Iterator[Finding]:
+    label = row_label(ind)
+    t = reading(ctx, getattr(ind, target_field))
+    a = reading(ctx, ind.actual)
+    actual_text = text_of(ind.actual)
+    target_text = text_of(getattr(ind, target_field))
+    if kind_is(a, "UNREADABLE"):
+        yield ctx.finding(
+            C.ACTUAL_UNREADABLE.code,
+            ctx.loc(ind, "actual"),
+            f"{label}的实际完成值“{actual_text}”无法识别"
+            + (f"（{a.note}）" if getattr(a, "note", "") else ""),
+        )
+    elif kind_is(a, "QUANTITATIVE"):
+        constraint = [
+            m
+            for m in a.measures
+            if getattr(m.op, "name", "") in ("LE", "LT", "GE", "GT")
+            and not any(u in (m.unit or "") for u in TIME_UNITS)
+        ]
+        if constraint:
+            yield ctx.finding(
+                C.ACTUAL_IS_CONSTRAINT.code,
+                ctx.loc(ind, "actual"),
+                f"{label}的实际完成值“{actual_text}”是约束条件（{a.describe()}），应填写实际发生的数值"
+                + ("；年度指标值与实际完成值可能填反了" if not kind_is(t, "QUANTITATIVE") else ""),
+            )
+    elif (
+        kind_is(a, "QUALITATIVE")
+        and kind_is(t, "QUANTITATIVE")
+        and re.sub(r"\s", "", actual_text) != re.sub(r"\s", "", target_text)
+    ):
+        yield ctx.finding(
+            C.ACTUAL_NOT_MEASURED.code,
+            ctx.loc(ind, "actual"),
+            f"{label}的{target_label}是数值（{t.describe()}），实际完成值“{actual_text}”没有数值，无法按比例计分",
+        )
+    if satisfaction:
+        levels = text_of(ind.level1) + text_of(ind.level2)
+        if "满意度" in levels:
+            texts = text_of(ind.level3) + target_text + actual_text
+            if not (_has_percent(t) or _has_percent(a) or "满意" in texts):
+                yield ctx.finding(
+                    C.SATISFACTION_NO_PERCENT.code,
+                    ctx.loc(ind, "actual"),
+                    f"{label}位于满意度指标下，但指标值和实际完成值都没有百分比或“满意”字样，应填写满意度（如 ≥ 90%）",
+                )
+    name = reading(ctx, ind.level3)
+    if kind_is(name, "QUANTITATIVE") and any(getattr(m.op, "name", None) for m in name.measures):
+        yield ctx.finding(
+            C.TARGET_IN_LEVEL3.code,
+            ctx.loc(ind, "level3"),
+            f"三级指标名称“{text_of(ind.level3)}”含有指标值（{name.describe()}），数值应写在{target_label}列",
+        )
+
+
+@check(SELF_EVAL, codes=[C.DEVIATION_REASON_MISSING, C.OVER_ACHIEVEMENT])
+def selfeval_deviation(ctx: Context) -> Iterator[Finding]:
+    """Score below weight, or over-achievement ≥ 130 %, needs 偏差原因分析."""
+    for ind in _rows(ctx):
+        st = _row_state(ctx, ind)
+        w, s, sc = st["weight"], st["score"], st["engine"]
+        if not is_blank(ind.deviation_reason):
+            continue
+        label = row_label(ind)
+        shown = effective(s, sc.value if sc is not None else None)
+        if isinstance(w, Decimal) and isinstance(shown, Decimal) and shown < w and not st["na"]:
+            yield ctx.finding(
+                C.DEVIATION_REASON_MISSING.code,
+                ctx.loc(ind, "deviation_reason"),
+                f"{label}得分 {fmt(shown)} 低于分值 {fmt(w)}，应填写偏差原因分析及改进措施",
+            )
+        elif sc is not None and getattr(sc, "over", False):
+            ratio = f"（完成比例 {fmt(sc.ratio * HUNDRED)}%）" if sc.ratio is not None else ""
+            extra = (
+                f"；评分规则“{ctx.profile.name}”对此扣 {fmt(ctx.profile.over_deduct)} 分"
+                if ctx.profile.over_action == "deduct"
+                else ""
+            )
+            yield ctx.finding(
+                C.OVER_ACHIEVEMENT.code,
+                ctx.loc(ind, "deviation_reason"),
+                f"{label}完成值达到指标值的 {fmt(ctx.profile.over_ratio * HUNDRED)}% 以上{ratio}，应分析原因（指标值是否偏低）{extra}",
+            )
+
+
+# -- weights and totals -------------------------------------------------------------
+
+
+def _level1_blocks(ctx: Context) -> dict[str, list[Any]]:
+    blocks: dict[str, list[Any]] = {}
+    for ind in ctx.form.indicators:
+        label = re.sub(r"[（(].*$", "", text_of(ind.level1)).strip() or text_of(ind.level1)
+        blocks.setdefault(label, []).append(ind)
+    return blocks
+
+
+def _block_loc(ctx: Context, label: str, rows: list[Any]) -> Loc:
+    layout = ctx.layout
+    try:
+        first = layout.level1_blocks()[label][0]
+        return Loc(layout.sheet, f"{layout.level1_column}{first}")
+    except (AttributeError, KeyError):
+        ind = rows[0]
+        return ctx.loc(ind, "level1") if ind.row else ctx.loc(ind, "weight")
+
+
+@check(SELF_EVAL, codes=[C.LEVEL1_WEIGHT_PROFILE, C.WEIGHT_SUM_NOT_100, C.TOTAL_WEIGHT_MISMATCH])
+def selfeval_weights(ctx: Context) -> Iterator[Finding]:
+    """Block weights against the profile; all weights sum to 100; 总分行分值."""
+    form = ctx.form
+    total = ZERO
+    known = True
+    for label, rows in _level1_blocks(ctx).items():
+        ws = [_row_state(ctx, ind)["weight"] for ind in rows if not ind.is_blank()]
+        if any(w is UNKNOWN for w in ws):
+            known = False
+            continue
+        block = sum((w for w in ws if isinstance(w, Decimal)), ZERO)
+        total += block
+        expected = ctx.profile.level1_weights.get(label)
+        if expected is not None and block != expected and any(isinstance(w, Decimal) for w in ws):
+            yield ctx.finding(
+                C.LEVEL1_WEIGHT_PROFILE.code,
+                _block_loc(ctx, label, rows),
+                f"{label}各行分值合计 {fmt(block)}，评分规则“{ctx.profile.name}”为 {fmt(expected)}",
+            )
+    ex = _exec_expected(ctx)
+    ew = ex["weight"]
+    if ew is UNKNOWN:
+        known = False
+    exec_w = ew if isinstance(ew, Decimal) else ZERO
+    if not known:
+        return
+    grand = total + exec_w
+    cell = ctx.number(form, "total_weight", "总分行分值")
+    loc = ctx.loc(form, "total_weight")
+    if isinstance(cell, Decimal) and cell != grand:
+        yield ctx.finding(
+            C.TOTAL_WEIGHT_MISMATCH.code,
+            loc,
+            f"总分行分值应为各指标分值 {fmt(total)} + 执行率分值 {fmt(exec_w)} = {fmt(grand)}，表中为 {fmt(cell)}",
+        )
+    elif grand != HUNDRED and (total > 0 or exec_w > 0):
+        yield ctx.finding(
+            C.WEIGHT_SUM_NOT_100.code,
+            loc,
+            f"全部分值合计应为 100：各指标分值 {fmt(total)} + 执行率分值 {fmt(exec_w)} = {fmt(grand)}",
+        )
+
+
+@check(
+    SELF_EVAL,
+    codes=[C.TOTAL_MISMATCH, C.ROUNDING_DIFF, C.TOTAL_OVER_CAP, C.GRADE_MISMATCH, C.NOT_A_NUMBER],
+)
+def selfeval_total(ctx: Context) -> Iterator[Finding]:
+    """总分 = Σ indicator scores + execution score; cap; 绩效等级."""
+    form = ctx.form
+    parts = []
+    for ind in _rows(ctx):
+        st = _row_state(ctx, ind)
+        sc = st["engine"]
+        parts.append(effective(st["score"], sc.value if sc is not None else None))
+    ex = _exec_expected(ctx)
+    exec_cell = ctx.number(form, "exec_score", "执行率得分")
+    exec_part = effective(exec_cell, ex["score"])
+    exec_note = ""
+    if exec_cell is None and ex["score"] is not None:
+        exec_part = ex["score"]  # the row was left out: count what the rule gives
+        exec_note = "（按规则计算，表中未填）"
+    shown = ctx.number(form, "total", "总分")
+    expected = None
+    if all(isinstance(p, Decimal) for p in parts) and isinstance(exec_part, Decimal):
+        ind_sum = sum(parts, ZERO)
+        expected = round2(ind_sum + exec_part)
+        yield from compare(
+            ctx,
+            C.TOTAL_MISMATCH.code,
+            ctx.loc(form, "total"),
+            shown,
+            expected,
+            "总分",
+            f"各指标得分合计 {fmt(ind_sum)} + 执行率得分 {fmt(exec_part)}{exec_note}",
+        )
+    total = shown if isinstance(shown, Decimal) else expected
+    if total is None:
+        return
+    if ex["rate"] is not None:
+        cap = ctx.profile.cap_for(ex["rate"])
+        if cap is not None and total > cap:
+            yield ctx.finding(
+                C.TOTAL_OVER_CAP.code,
+                ctx.loc(form, "total"),
+                f"执行率 {fmt(ex['rate'])}% 时总分最高为 {fmt(cap)}（评分规则“{ctx.profile.name}”），表中为 {fmt(total)}",
+            )
+    grade_text = text_of(form.grade)
+    if grade_text and form.grade is not UNKNOWN:
+        want = ctx.profile.grade(total)
+        if grade_text != want:
+            yield ctx.finding(
+                C.GRADE_MISMATCH.code,
+                ctx.loc(form, "grade"),
+                f"总分 {fmt(total)} 的绩效等级应为“{want}”（评分规则“{ctx.profile.name}”），表中为“{grade_text}”",
+            )

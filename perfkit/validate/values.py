@@ -1,0 +1,102 @@
+"""Reading raw cell values for the checks."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from ..model import Formula
+from ..numbers import NotANumber, to_decimal
+from .core import UNKNOWN
+
+# Error values a spreadsheet program stores as a formula result.
+EXCEL_ERRORS = (
+    "#DIV/0!",
+    "#N/A",
+    "#NAME?",
+    "#NULL!",
+    "#NUM!",
+    "#REF!",
+    "#VALUE!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+)
+_DASHES = {"—", "-", "－", "–", "——", "/", "／"}
+
+
+def excel_error(value: Any) -> str | None:
+    """The error value (#DIV/0! …) held by a cell, or None."""
+    if isinstance(value, Formula):
+        value = value.cached
+    if isinstance(value, str):
+        text = value.strip().upper()
+        for err in EXCEL_ERRORS:
+            if text == err:
+                return err
+    return None
+
+
+def plain_value(raw: Any) -> Any:
+    """What the reader sees; UNKNOWN for a formula never computed."""
+    if isinstance(raw, Formula):
+        return UNKNOWN if raw.cached is None else raw.cached
+    return raw
+
+
+def is_blank(raw: Any) -> bool:
+    value = plain_value(raw)
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text_of(raw: Any) -> str:
+    value = plain_value(raw)
+    if value is None or value is UNKNOWN:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_number(raw: Any) -> tuple[Any, tuple[str, str] | None]:
+    """(Decimal | None | UNKNOWN, problem) where problem is (code, message
+    template with ``{what}``) for a cell that should hold a number."""
+    err = excel_error(raw)
+    if err:
+        return UNKNOWN, (
+            "FORMULA_ERROR",
+            f"{{what}}单元格是错误值 {err}，应为数字；请检查公式引用的单元格",
+        )
+    value = plain_value(raw)
+    if value is UNKNOWN:
+        return UNKNOWN, None
+    if isinstance(value, str) and value.strip() in _DASHES:
+        return None, None
+    try:
+        number = to_decimal(value)
+    except NotANumber:
+        shown = str(value).strip()
+        if len(shown) > 30:
+            shown = shown[:30] + "…"
+        return UNKNOWN, ("NOT_A_NUMBER", f"{{what}}应为数字，实际填写的是“{shown}”")
+    if isinstance(value, str) and number is not None and value.strip().endswith(("%", "％")):
+        number = number * 100  # "98.87%" in a percent cell reads as 98.87
+    return number, None
+
+
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def years_in(text: str) -> list[int]:
+    return [int(y) for y in _YEAR.findall(text)]
+
+
+def dec(value: Any) -> Decimal | None:
+    """A Decimal or None (UNKNOWN and None both give None)."""
+    return value if isinstance(value, Decimal) else None
