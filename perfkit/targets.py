@@ -238,7 +238,7 @@ _PREFIX_OPS: list[tuple[str, Op, bool]] = sorted(
 )
 _OP_SYMBOLS = "≥≤<>=≠"
 
-_SUFFIX_OPS = re.compile(r"\s*(及以上|或以上|以上|及以下|或以下|以下|以内|之内|内)")
+_SUFFIX_OPS = re.compile(r"\s*(?:\(含\)\s*)?(及以上|或以上|以上|及以下|或以下|以下|以内|之内|内)")
 _SUFFIX_OP = {
     "及以上": Op.GE,
     "或以上": Op.GE,
@@ -301,7 +301,7 @@ _COUNT_LEAD = set("成立换届举办开展完成新增组建建成建立培育�
 
 _PLACEHOLDER_RE = re.compile(
     r"[≥≤<>=]\s*(?:[?？*＊×]|[xX]{1,3}(?![A-Za-z]))|\*\*|[?？]\s*(?:%|家|个|次|期|人|元|万)"
-    r"|(?<![A-Za-z])[xX]{2,3}\s*(?:%|家|个|次|期|人|元|万)"
+    r"|(?<![A-Za-z])[xX]{1,3}\s*(?:%|家|个|次|期|人|元|万)"
 )
 
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
@@ -381,7 +381,7 @@ def _convert_dates_and_percent(text: str) -> str:
             return match.group(0)
         return match.group(1) + _fmt(value)
 
-    text = _CN_PERCENT.sub(percent, text)
+    text = _CN_PERCENT.sub(percent, text.replace("百分之百", "100%"))
     text = _CN_YEAR.sub(lambda m: _cn_digits(m.group(1)), text)
     text = _CN_MONTH.sub(month, text)
     return _CN_DAY.sub(day, text)
@@ -552,9 +552,11 @@ def _segment_start(text: str, pos: int, floor: int) -> int:
 
 def _following_label(text: str, pos: int) -> str:
     j = pos
-    while j < len(text) and text[j] not in _SEPARATORS and not text[j].isdigit():
+    while j < len(text) and text[j] not in _SEPARATORS:
         j += 1
-    return _clean_label(text[pos:j])[:20]
+    words = re.sub(r"\([^()]*\)", "", text[pos:j])
+    words = re.split(r"[\d(]", words, maxsplit=1)[0]
+    return _clean_label(words)[:20]
 
 
 def _combine(prefix: Op | None, weak: bool, suffix: Op | None) -> Op | None:
@@ -666,7 +668,8 @@ def _measure_at(
             hi_value = _cn_value(hi.group("cn")) if hi_chinese else _ar_value(hi.group("ar"))
             if hi_value is not None:
                 hi_unit, hi_end = _unit_at(text, hi.end(), hi_chinese)
-                if hi_unit or unit:
+                whole_range = text[start:hi_end] == whole
+                if hi_unit or unit or whole_range:
                     if unit and hi_unit and unit != hi_unit:
                         raise _Unreadable(f"区间两端单位不同：{unit} 与 {hi_unit}")
                     if hi_value < value:
@@ -674,7 +677,7 @@ def _measure_at(
                     if op_symbol:
                         raise _Unreadable("区间前另有比较符号，无法判断")
                     unit = hi_unit or unit
-                    span_end = hi_end if hi_unit else pos
+                    span_end = hi_end
                     label = _label(text, op_start if prefix else start, floor, span_end)
                     span_start = op_start if prefix else start
                     return Measure(Op.RANGE, value, hi_value, unit, label), (span_start, span_end)
@@ -693,10 +696,8 @@ def _measure_at(
             return None
         if prefix is None and suffix is None:
             # a bare number counts only as the whole cell ("20000", "132.9") or at its end
-            if not (
-                text[start:end] == whole
-                or (_terminated(text, end) and pos >= len(text.rstrip(" 。.;,")))
-            ):
+            at_end = _terminated(text, end) and pos >= len(text.rstrip(" 。.;,"))
+            if not (text[start:end] == whole or (at_end and _after_words(text, start))):
                 return None
         elif not _terminated(text, pos) and suffix is None:
             return None  # 达到1流, ≥3性 …
@@ -709,6 +710,12 @@ def _measure_at(
     span_start = op_start if prefix is not None else start
     label = _label(text, span_start, floor, span_end)
     return Measure(op, value, None, unit, label), (span_start, span_end)
+
+
+def _after_words(text: str, start: int) -> bool:
+    """A bare number closing a phrase follows words ("满意度 95"), not "15 - 20"."""
+    head = text[:start].rstrip()
+    return not head or _is_cjk(head[-1]) or head[-1] in _SEPARATORS
 
 
 def _ar_value(raw: str | None) -> Decimal | None:
@@ -820,13 +827,16 @@ def _read_text(original: str) -> Reading:
 
     if _PLACEHOLDER_RE.search(text):
         return unreadable("含问号或占位符（如“≥？”“**”“XX”），没有填写可识别的数值")
-    malformed = _MALFORMED_RE.search(text)
-    if malformed and _malformed_matters(text, malformed):
-        return unreadable(f"数字格式无法识别：{malformed.group(0)}")
 
     dates = _find_dates(text)
     strong = [d for d in dates if not d.weak]
     blocked = [(d.start, d.end) for d in dates]
+    for malformed in _MALFORMED_RE.finditer(text):
+        inside = any(a <= malformed.start() < b for a, b in blocked)
+        if not inside and _malformed_matters(text, malformed):
+            return unreadable(f"数字格式无法识别：{malformed.group(0)}")
+    # "(含10万元)" restates the bound just written: not a second measure
+    blocked += [match.span() for match in re.finditer(r"\(含[^()]*\)", text)]
     try:
         measures, spans = _extract(text, blocked)
     except _Unreadable as err:

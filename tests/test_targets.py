@@ -169,6 +169,9 @@ def test_domain_rows_all_covered():
         ("2021-12-31", Deadline(2021, 12, 31, LE)),
         ("2021年底前完成", Deadline(2021, 12, None, LE)),
         ("年底前完成", Deadline(None, 12, None, LE)),
+        ("2021.12.31", Deadline(2021, 12, 31, LE)),
+        ("2021/12/31", Deadline(2021, 12, 31, LE)),
+        ("12月31日前", Deadline(None, 12, 31, LE)),
     ],
 )
 def test_deadlines(text, deadline):
@@ -426,6 +429,12 @@ VOCABULARY = [
     ("≤5千元", [m(LE, 5, "千元")]),
     ("≥20000万美元", [m(GE, 20000, "万美元")]),
     ("198名", [m(None, 198, "名")]),
+    ("百分之百", [m(None, 100, "%")]),
+    ("95%(含)以上", [m(GE, 95, "%")]),
+    ("10万元以内(含10万元)", [m(LE, 10, "万元")]),
+    ("满意度 95", [m(None, 95)]),
+    ("5-8", [m(RANGE, 5, "", upper=8)]),
+    ("15 - 20", [m(RANGE, 15, "", upper=20)]),
     # zero
     ("零事故", [m(EQ, 0)]),
     ("安全生产零事故，群众零投诉", [m(EQ, 0), m(EQ, 0)]),
@@ -515,6 +524,8 @@ def test_empty(value):
         "≥ 满意",
         "执行率=执行数/预算数",
         "万元",
+        "X%以上",
+        "≥XX",
     ],
 )
 def test_unreadable(text):
@@ -608,6 +619,14 @@ def test_symbols():
     assert Measure(GE, Decimal("90.50"), None, "%").describe() == "≥ 90.5 %"
 
 
+def test_cn2an_stays_quiet():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read("千万百计，十十，辖属各党组织满意度 ≥ 九十").measures[0].value == 90
+
+
 def test_enums_are_strings():
     assert Kind.QUANTITATIVE == "quantitative"
     assert Op.GE == ">="
@@ -655,7 +674,22 @@ def test_read_never_raises_on_vocabulary(text):
         st.decimals(allow_nan=True, allow_infinity=True),
         st.dates(),
         st.datetimes(),
-        st.from_type(type).flatmap(st.from_type),
+        st.sampled_from(
+            [
+                int,
+                float,
+                str,
+                bytes,
+                complex,
+                list,
+                dict,
+                tuple,
+                set,
+                Decimal,
+                dt.time,
+                dt.timedelta,
+            ]
+        ).flatmap(st.from_type),
     )
 )
 def test_read_never_raises_on_objects(value):
