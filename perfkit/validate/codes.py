@@ -74,6 +74,13 @@ EXEC_SCORE_MISMATCH = code(
     "福田 表1-2 预算执行率记满分 10，而 99.11% × 10 = 9.91（DOMAIN F-2）",
     "按所选评分规则重新计算，或使用模板公式 =EXEC_SCORE",
 )
+EXEC_SCORE_MISSING = code(
+    "EXEC_SCORE_MISSING",
+    WARNING,
+    "资金使用情况填有金额，但执行率得分为空（总分漏算预算执行率一项）",
+    "福田 表1-2 没有预算执行率行，合计仍写 100；按规则执行率得分 99.11% × 10 = 9.91（DOMAIN F-2）",
+    "填写执行率得分（模板公式 =EXEC_SCORE），并把它计入总分",
+)
 EXEC_WEIGHT_PROFILE = code(
     "EXEC_WEIGHT_PROFILE",
     WARNING,

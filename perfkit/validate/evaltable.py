@@ -53,7 +53,10 @@ def _state(ctx: Context, ind: Any) -> dict[str, Any]:
         "expected": None,
         "actual": text_of(ind.actual),
     }
-    st["rule"] = rules.parse_rule(text_of(ind.rule) or None)
+    try:
+        st["rule"] = rules.parse_rule(text_of(ind.rule) or None)
+    except Exception as exc:  # an engine defect must not hide the other checks
+        st["rule_error"] = f"{type(exc).__name__}: {exc}"
     actual = st["actual"]
     if not actual and _is_exec_row(ind) and _exec_pct(ctx) is not None:
         actual = f"{_exec_pct(ctx)}%"
@@ -62,8 +65,13 @@ def _state(ctx: Context, ind: Any) -> dict[str, Any]:
     if isinstance(w, Decimal) and w >= 0:
         bench = text_of(ind.benchmark) or None
         try:
+            e = ctx.number(ctx.form, "executed")
+            b = ctx.number(ctx.form, "annual_budget")
             if st["rule"] is not None:
                 st["expected"] = st["rule"].score(actual or None, w, bench)
+            elif _is_exec_row(ind) and _exec_pct(ctx) is not None and w > 0:
+                st["expected"] = scoring.exec_score(e, b, w, ctx.profile)
+                st["by_profile"] = True
             elif bench and actual and w > 0:
                 sc = scoring.indicator_score(
                     bench, actual, w, name=text_of(ind.level3), profile=ctx.profile
@@ -71,10 +79,6 @@ def _state(ctx: Context, ind: Any) -> dict[str, Any]:
                 if sc.kind == "quantitative":
                     st["expected"] = sc.value
                     st["by_benchmark"] = True
-            elif _is_exec_row(ind) and st.get("derived_actual"):
-                e, b = ctx.number(ctx.form, "executed"), ctx.number(ctx.form, "annual_budget")
-                st["expected"] = scoring.exec_score(e, b, w, ctx.profile)
-                st["by_profile"] = True
         except Exception as exc:
             st["error"] = str(exc)
     ctx.cache[key] = st

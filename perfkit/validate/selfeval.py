@@ -196,7 +196,13 @@ def selfeval_funds(ctx: Context) -> Iterator[Finding]:
 
 @check(
     SELF_EVAL,
-    codes=[C.EXEC_RATE_MISMATCH, C.EXEC_SCORE_MISMATCH, C.EXEC_WEIGHT_PROFILE, C.ROUNDING_DIFF],
+    codes=[
+        C.EXEC_RATE_MISMATCH,
+        C.EXEC_SCORE_MISMATCH,
+        C.EXEC_SCORE_MISSING,
+        C.EXEC_WEIGHT_PROFILE,
+        C.ROUNDING_DIFF,
+    ],
 )
 def selfeval_exec(ctx: Context) -> Iterator[Finding]:
     """执行率 and its score against the engine (the profile's execution rule)."""
@@ -226,6 +232,13 @@ def selfeval_exec(ctx: Context) -> Iterator[Finding]:
         how,
     )
     score_cell = ctx.number(form, "exec_score", "执行率得分")
+    if score_cell is None and ex["score"] is not None:
+        yield ctx.finding(
+            C.EXEC_SCORE_MISSING.code,
+            ctx.loc(form, "exec_score"),
+            f"资金使用情况填有金额（执行率 {fmt(ex['rate'])}%），但执行率得分为空；按评分规则“{ctx.profile.name}”应为 "
+            f"{fmt(ex['score'])}（分值 {fmt(ex['used_weight'])}），总分应包含这一项",
+        )
     rule = ctx.profile.exec.rule
     rule_text = {
         "proportional": f"min({fmt(ex['rate'])}%, 100%) × 分值 {fmt(ex['used_weight'])}",
@@ -302,7 +315,7 @@ def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
         st = _row_state(ctx, ind)
         w, s = st["weight"], st["score"]
         label = row_label(ind)
-        if w is None:
+        if w is None and not st["na"]:
             yield ctx.finding(
                 C.REQUIRED_EMPTY.code,
                 ctx.loc(ind, "weight"),
@@ -550,7 +563,10 @@ def selfeval_weights(ctx: Context) -> Iterator[Finding]:
     known = True
     for label, rows in _level1_blocks(ctx).items():
         ws = [_row_state(ctx, ind)["weight"] for ind in rows if not ind.is_blank()]
-        if any(w is UNKNOWN for w in ws):
+        blank = [
+            ind for ind in rows if not ind.is_blank() and _row_state(ctx, ind)["weight"] is None
+        ]
+        if any(w is UNKNOWN for w in ws) or any(not _row_state(ctx, ind)["na"] for ind in blank):
             known = False
             continue
         block = sum((w for w in ws if isinstance(w, Decimal)), ZERO)
