@@ -5,13 +5,11 @@ Tests compare sets of (code, cell), never message text.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from perfkit.layouts import SelfEvalLayout
-from perfkit.model import EvalIndicator, EvalTable, Formula, FundRow, Indicator, SelfEvalForm
-from perfkit.validate import CODES, REGISTRY, Finding, validate_form
+from perfkit.model import EvalIndicator, EvalTable, FundRow, Indicator, SelfEvalForm
+from perfkit.validate import Finding, validate_form
 
 L = SelfEvalLayout
 
@@ -428,7 +426,7 @@ def test_futian_table_f3_f4_f10():
 
 
 def test_futian_exec_row_under_profile_rule_without_written_rule():
-    rows = [r if r[2] != "预算执行率" else r[:4] + (None,) + r[5:] for r in FUTIAN_ROWS]
+    rows = [r if r[2] != "预算执行率" else (*r[:4], None, *r[5:]) for r in FUTIAN_ROWS]
     found = validate_form(futian_table(rows))
     assert ("SCORE_MISMATCH", "I15") in pairs(errors(found))  # futian2021: 2.91
 
@@ -448,7 +446,7 @@ def test_level1_weight_declared_vs_rows():
 
 def test_weight_text_mismatch_f7():
     rows = [
-        r if r[2] != "绩效跟踪评价" else r[:9] + ("该指标分值为4分，评价得分为4分。",)
+        r if r[2] != "绩效跟踪评价" else (*r[:9], "该指标分值为4分，评价得分为4分。")
         for r in FUTIAN_ROWS
     ]
     assert ("WEIGHT_TEXT_MISMATCH", "G39") in pairs(validate_form(futian_table(rows)))
