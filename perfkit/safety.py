@@ -55,7 +55,9 @@ def check_xlsx(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> None
         head = fh.read(8)
     if head == OLE_MAGIC:
         if _is_encrypted_ooxml(name):
-            raise InputError("文件已加密（设置了打开密码），请在 Excel 中取消密码后另存为 .xlsx", path=name)
+            raise InputError(
+                "文件已加密（设置了打开密码），请在 Excel 中取消密码后另存为 .xlsx", path=name
+            )
         raise InputError(
             "这是旧版 Excel 97-2003 (.xls) 文件，请在 Excel 中另存为 .xlsx 后再处理", path=name
         )
@@ -72,18 +74,24 @@ def check_xlsx(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> None
     for info in infos:
         total += info.file_size
         if info.file_size > limits.max_entry_bytes:
-            raise InputError(f"压缩包内部件 {info.filename} 解压后过大，疑似压缩炸弹，已拒绝", path=name)
+            raise InputError(
+                f"压缩包内部件 {info.filename} 解压后过大，疑似压缩炸弹，已拒绝", path=name
+            )
         if (
             info.file_size > 1024 * 1024
             and info.compress_size > 0
             and info.file_size / info.compress_size > limits.max_ratio
         ):
-            raise InputError(f"压缩包内部件 {info.filename} 压缩比异常，疑似压缩炸弹，已拒绝", path=name)
+            raise InputError(
+                f"压缩包内部件 {info.filename} 压缩比异常，疑似压缩炸弹，已拒绝", path=name
+            )
     if total > limits.max_total_bytes:
         raise InputError("压缩包解压后总大小超过上限，疑似压缩炸弹，已拒绝", path=name)
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise InputError("不是 Excel 工作簿（缺少工作簿部件），可能是其他 Office 文件或已损坏", path=name)
+        raise InputError(
+            "不是 Excel 工作簿（缺少工作簿部件），可能是其他 Office 文件或已损坏", path=name
+        )
 
 
 def check_xml_parts(path: str | os.PathLike, limit_bytes: int = 4096) -> None:
@@ -100,7 +108,8 @@ def check_xml_parts(path: str | os.PathLike, limit_bytes: int = 4096) -> None:
                 head = fh.read(limit_bytes)
             if _DOCTYPE.search(head):
                 raise InputError(
-                    f"部件 {info.filename} 含有 DOCTYPE/实体声明（XML 实体炸弹风险），已拒绝", path=name
+                    f"部件 {info.filename} 含有 DOCTYPE/实体声明（XML 实体炸弹风险），已拒绝",
+                    path=name,
                 )
 
 

@@ -165,7 +165,8 @@ def load(name: str | None = None) -> Profile:
         over_action=quant.get("over_action", "explain"),
         over_deduct=_dec(quant.get("over_deduct", 2), "quantitative.over_deduct"),
         total_cap=tuple(
-            (_dec(lo, "total_cap.bands"), _dec(c, "total_cap.bands")) for lo, c in cap.get("bands", [])
+            (_dec(lo, "total_cap.bands"), _dec(c, "total_cap.bands"))
+            for lo, c in cap.get("bands", [])
         ),
         cap_applies_below=_dec(cap["applies_below"], "total_cap.applies_below")
         if "applies_below" in cap

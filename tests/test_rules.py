@@ -1,0 +1,130 @@
+"""Written 评分标准 of seed 004 (福田 2021 附件1) read and applied."""
+
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from perfkit.rules import ChecklistRule, DeductRule, ThresholdRule, parse_rule, rule_score
+
+ACTIVITY = "活动开展次数≥8次得6分，完成情况每下降1次，扣2分，扣完为止。"
+EXEC = "与预期设定的支付进度完全匹配得 3 分，偏离预期设定的支付进度，执行率每降低 1% 扣 0.1 分，扣完为止。"
+SATISFACTION = (
+    "依据满意度调查结果，满意度达到≥90%得6分，每降低1%，扣减权重分值的3%，低于60%不得分。"
+)
+PARTICIPATION = "活动开展人员参与率达到≥90%得6分，每降低1%，扣0.1分，扣完为止。"
+COST = "严控项目支出，未发生超预算的情况得2分，发生超预算的情况该项不得分。"
+LONG_TERM = (
+    "①开展了绩效自评得2分，未开展该小项不得分； ②绩效评价结果按要求进行了公开得2分，"
+    "未按要求公开该小项不得分； ③及时进行了整改反馈得2分，未整改或整改不及时该小项不得分。"
+)
+PROCEDURE = (
+    "①项目是否按照规定的程序申请设立； ②所提交的文件、材料是否符合相关要求； "
+    "③立项前期是否经过必要的需求调研、可行性研究或编制项目建议书。 "
+    "若①②③齐全得权重100%；如不符合①得0分； 缺②扣权重30%，缺③扣权重30%。"
+)
+FINANCE = (
+    "①资金、财务管理制度是否健全； ②财务资金审批、拨付、使用流程是否规范； ③是否建立财务跟踪审计制度； "
+    "④是否建立项目资金管理办法。 若①②③④齐全得权重分的 100%，缺①扣权重分的 30%，"
+    "缺②扣权重分的 30%，缺③扣权重分的 20%；缺④扣权重分的 20%。"
+)
+GOALS_5 = (
+    "①2020年其他工作项目按相关规定设立了绩效目标； ②项目绩效目标与实际工作内容具有相关性； "
+    "③项目预期产出效益和效果符合正常的业绩水平； ④项目与预算确定的项目投资额或资金量相匹配； "
+    "⑤项目绩效目标的设置符合预算绩效管理制度，目标规范合理。五项均符合得权重分 100%，"
+    "每项占权重的 1/5，符合得到相应权重分，否则不得分。"
+)
+GOALS_3 = (
+    "①设定了明确的绩效目标得 1 分，绩效目标不明确或不清晰，该小项不得分； "
+    "②绩效目标合理、全面的反映了项目的所有实施内容得 1 分，每发现一项未设定绩效目标，扣 0.1 分，"
+    "该小项分值扣完为止； ③绩效目标符合实际情况，各项目标准确、可测量得 1 分，每发现一项绩效目标"
+    "设置脱离实际、未细化量化或设置不规范（含未设指标）扣 0.1 分，该小项分值扣完为止。"
+)
+
+
+def test_shapes():
+    assert isinstance(parse_rule(ACTIVITY), DeductRule)
+    assert isinstance(parse_rule(EXEC), DeductRule)
+    assert isinstance(parse_rule(SATISFACTION), DeductRule)
+    assert isinstance(parse_rule(COST), ThresholdRule)
+    for text in (LONG_TERM, PROCEDURE, FINANCE, GOALS_5, GOALS_3):
+        assert isinstance(parse_rule(text), ChecklistRule), text
+    assert parse_rule("") is None
+    assert parse_rule("有效助力民营企业经济发展") is None
+
+
+def test_activity_count_rule():
+    rule = parse_rule(ACTIVITY)
+    assert (rule.benchmark, rule.step, rule.per_step) == (D(8), D(1), D(2))
+    assert rule.score("10次", 6) == D("6.00")  # published 6
+    assert rule.score("7次", 6) == D("4.00")
+
+
+def test_execution_rule_gives_2_91_against_published_2_97():
+    rule = parse_rule(EXEC)
+    assert rule.benchmark == D(100)
+    assert rule.score("99.11%", 3) == D("2.91")  # F-3: published 2.97
+    assert rule.score("100%", 3) == D("3.00")
+
+
+def test_satisfaction_rule():
+    rule = parse_rule(SATISFACTION)
+    assert rule.per_step_of_weight and rule.per_step == D(3) and rule.zero_below == D(60)
+    assert rule.score("90%", 6) == D("6.00")
+    assert rule.score("85%", 6) == D("5.10")
+    assert rule.score("59%", 6) == D("0.00")
+    assert rule.score("100%", 6) == D("6.00")
+
+
+def test_participation_rule():
+    assert parse_rule(PARTICIPATION).score("100%", 6) == D("6.00")
+    assert parse_rule(PARTICIPATION).score("80%", 6) == D("5.00")
+
+
+def test_cost_threshold_rule_uses_benchmark():
+    rule = parse_rule(COST)
+    assert rule.score("99.11%", 2, "≤100%") == D("2.00")  # published 2
+    assert rule.score("101%", 2, "≤100%") == D("0.00")
+
+
+def test_checklist_max_points_equal_weights():
+    # F-11 positive checks: rule maxima equal the weights
+    assert parse_rule(GOALS_3).max_points(3) == D("3.00")
+    assert parse_rule(GOALS_5).max_points(2) == D(2)
+    # F-7: the written rule of 长效管理机制 gives 6 (2+2+2), the text says 4
+    assert parse_rule(LONG_TERM).max_points(6) == D("6.00")
+    fin = parse_rule(FINANCE)
+    assert sum(fin.deductions.values()) == D(1)
+
+
+def test_checklist_scores():
+    assert parse_rule(LONG_TERM).score("开展", 6, "开展") == D("6.00")
+    assert parse_rule(LONG_TERM).score("缺③", 6) == D("4.00")
+    assert parse_rule(PROCEDURE).score("缺③", 2) == D("1.40")
+    assert parse_rule(PROCEDURE).score("不符合①", 2) == D("0.00")
+    assert parse_rule(PROCEDURE).score("规范", 2, "规范") == D("2.00")
+    assert parse_rule(GOALS_5).score("缺②", 2) == D("1.60")
+    assert parse_rule(GOALS_5).score("①②③④⑤", 2) == D("2.00")
+    assert parse_rule(FINANCE).score("缺③④", 5) == D("3.00")
+
+
+def test_rule_score_falls_back_to_benchmark():
+    assert rule_score("有效助力民营企业经济发展得6分", "有效", 6, "有效") == D("6.00")
+    assert rule_score(None, "10次", 6, "≥8次") == D("6.00")
+    assert rule_score(None, "6次", 6, "≥8次") == D("4.50")
+    assert rule_score(None, "随便", 6, None) is None
+
+
+@given(st.text())
+def test_parse_rule_never_raises(text):
+    rule = parse_rule(text)
+    if rule is not None:
+        rule.describe()
+        rule.score(text, 5, text)
+
+
+@pytest.mark.parametrize("actual", ["100%", "95%", "90%", "75%", "61%", "60%", "10%"])
+def test_satisfaction_scores_within_weight(actual):
+    value = parse_rule(SATISFACTION).score(actual, 6)
+    assert D(0) <= value <= D(6)

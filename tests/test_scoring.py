@@ -1,0 +1,289 @@
+"""Scoring engine against the published numbers of the seed documents.
+
+Seed 000 = three 龙岗区工商联 2023 自评表; seed 004 = 福田区工商联 2021 评价报告.
+"""
+
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from perfkit import profiles, scoring
+from perfkit.scoring import ScoringError, indicator_score
+
+# (全年执行数, 全年预算数, 执行率 %, 得分) as published on the three 龙岗 forms
+SEED_EXEC = [
+    ("1937189.02", "1959300.00", D("98.87"), D("9.89")),  # 党建事务
+    ("376056.50", "378500.00", D("99.35"), D("9.94")),  # 商会组织建设
+    ("27500.00", "27500.00", D("100.00"), D("10.00")),  # 法律顾问服务经费 (年初 30000)
+]
+
+
+@pytest.mark.parametrize(("executed", "budget", "rate", "score"), SEED_EXEC)
+def test_seed_execution_rate_and_score(executed, budget, rate, score):
+    assert scoring.exec_rate_pct(executed, budget) == rate
+    assert scoring.exec_score(executed, budget) == score
+    # Excel hands numbers over as floats
+    assert scoring.exec_score(float(executed), float(budget), 10.0) == score
+
+
+def test_rate_uses_annual_budget_not_initial():
+    # 法律顾问服务经费: 年初 30000, 全年预算 27500, 执行 27500 -> 100 %, not 91.67 %
+    assert scoring.exec_rate_pct(27500, 27500) == D("100.00")
+    assert scoring.exec_rate_pct(27500, 30000) == D("91.67")
+
+
+def test_rounding_trap_half_up_from_raw_amounts():
+    # 99.35 % x 10 in binary floating point is 9.93499..., which Python rounds to 9.93
+    assert round(99.35 / 100 * 10, 2) == 9.93
+    assert scoring.exec_score(99.35, 100) == D("9.94")
+    assert scoring.exec_score(376056.50, 378500) == D("9.94")
+
+
+def test_futian_table_1_1_rate():
+    assert scoring.exec_rate_pct("180.57", "182.2") == D("99.11")
+
+
+def test_over_execution_is_capped_at_weight():
+    assert scoring.exec_score(110, 100) == D("10.00")
+    assert scoring.exec_score(110, 100, 20) == D("20.00")
+
+
+def test_blank_or_zero_budget_gives_none_and_negative_raises():
+    assert scoring.exec_rate(100, 0) is None
+    assert scoring.exec_score(None, 100) is None
+    assert scoring.exec_rate_pct("", 100) is None
+    with pytest.raises(ScoringError):
+        scoring.exec_rate(100, -5)
+
+
+def test_futian_deduction_rule_gives_2_91_not_published_2_97():
+    # 福田 预算执行率: weight 3, 「执行率每降低1%扣0.1分」, 99.11 % -> 3 - 0.089 = 2.91 (F-3)
+    assert scoring.exec_score("180.57", "182.2", profile="futian2021") == D("2.91")
+    # The published 2.97 is the proportional rule instead: 3 x 99.11 %
+    assert scoring.exec_score("180.57", "182.2", 3) == D("2.97")
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("floor", D("3.00")), ("ceil", D("2.90"))])
+def test_deduction_step_modes(tmp_path, mode, expected):
+    path = tmp_path / f"steps_{mode}.toml"
+    path.write_text(
+        f'name = "s_{mode}"\nextends = "futian2021"\n[exec]\nstep_mode = "{mode}"\n',
+        encoding="utf-8",
+    )
+    assert scoring.exec_score("180.57", "182.2", profile=str(path)) == expected
+
+
+def test_interval_rule(tmp_path):
+    path = tmp_path / "bands.toml"
+    path.write_text(
+        'name = "bands"\n[exec]\nrule = "interval"\nweight = 10\nbands = [[90, 1], [80, 0.8], [60, 0.5]]\n',
+        encoding="utf-8",
+    )
+    assert scoring.exec_score(95, 100, profile=str(path)) == D("10.00")
+    assert scoring.exec_score(85, 100, profile=str(path)) == D("8.00")
+    assert scoring.exec_score(61, 100, profile=str(path)) == D("5.00")
+    assert scoring.exec_score(59, 100, profile=str(path)) == D("0.00")
+
+
+# ---------------------------------------------------------------- indicators
+# (年度指标值, 实际完成值, 分值, published 得分) — every scored row of the three 龙岗 forms
+SEED_INDICATORS = [
+    ("新增党组织覆盖企业≥2家", "2家", 10, "10"),
+    ("按照文件规定标准发放党务干部补贴", "按照文件规定标准发放党务干部补贴", 10, "10"),
+    (
+        "按照区委组织部文件规定,完善“两新”组织党员成长审核程序,按标准发放奖励",
+        "按照执行奖励标准发放奖励",
+        10,
+        "10",
+    ),
+    ("按时完成区委组织部下达的非公党建工作任务", "按季度完成了各项非公党建工作任务", 10, "10"),
+    ("按各类文件规定的标准执行", "开展党建活动人均成本≤550 元/人", 10, "10"),
+    (
+        "发挥党组织和党员作用,助力企业发展有所成效",
+        "发挥党组织和广大党员作用,助推企业高质量发展",
+        10,
+        "10",
+    ),
+    ("拓宽党在非公领域的组织和工作覆盖面", "打造了8个示范党部", 10, "10"),
+    ("辖属各党组织对党委工作满意度 \\geq 九十", "100%", 10, "10"),
+    ("筹建区空间服务等行业协会；与 5-8 家商协会共同承办服务会员企业活动", "5 家", 20, "20"),
+    ("完成有关商协会换届工作", "及时率 100%", 10, "10"),
+    ("5家商协会的成立、换届", "成立1家换届1家", 10, "4"),  # 2/5 x 10
+    ("积极承接政府职能", "积极承接政府职能", 10, "10"),
+    ("提供法律审查意见率达100%", "100%", 10, "10"),
+    ("充分发挥法律顾问作用, 有效降低法律风险, 减少法律纠纷", "无法律纠纷", 20, "20"),
+    ("2个工作日内", "2个工作日内", 10, "10"),
+    ("≤3万", "≤3万", 10, "10"),
+    ("财政资金零损失", "财政资金零损失", 15, "15"),
+    ("各科室满意度 100%", "100%", 10, "10"),
+]
+
+
+@pytest.mark.parametrize(("target", "actual", "weight", "published"), SEED_INDICATORS)
+def test_seed_indicator_scores(target, actual, weight, published):
+    assert indicator_score(target, actual, weight).value == D(published)
+
+
+def test_seed_totals():
+    # total = 执行率得分 + Σ indicator scores
+    assert scoring.total([D("9.89"), *[10] * 9]) == D("99.89")
+    assert scoring.total(["9.94", 20, 10, 10, 4, 10, 10, 10, 0, 10, 0]) == D("93.94")
+    assert scoring.total([10, 10, 20, 10, 10, 15, 15, 0, 0, 10, 0]) == D("100.00")
+    assert scoring.total([None, "", 1.005, "2"]) == D("3.01")
+
+
+def test_futian_2_1_subtotals_and_total():
+    blocks = {
+        "决策": [3, 2, 2, 3, 3, 2],
+        "过程": ["2.97", 5, 5, 6, 6],
+        "产出": [6, 6, 6, 6, 2, 2, 2],
+        "效益": [6, 6, 6, 3, 6],
+    }
+    subtotals = scoring.block_subtotals((k, v) for k, vs in blocks.items() for v in vs)
+    assert subtotals == {"决策": D("15"), "过程": D("24.97"), "产出": D("30"), "效益": D("27")}
+    assert scoring.total(subtotals.values()) == D("96.97")
+    assert scoring.grade(D("96.97")) == "优"
+    assert scoring.grade(D("96.97"), "futian2021") == "优"
+
+
+def test_reverse_ratio_and_vendor_variant():
+    assert indicator_score("≤100万元", "125万元", 10).value == D("8.00")
+    assert indicator_score("≤100万元", "125万元", 10, profile=_vendor()).value == D("7.50")
+    assert indicator_score("≤100万元", "200万元", 10, profile=_vendor()).value == D("0.00")
+    assert indicator_score("≤100万元", "90万元", 10).value == D("10.00")
+
+
+def _vendor():
+    return profiles.Profile(**{**profiles.load("mof2020").__dict__, "reverse": "vendor"})
+
+
+def test_amounts_in_wan_and_yuan_compare():
+    assert indicator_score("≤3万", "27500元", 10).value == D("10.00")
+    assert indicator_score("≤3万元", "3.3万元", 10).value == D("9.09")
+
+
+def test_equal_and_zero_targets():
+    assert indicator_score("=8个", "6个", 10).value == D("7.50")
+    assert indicator_score("=8个", "10个", 10).value == D("8.00")
+    assert indicator_score("财政资金零损失", "0", 15).value == D("15.00")
+
+
+def test_range_below_lower_bound_is_proportional():
+    assert indicator_score("5-8家", "4家", 20).value == D("16.00")
+    assert indicator_score("5-8家", "9家", 20).value == D("20.00")
+
+
+def test_direction_from_name_and_override():
+    # no comparison written: 调整率 is a reverse indicator (smaller is better)
+    assert indicator_score("3%", "5%", 10, name="预算调整率").value == D("6.00")
+    assert indicator_score("3%", "5%", 10).value == D("10.00")
+    assert indicator_score("3%", "5%", 10, direction="反向").value == D("6.00")
+    with pytest.raises(ScoringError):
+        indicator_score("3%", "5%", 10, direction="sideways")
+
+
+def test_several_targets_share_the_weight():
+    target = "一年举办活动不少于 8 次，《福田工商联》杂志出版不少于 6 期"
+    assert indicator_score(target, "开展活动 10 次，出版杂志 6 期", 20).value == D("20.00")
+    assert indicator_score(target, "开展活动 4 次，出版杂志 6 期", 20).value == D("15.00")
+
+
+def test_qualitative_bands():
+    s = indicator_score("按时完成", "已按时完成", 10)
+    assert (s.value, s.band, s.level) == (D("10.00"), (D("8.00"), D("10.00")), "达成")
+    s = indicator_score("按时完成", "部分完成", 10)
+    assert (s.value, s.band, s.level) == (D("6.00"), (D("6.00"), D("8.00")), "部分达成")
+    s = indicator_score("按时完成", "未完成", 10)
+    assert (s.value, s.band, s.level) == (D("0.00"), (D("0.00"), D("6.00")), "未达成")
+    # "未收到投诉" is an achievement, not a failure
+    assert indicator_score("群众满意", "未收到群众投诉", 6).level == "达成"
+
+
+def test_over_achievement_flag_and_platform_deduction():
+    s = indicator_score("≥8次", "11次", 6)
+    assert s.over and s.value == D("6.00") and s.ratio == D("1.375")
+    assert not indicator_score("≥8次", "10次", 6).over  # 125 % (F-13): below the 130 % line
+    assert indicator_score("≥8次", "11次", 6, profile="platform").value == D("4.00")
+
+
+def test_deadline_targets():
+    assert indicator_score("2021 年 12 月 31 日", "2021 年 12 月 31 前已完成", 10).value == D(
+        "10.00"
+    )
+    assert indicator_score("2021年12月底前", "2022年1月15日", 10).value == D("0.00")
+
+
+def test_not_applicable_and_missing_values():
+    assert indicator_score("不适用", "不适用", 0).value == D("0.00")
+    assert indicator_score("不适用", "不适用", 10).value is None
+    assert indicator_score("≥2家", None, 10).kind == "empty"
+    assert indicator_score("≥2家", "2家", None).kind == "empty"
+    assert indicator_score("≥2家", "2个人", 10).kind == "mismatch"
+
+
+def test_grades_half_open_and_configurable():
+    assert [scoring.grade(x) for x in (90, "89.5", 80, "79.99", 60, "59.99")] == [
+        "优",
+        "良",
+        "良",
+        "中",
+        "中",
+        "差",
+    ]
+    assert [scoring.grade(x, "futian2021") for x in (70, "69.99")] == ["中", "低"]
+
+
+def test_platform_total_cap():
+    assert scoring.capped_total(95, 75, "platform") == D("89.00")
+    assert scoring.capped_total(95, 65, "platform") == D("79.00")
+    assert scoring.capped_total(95, 45, "platform") == D("59.00")
+    assert scoring.capped_total(95, 85, "platform") == D("95.00")
+    assert scoring.capped_total(95, 45) == D("95.00")
+
+
+def test_deduct_score_rules_of_seed_004():
+    # 活动开展次数 ≥8次得6分，每下降1次扣2分，扣完为止
+    assert scoring.deduct_score(10, 8, 6, 1, 2) == D("6.00")
+    assert scoring.deduct_score(7, 8, 6, 1, 2) == D("4.00")
+    assert scoring.deduct_score(3, 8, 6, 1, 2) == D("0.00")
+    # 满意度 ≥90% 得6分，每降低1%扣减权重分值的3%，低于60%不得分
+    assert scoring.deduct_score(85, 90, 6, 1, "3%", 60) == D("5.10")
+    assert scoring.deduct_score(59, 90, 6, 1, "3%", 60) == D("0.00")
+    # F-4: the published 3 is not reachable by any whole percentage point
+    reachable = {scoring.deduct_score(90 - k, 90, 6, 1, "3%", 60) for k in range(31)}
+    assert D("3.00") not in reachable
+    assert scoring.scale_block(90, 100, 80) == D("72.00")
+
+
+# ---------------------------------------------------------------- properties
+weights = st.integers(min_value=0, max_value=100)
+amounts = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(w=weights, a=amounts, t=amounts.filter(lambda x: x > 0))
+def test_score_between_zero_and_weight(w, a, t):
+    for target in (f"≥{t}家", f"≤{t}家", f"={t}家"):
+        value = indicator_score(target, f"{a}家", w).value
+        assert value is not None and D(0) <= value <= D(w)
+
+
+@given(
+    w=st.integers(min_value=1, max_value=100),
+    t=amounts.filter(lambda x: x > 0),
+    a=amounts,
+    b=amounts,
+)
+def test_monotone_in_actual_for_positive_targets(w, t, a, b):
+    lo, hi = sorted((a, b))
+    assert (
+        indicator_score(f"≥{t}次", f"{lo}次", w).value
+        <= indicator_score(f"≥{t}次", f"{hi}次", w).value
+    )
+
+
+@given(e=amounts, b=amounts.filter(lambda x: x > 0), w=weights)
+def test_exec_score_bounds(e, b, w):
+    value = scoring.exec_score(e, b, w)
+    assert D(0) <= value <= D(w)

@@ -1,0 +1,148 @@
+"""The Excel functions called as xlwings calls them: floats, text numbers,
+blanks as None, ranges as nested lists, error values as text."""
+
+import inspect
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import udfs
+from udfs import (
+    EXEC_RATE,
+    EXEC_SCORE,
+    PERF_DEDUCT,
+    PERF_GRADE,
+    PERF_PARSE,
+    PERF_RULE,
+    PERF_SCORE,
+    PERF_TOTAL,
+)
+
+
+def test_exec_rate_and_score_from_seed_cells():
+    assert EXEC_RATE(1937189.02, 1959300.0) == 98.87
+    assert EXEC_SCORE(1937189.02, 1959300.0, 10.0, "mof2020") == 9.89
+    assert EXEC_RATE("376,056.50", "378,500.00") == 99.35
+    assert EXEC_SCORE("376,056.50", "378,500.00") == 9.94
+    assert EXEC_SCORE(27500.0, 27500.0, None, None) == 10.0
+    assert EXEC_SCORE(180.57, 182.2, 3, "futian2021") == 2.91
+
+
+def test_blanks_give_an_empty_looking_cell():
+    assert EXEC_RATE(None, None) == ""
+    assert EXEC_SCORE(None, 1959300.0) == ""
+    assert PERF_SCORE(None, None, None) == ""
+    assert PERF_SCORE("≥2家", None, 10.0) == ""
+    assert PERF_RULE("≥8次得6分", None, 6.0) == ""
+    assert PERF_GRADE(None) == ""
+    assert PERF_PARSE(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("call", "fragment"),
+    [
+        (lambda: EXEC_RATE("一百万", 100.0), "不是数字"),
+        (lambda: EXEC_RATE(5.0, 0.0), "为 0"),
+        (lambda: EXEC_RATE(5.0, -1.0), "负数"),
+        (lambda: EXEC_RATE("#DIV/0!", 100.0), "#DIV/0!"),
+        (lambda: EXEC_SCORE(5.0, 10.0, 10.0, "shenzhen2099"), "未知的评分规则"),
+        (lambda: PERF_SCORE("≥2家", "2家", "十分"), "不是数字"),
+        (lambda: PERF_SCORE("≥2家", "2家", None), "缺少分值"),
+        (lambda: PERF_SCORE("≥2家", "2家", 10.0, "sideways"), "方向"),
+        (lambda: PERF_SCORE("≥2家", "2人", 10.0), "单位不一致"),
+        (lambda: PERF_TOTAL([[1.0], ["请手工评分"]]), "非数字"),
+        (lambda: PERF_TOTAL([[1.0], ["#VALUE!"]]), "#VALUE!"),
+        (lambda: PERF_GRADE("优秀"), "不是数字"),
+        (lambda: PERF_DEDUCT(85.0, 90.0, 6.0, 0.0, 1.0), "步长"),
+        (lambda: PERF_DEDUCT(85.0, None, 6.0, 1.0, 1.0), "必须填写"),
+        (lambda: EXEC_RATE([[1.0, 2.0]], 3.0), "单个单元格"),
+    ],
+)
+def test_bad_input_gives_chinese_message_not_exception(call, fragment):
+    result = call()
+    assert isinstance(result, str) and fragment in result
+
+
+def test_perf_score_seed_rows():
+    assert PERF_SCORE("新增党组织覆盖企业≥2家", "2家", 10.0) == 10.0
+    assert PERF_SCORE("5家商协会的成立、换届", "成立1家换届1家", 10.0) == 4.0
+    assert PERF_SCORE("辖属各党组织对党委工作满意度 \\geq 九十", "100%", 10.0) == 10.0
+    assert PERF_SCORE("不适用", "不适用", 0.0) == 0.0
+    assert PERF_SCORE("3%", "5%", 10.0, "", "预算调整率", "mof2020") == 6.0
+    assert PERF_SCORE("≥8次", "11次", 6.0, None, None, "platform") == 4.0
+
+
+def test_perf_deduct_and_rule():
+    assert PERF_DEDUCT(7.0, 8.0, 6.0, 1.0, 2.0) == 4.0
+    assert PERF_DEDUCT(0.85, 0.9, 6.0, 0.01, "3%", 0.6) == 5.1
+    assert PERF_DEDUCT("85%", "90%", 6.0, "1%", "3%", "60%") == 5.1
+    assert (
+        PERF_RULE(
+            "活动开展次数≥8次得6分，完成情况每下降1次，扣2分，扣完为止。", "10次", 6.0, "≥8次"
+        )
+        == 6.0
+    )
+    assert PERF_RULE("执行率每降低 1% 扣 0.1 分，扣完为止", "99.11%", 3.0, "100%") == 2.91
+    assert PERF_RULE("有效助力得6分", "有效", 6.0, "有效") == 6.0
+    assert "手工评分" in PERF_RULE("由专家打分", "较好", 6.0, None)
+
+
+def test_perf_total_over_ranges_and_blanks():
+    scores = [
+        [9.89],
+        [10.0],
+        [10.0],
+        [10.0],
+        [10.0],
+        [10.0],
+        [10.0],
+        [10.0],
+        [10.0],
+        [0.0],
+        [10.0],
+        [None],
+        [""],
+    ]
+    assert PERF_TOTAL(scores) == 99.89
+    assert (
+        PERF_TOTAL(
+            9.94, [[20.0], [10.0], [10.0], [4.0], [10.0], [10.0], [10.0], [0.0], [10.0], [0.0]]
+        )
+        == 93.94
+    )
+
+
+def test_perf_grade_schemes():
+    assert PERF_GRADE(96.97) == "优"
+    assert PERF_GRADE(89.5) == "良"
+    assert PERF_GRADE(69.99, "futian2021") == "低"
+    assert PERF_GRADE(69.99) == "中"
+
+
+def test_perf_parse():
+    assert PERF_PARSE("≥90%") == "≥ 90 %"
+    assert "5" in PERF_PARSE("5-8家") and "8" in PERF_PARSE("5-8家")
+
+
+def test_every_udf_is_documented_for_the_function_wizard():
+    for name in udfs.__all__:
+        fn = getattr(udfs, name)
+        assert fn.__doc__ and any("\u4e00" <= c <= "\u9fff" for c in fn.__doc__), name
+        params = [p for p in inspect.signature(fn).parameters if p != "ranges"]
+        assert params or name == "PERF_TOTAL"
+
+
+@given(
+    st.one_of(st.none(), st.text(), st.floats(), st.integers()),
+    st.one_of(st.none(), st.text(), st.floats()),
+)
+def test_udfs_never_raise(a, b):
+    for fn in (EXEC_RATE, EXEC_SCORE):
+        fn(a, b)
+    PERF_SCORE(a, b, 10.0)
+    PERF_SCORE("≥90%", b, a)
+    PERF_RULE(a, b, 6.0, a)
+    PERF_GRADE(a)
+    PERF_PARSE(a)
+    PERF_TOTAL([[a], [b]])
