@@ -11,7 +11,16 @@ from .. import rules, scoring
 from ..model import EVAL_TABLE, Loc
 from ..numbers import HUNDRED, ZERO, fmt, round2
 from . import codes as C
-from .common import compare, effective, label_weight, row_label, scan_formula_errors, strip_label
+from .common import (
+    compare,
+    effective,
+    kind_is,
+    label_weight,
+    reading,
+    row_label,
+    scan_formula_errors,
+    strip_label,
+)
 from .core import Context, Finding, check, diff_severity
 from .selfeval import text_findings
 from .values import UNKNOWN, is_blank, read_number, text_of, years_in
@@ -37,6 +46,15 @@ def _exec_pct(ctx: Context) -> Decimal | None:
 
 def _is_exec_row(ind: Any) -> bool:
     return any(n in text_of(ind.level3) for n in EXEC_NAMES)
+
+
+def _needs_number(ctx: Context, rule: Any, ind: Any) -> bool:
+    """A deduction rule measured against a number (≥90%, ≥8次) needs a measured actual."""
+    if not isinstance(rule, rules.DeductRule):
+        return False
+    return getattr(rule, "benchmark", None) is not None or kind_is(
+        reading(ctx, ind.benchmark), "QUANTITATIVE"
+    )
 
 
 def _state(ctx: Context, ind: Any) -> dict[str, Any]:
@@ -68,7 +86,12 @@ def _state(ctx: Context, ind: Any) -> dict[str, Any]:
             e = ctx.number(ctx.form, "executed")
             b = ctx.number(ctx.form, "annual_budget")
             if st["rule"] is not None:
-                st["expected"] = st["rule"].score(actual or None, w, bench)
+                if _needs_number(ctx, st["rule"], ind) and not kind_is(
+                    reading(ctx, actual), "QUANTITATIVE"
+                ):
+                    st["unmeasured"] = True  # a numeric rule cannot score words
+                else:
+                    st["expected"] = st["rule"].score(actual or None, w, bench)
             elif _is_exec_row(ind) and _exec_pct(ctx) is not None and w > 0:
                 st["expected"] = scoring.exec_score(e, b, w, ctx.profile)
                 st["by_profile"] = True
