@@ -47,10 +47,7 @@ def _wan(value: Decimal | None) -> str:
     """Amount in 万元 as the report writes it: 182.2, 175, 180.57."""
     if value is None:
         return "—"
-    text = format(value.quantize(Decimal("0.0001")) if value != value.to_integral() else value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    return fmt(value)
 
 
 def _pct(value: Decimal | None) -> str:
@@ -283,6 +280,8 @@ class _Writer:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
         p = self.doc.add_paragraph()
+        if bold:  # a run-in sub-heading: keep it with what it introduces
+            p.paragraph_format.keep_with_next = True
         if indent and not center:
             p.paragraph_format.first_line_indent = self._indent()
         if center:
@@ -355,11 +354,12 @@ class _Writer:
                 p.paragraph_format.first_line_indent = Pt(0)
                 p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
                 p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(1)
-                numeric = numeric_from is not None and c >= numeric_from
+                # Centred throughout; only long running text reads better flush left.
+                long_text = len(str(value)) > 24 and not (
+                    numeric_from is not None and c >= numeric_from
+                )
                 p.alignment = (
-                    WD_ALIGN_PARAGRAPH.CENTER
-                    if (r == 0 or numeric or len(str(value)) <= 8)
-                    else WD_ALIGN_PARAGRAPH.LEFT
+                    WD_ALIGN_PARAGRAPH.LEFT if long_text and r else WD_ALIGN_PARAGRAPH.CENTER
                 )
                 run = p.add_run(str(value))
                 _set_font(run, HEADING_FONT if r == 0 else TABLE_FONT, 10.5, bold=None)
@@ -560,14 +560,12 @@ def build_report(
     t21 = w.table(
         ["一级指标", "二级指标", "三级指标", "标杆值", "权重", "得分"],
         rows21,
-        [2.8, 2.6, 5.2, 2.4, 1.6, 1.6],
+        [3.0, 2.5, 5.0, 2.0, 1.5, 1.6],
         merge_columns=(0, 1),
         bold_rows=(len(rows21) - 1,),
         numeric_from=4,
     )
-    last = t21.rows[-1]
-    last.cells[0].merge(last.cells[3])
-    last.cells[0].paragraphs[0].runs[0].text = "合计"
+    _merge_label(t21.rows[-1], 3, "合计")
 
     w.caption("表 2-2 一级指标得分情况")
     rows22 = [[b.label, _pts(b.weight), _pts(b.score), _pct(b.rate)] for b in blocks]
@@ -594,7 +592,7 @@ def build_report(
         aspects = f"从{'、'.join(level2)}{_cn_count(len(level2))}个方面" if level2 else ""
         block_grade = scoring.grade(block.rate, profile) if block.rate is not None else "—"
         w.para(
-            f"该指标{aspects}对项目{block.label}情况进行评价，共涉及 {len(block.rows)} 个三级指标。"
+            f"该指标{aspects}对{_subject(block.label)}情况进行评价，共涉及 {len(block.rows)} 个三级指标。"
             f"满分 {_pts(block.weight)} 分，评价得分 {_pts(block.score)} 分，得分率 {_pct(block.rate)}，"
             f"总体表现为“{block_grade}”。"
         )
@@ -635,7 +633,24 @@ def build_report(
 
 
 def _cn_count(n: int) -> str:
+    if n == 2:
+        return "两"
     return CN_NUMS[n - 1] if 1 <= n <= 10 else str(n)
+
+
+def _merge_label(row, last: int, text: str) -> None:
+    """Merge cells 0..last of a table row into one labelled cell."""
+    cell = row.cells[0].merge(row.cells[last])
+    for p in cell.paragraphs[1:]:
+        p._element.getparent().remove(p._element)
+    runs = cell.paragraphs[0].runs
+    runs[0].text = text
+    for extra in runs[1:]:
+        extra._element.getparent().remove(extra._element)
+
+
+def _subject(label: str) -> str:
+    return label if label.startswith("项目") else f"项目{label}"
 
 
 def _div(value: Decimal | None) -> Decimal | None:
@@ -724,17 +739,13 @@ def _self_eval_section(w: _Writer, form: SelfEvalForm, profile, year: str, proje
     t = w.table(
         ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
         table_rows,
-        [2.0, 2.0, 3.6, 3.0, 3.0, 1.2, 1.2],
+        [1.8, 1.8, 3.1, 2.9, 2.9, 1.4, 1.7],
         merge_columns=(0, 1),
         bold_rows=(len(table_rows) - 1,),
         numeric_from=5,
     )
-    for row, span in ((t.rows[-2], 2), (t.rows[-1], 4)):
-        text = row.cells[0].paragraphs[0].runs[0].text
-        row.cells[0].merge(row.cells[span])
-        row.cells[0].paragraphs[0].runs[0].text = text
-        for p in row.cells[0].paragraphs[1:]:
-            p._element.getparent().remove(p._element)
+    _merge_label(t.rows[-2], 2, "预算执行率")
+    _merge_label(t.rows[-1], 4, "合计")
     return engine_total, _dec(form.total)
 
 

@@ -71,6 +71,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "errors": ("错误数", "int"),
     "warnings": ("警告数", "int"),
     "read_error": ("无法读取原因", "text"),
+    "note": ("备注", "text"),
 }
 
 FORM_NAMES = {SELF_EVAL: "自评表", EVAL_TABLE: "评分表"}
@@ -326,7 +327,7 @@ def summarize_path(job: _Job) -> dict[str, Any]:
     except Exception as exc:
         return error_row(job.path, f"无法计分：{_message(exc)}")
     if validate_error:
-        row["read_error"] = f"校验失败：{validate_error}"
+        row["note"] = f"未能校验：{validate_error}"
     return row
 
 
@@ -515,7 +516,7 @@ def _build_workbook(df, profile_name: str | None):
     ws.title = "汇总"
     main = df.drop(columns=[c for c in ("_path",) if c in df])
     ok_mask = main["read_error"].isna() | (main["read_error"] == "")
-    unreadable = main[~ok_mask & main["total"].isna()]
+    unreadable = main[~ok_mask]
     main_cn = to_chinese(main)
     kinds = {COLUMNS[k][0]: COLUMNS[k][1] for k in main.columns if k in COLUMNS}
     widths = {
@@ -636,10 +637,12 @@ def run(
     progress: bool = True,
 ) -> tuple[Any, int]:
     """The ``summarize`` command: returns (DataFrame, number of unreadable files)."""
-    files = batch.discover(paths, exclude=[out])
-    refuse_overwrite_input(out, files)
+    named = [p for p in paths if not Path(p).is_dir()]
+    refuse_overwrite_input(out, named)
     if csv:
-        refuse_overwrite_input(Path(out).with_suffix(".csv"), files)
+        refuse_overwrite_input(Path(out).with_suffix(".csv"), named)
+    # An earlier 汇总.xlsx inside a folder being summarised is output, not a form.
+    files = batch.discover(paths, exclude=[out])
     rows = list(
         batch.imap(
             summarize_path,
@@ -649,7 +652,7 @@ def run(
         )
     )
     df = frame(rows)
-    unreadable = int((df["total"].isna() & df["read_error"].notna()).sum()) if len(df) else 0
+    unreadable = int(df["read_error"].notna().sum()) if len(df) else 0
     write_workbook(df, out, profile)
     if csv:
         write_csv(df, Path(out).with_suffix(".csv"))

@@ -72,38 +72,50 @@ def seed_004_table() -> EvalTable:
     )
 
 
-def seed_000_form() -> SelfEvalForm:
-    """龙岗 2023 党建事务-like 自评表 (元)."""
+def seed_004_selfeval() -> SelfEvalForm:
+    """The unit's own 自评表 behind seed 004 表1-2 (amounts in 元).  It claims
+    100 points; 99.11 % execution gives 9.91 of 10, so 99.91 (DOMAIN F-2)."""
     funds = {
-        "total": FundRow("total", 1959300, 1959300, 1937189.02),
-        "fiscal": FundRow("fiscal", 1959300, 1959300, 1937189.02),
+        "total": FundRow("total", 1750000, 1822000, 1805700),
+        "fiscal": FundRow("fiscal", 1750000, 1822000, 1805700),
     }
+    same = "开展活动加强企业交流合作，助力优化营商环境"
     inds = [
-        Indicator("产出指标", "数量指标", "新增党组织覆盖企业", "≥2家", "3家", 20),
         Indicator(
             "产出指标",
-            "质量指标",
-            "党务干部补贴发放",
-            "按照文件规定标准发放",
-            "按照文件规定标准发放",
-            15,
+            "数量指标",
+            "活动与杂志",
+            "一年举办活动不少于 8 次，杂志出版不少于 6 期",
+            "开展活动 10 次，出版杂志 6 期",
+            20,
         ),
-        Indicator("产出指标", "时效指标", "任务完成及时性", "按时完成", "按时完成", 15),
-        Indicator("效益指标", "社会效益指标", "助力企业发展", "有所成效", "有所成效", 30),
-        Indicator("满意度指标", "服务对象满意度指标", "党组织满意度", "≥90%", "100%", 10),
+        Indicator("产出指标", "质量指标", "发挥桥梁纽带作用", same, same, 20),
+        Indicator(
+            "产出指标",
+            "时效指标",
+            "12 月底前完成各项工作",
+            "2021 年 12 月 31 日",
+            "2021 年 12 月 31 日前已完成",
+            10,
+        ),
+        Indicator("效益指标", "经济效益指标", "助力民营企业经济发展", "有效", "有效", 8),
+        Indicator("效益指标", "社会效益指标", "营造优良营商环境", "有效", "有效", 15),
+        Indicator("效益指标", "生态效益指标", "不适用", "不适用", "不适用", 0),
+        Indicator("效益指标", "可持续影响指标", "推动典范城区建设", "有效", "有效", 7),
+        Indicator("满意度指标", "服务对象满意度指标", "服务对象满意度", "不低于 85%", "100%", 10),
     ]
     return SelfEvalForm(
-        project_code="440307210701500003496",
-        project_name="党建事务",
-        year=2023,
-        unit="深圳市龙岗区工商业联合会",
-        dept="深圳市龙岗区工商业联合会",
+        project_code="",
+        project_name="工商联经费",
+        year=2021,
+        unit="深圳市福田区工商业联合会",
+        dept="深圳市福田区工商业联合会",
         funds=funds,
         exec_weight=10,
-        goal_expected="按时完成非公党建工作任务",
-        goal_actual="已完成",
+        goal_expected="主动、充分发挥政府与企业之间的纽带作用",
+        goal_actual="按计划完成",
         indicators=inds,
-        total=99.89,
+        total=100,
         profile="mof2020",
     )
 
@@ -125,7 +137,7 @@ def report_path(tmp_path_factory) -> Path:
     findings = [
         F("SCORE_MISMATCH", "error", "评分表", "I26", "得分 3 与评分标准计算结果 2.94 不一致")
     ]
-    doc = build_report(seed_004_table(), seed_000_form(), None, findings, [])
+    doc = build_report(seed_004_table(), seed_004_selfeval(), None, findings, [])
     doc.save(out)
     return out
 
@@ -152,7 +164,7 @@ def test_headings_and_tables(report_path):
     assert "年度资金总额\t175\t182.2\t180.57\t99.11%" in text
     assert "表 2-1 绩效评价指标体系得分表" in text
     # 表2-1 total as published, grade and the profile's band text
-    assert "合计\t合计\t合计\t合计\t100分\t96.97" in text
+    assert "合计\t100分\t96.97" in text
     assert "综合评定项目得分为 96.97 分，绩效等级为“优”（90 分（含）以上为优" in text
 
 
@@ -177,10 +189,12 @@ def test_first_level_subtotals(report_path):
 
 def test_self_eval_table_includes_exec_row(report_path):
     text = docx_text(report_path)
-    # 98.87 % of 10 = 9.89; 90 + 9.89 = 99.89 (seed 000), the exec row is in the table (F-1)
-    assert "预算执行率\t预算执行率\t预算执行率\t100%\t98.87%\t10\t9.89" in text
-    assert "100\t99.89" in text
-    assert "总体自评得分为 99.89 分" in text
+    # 99.11 % of 10 = 9.91, in the table (seed F-1 left it out); 90 + 9.91 = 99.91
+    assert "预算执行率\t预算执行率\t预算执行率\t100%\t99.11%\t10\t9.91" in text
+    assert "\t100\t99.91" in text
+    assert "其中：当年财政拨款\t175\t182.2\t180.57\t99.11%" in text
+    # the form claims 100 (F-2): the draft says so
+    assert "自评表填报总分为 100 分，按评分规则复核为 99.91 分" in text
 
 
 def test_problems_from_findings(report_path):

@@ -1,0 +1,154 @@
+"""Batch benchmark: validate + summarize N forms against a plain calamine read.
+
+    python benchmarks/bench_batch.py [--n 1000] [--small 200] [--dir DIR] [--jobs N]
+
+Prints the time python-calamine takes merely to read every sheet's values of
+the N files (one process, the baseline), the time of a validate pass and of
+``summarize`` (read + validate + score + write 汇总.xlsx) over all cores, their
+ratio to the baseline, the cores used, and the peak RSS of a summarize run of
+N = 200 and N = 1000 (each in a fresh process; workers counted separately) to
+show memory flat in N.  No assertion: figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from perfkit import batch, summary  # noqa: E402
+
+
+def calamine_read_all(paths: list[str]) -> int:
+    from python_calamine import CalamineWorkbook
+
+    cells = 0
+    for p in paths:
+        wb = CalamineWorkbook.from_path(p)
+        for name in wb.sheet_names:
+            rows = wb.get_sheet_by_name(name).to_python()
+            cells += sum(len(r) for r in rows)
+    return cells
+
+
+def validate_path(path: str) -> tuple[int, int]:
+    """Worker: read one form and validate it; (errors, warnings) or (-1, -1)."""
+    from perfkit.validate import validate_form
+
+    try:
+        findings = validate_form(batch.load_form(path))
+    except Exception:
+        return -1, -1
+    return (
+        sum(f.severity == "error" for f in findings),
+        sum(f.severity == "warning" for f in findings),
+    )
+
+
+def ensure_forms(directory: Path, n: int) -> list[str]:
+    existing = sorted(str(p) for p in directory.glob("form_*.xlsx")) if directory.is_dir() else []
+    if len(existing) < n:
+        import gen_forms
+
+        t = time.perf_counter()
+        gen_forms.generate(n, directory)
+        print(f"generated {n} forms in {time.perf_counter() - t:.1f} s -> {directory}")
+        existing = sorted(str(p) for p in directory.glob("form_*.xlsx"))
+    return existing[:n]
+
+
+def measure_rss(directory: str, n: int, jobs: int | None) -> dict:
+    """In this (fresh) process: summarize the first n forms, report peak RSS."""
+    paths = sorted(str(p) for p in Path(directory).glob("form_*.xlsx"))[:n]
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        df, _ = summary.run(paths, Path(tmp) / "汇总.xlsx", jobs=jobs, progress=False)
+        wall = time.perf_counter() - t
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "n": len(df),
+        "wall": wall,
+        "self_maxrss_mb": own.ru_maxrss / 1024,
+        "children_maxrss_mb": kids.ru_maxrss / 1024,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--small", type=int, default=200)
+    parser.add_argument("--dir", default=os.path.join(tempfile.gettempdir(), "perfkit-bench-forms"))
+    parser.add_argument("--jobs", type=int)
+    parser.add_argument("--rss", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.rss:
+        print(json.dumps(measure_rss(args.dir, args.rss, args.jobs)))
+        return 0
+
+    paths = ensure_forms(Path(args.dir), args.n)
+    n = len(paths)
+    cores = batch.cpu_count()
+    jobs = args.jobs or cores
+    calamine_read_all(paths[:20])  # warm the page cache and imports
+
+    t = time.perf_counter()
+    cells = calamine_read_all(paths)
+    base = time.perf_counter() - t
+
+    t = time.perf_counter()
+    counts = list(batch.imap(validate_path, paths, jobs=jobs))
+    validate_s = time.perf_counter() - t
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        df, unreadable = summary.run(paths, Path(tmp) / "汇总.xlsx", jobs=jobs, progress=False)
+        summarize_s = time.perf_counter() - t
+
+    errors = sum(e for e, _ in counts if e > 0)
+    print(f"forms: {n}   cores available: {cores}   worker processes: {jobs}")
+    print(
+        f"calamine read, all sheets, 1 process : {base:7.2f} s  ({base / n * 1000:.2f} ms/form, {cells} cells)"
+    )
+    print(
+        f"validate (read + checks), {jobs} procs    : {validate_s:7.2f} s  ratio {validate_s / base:5.2f}"
+    )
+    print(
+        f"summarize (read+validate+score+xlsx)  : {summarize_s:7.2f} s  ratio {summarize_s / base:5.2f}"
+    )
+    print(
+        f"validate + summarize                  : {validate_s + summarize_s:7.2f} s  ratio {(validate_s + summarize_s) / base:5.2f}  (target <= 3)"
+    )
+    print(
+        f"rows {len(df)}, unreadable {unreadable}, forms with errors {sum(e > 0 for e, _ in counts)}, errors {errors}"
+    )
+
+    for size in (args.small, n):
+        out = subprocess.run(
+            [sys.executable, __file__, "--dir", args.dir, "--rss", str(size)]
+            + (["--jobs", str(args.jobs)] if args.jobs else []),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"peak RSS, summarize N={r['n']:5d}: main {r['self_maxrss_mb']:6.1f} MB, "
+            f"largest worker {r['children_maxrss_mb']:6.1f} MB  ({r['wall']:.2f} s)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
