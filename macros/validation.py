@@ -1,0 +1,373 @@
+"""Excel macros ``validate()`` and ``clear()`` (xlwings RunPython, ribbon buttons).
+
+``validate()`` reads the calling workbook in bulk (one read of values and one
+of formulas per sheet), builds the form with ``perfkit.workbook.form_from_grid``,
+runs the same ``perfkit.validate.validate_form`` as the batch command, then:
+
+* marks each finding's cell: a fill colour by severity and a note with the
+  message.  The colour comes from three conditional-format rules per sheet
+  (one per severity) that look the cell up in the very hidden sheet
+  ``_perfkit_marks``: the cells' own fill is never touched, so there is
+  nothing to restore, and colouring costs the same few calls for 1 or 1000
+  findings;
+* stores every marked cell with its original note (if any) in
+  ``_perfkit_marks``, written in one call;
+* writes the 校验结果 sheet (严重程度, 代码, 位置 as a hyperlink, 说明) in one
+  call and reports the counts on the status bar and in a message box.
+
+``clear()`` restores each marked cell's original note from ``_perfkit_marks``
+(only where the note there is still perfkit's), deletes perfkit's
+conditional-format rules, the 校验结果 sheet and ``_perfkit_marks``.  Values
+are never written by either.  ``validate()`` starts with ``clear()``, so
+validating twice keeps the true originals.
+
+Excel round trips do not depend on the number of rows.  Notes are the only
+per-cell work (Excel has no bulk call for notes): two calls per marked cell
+to write, two to restore.  ``benchmarks/bench_macros.py`` prints the counts.
+Every function takes ``book=None`` (the caller) so tests pass a fake book.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from perfkit.layouts import EvalTableLayout, SelfEvalLayout
+from perfkit.model import EVAL_TABLE, SELF_EVAL
+from perfkit.validate import SEVERITY_COLORS, SEVERITY_LABELS, count_by_severity, validate_form
+from perfkit.validate.core import SEVERITIES
+from perfkit.validate.marking import NOTE_PREFIX, RESULT_SHEET, by_cell, note_text, result_rows
+
+MARKS_SHEET = "_perfkit_marks"
+MARKS_HEADER = ["工作表", "单元格", "严重程度", "原有批注", "原批注内容", "perfkit 批注"]
+XL_SHEET_VERY_HIDDEN = 2
+TITLE = "perfkit 校验"
+_PROTECTION_FLAGS = (
+    "AllowFormattingCells",
+    "AllowFormattingColumns",
+    "AllowFormattingRows",
+    "AllowInsertingRows",
+    "AllowDeletingRows",
+    "AllowSorting",
+    "AllowFiltering",
+)
+
+
+# --------------------------------------------------------------------------
+# entry points
+# --------------------------------------------------------------------------
+
+
+def validate(book: Any = None) -> list:
+    """校验当前工作簿：标注问题单元格，生成“校验结果”工作表。"""
+    book = _caller(book)
+    clear(book, quiet=True)
+    names = _sheet_names(book)
+    try:
+        kind = _form_kind(book, names)
+        values, formulas = read_grids(book, [n for n in _form_sheets(kind) if n in names])
+        from perfkit.workbook import form_from_grid
+
+        form = form_from_grid(kind, values, formulas, source=_name(book))
+    except Exception as exc:  # a clear message instead of a traceback
+        _report(book, f"无法校验：{exc}", alert=True)
+        return []
+    findings = validate_form(form)
+    mark(book, findings)
+    counts = count_by_severity(findings)
+    _report(
+        book,
+        f"{TITLE}：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
+        + ("；详见“校验结果”工作表" if findings else "；未发现问题"),
+        alert=True,
+    )
+    return findings
+
+
+def clear(book: Any = None, quiet: bool = False) -> int:
+    """清除 perfkit 的标注：恢复原有批注，删除标注颜色、校验结果和隐藏记录表。"""
+    book = _caller(book)
+    names = _sheet_names(book)
+    restored = 0
+    if MARKS_SHEET in names:
+        store = book.sheets[MARKS_SHEET]
+        rows = store.used_range.options(ndim=2).value or []
+        marks = [r for r in rows[1:] if r and r[0] and r[1]]
+        sheets = sorted({str(r[0]) for r in marks if str(r[0]) in names})
+        for sheet_name in sheets:
+            sht = book.sheets[sheet_name]
+            with _unprotected(sht):
+                _delete_own_rules(sht)
+                for r in marks:
+                    if str(r[0]) == sheet_name:
+                        restored += _restore_note(sht, str(r[1]), bool(r[3]), _text(r[4]))
+        _delete_sheet(store)
+    if RESULT_SHEET in names:
+        _delete_sheet(book.sheets[RESULT_SHEET])
+    if not quiet:
+        _report(book, f"{TITLE}：已清除标注（恢复 {restored} 个单元格的批注）")
+    return restored
+
+
+# --------------------------------------------------------------------------
+# reading
+# --------------------------------------------------------------------------
+
+
+def read_grids(book: Any, sheet_names: list[str]) -> tuple[dict, dict]:
+    """Values and formulas of each sheet's used block, one call each, as grids
+    with row 1/column A at [0][0] (the contract of ``form_from_grid``)."""
+    values: dict[str, list[list[Any]]] = {}
+    formulas: dict[str, list[list[Any]]] = {}
+    for name in sheet_names:
+        rng = book.sheets[name].used_range
+        vals = rng.options(ndim=2).value
+        forms = rng.formula
+        row0, col0 = _top_left(rng.address)
+        if isinstance(forms, str):  # a single cell
+            forms = ((forms,),)
+        values[name] = _pad(vals, row0, col0)
+        formulas[name] = _pad([list(r) for r in forms], row0, col0)
+    return values, formulas
+
+
+def _top_left(address: str) -> tuple[int, int]:
+    m = re.match(r"\$?([A-Z]+)\$?(\d+)", address.split(",")[0].split("!")[-1].upper())
+    if not m:
+        return 1, 1
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
+
+
+def _pad(grid: Any, row0: int, col0: int) -> list[list[Any]]:
+    rows = [list(r) for r in (grid or [])]
+    if col0 > 1:
+        rows = [[None] * (col0 - 1) + r for r in rows]
+    return [[] for _ in range(row0 - 1)] + rows
+
+
+def _form_sheets(kind: str) -> list[str]:
+    layout = SelfEvalLayout if kind == SELF_EVAL else EvalTableLayout
+    return [layout.sheet, layout.settings_sheet]
+
+
+def _form_kind(book: Any, names: list[str]) -> str:
+    settings = SelfEvalLayout.settings_sheet
+    if settings in names:
+        form_id = book.sheets[settings].range("B2").value
+        for layout in (SelfEvalLayout, EvalTableLayout):
+            if str(form_id or "").strip() == layout.version:
+                return layout.form
+    if SelfEvalLayout.sheet in names:
+        return SELF_EVAL
+    if EvalTableLayout.sheet in names:
+        return EVAL_TABLE
+    raise ValueError(
+        f"当前工作簿不是 perfkit 表格（应有工作表“{SelfEvalLayout.sheet}”或“{EvalTableLayout.sheet}”），"
+        "请用 perfkit 模板填写"
+    )
+
+
+# --------------------------------------------------------------------------
+# marking
+# --------------------------------------------------------------------------
+
+
+def mark(book: Any, findings: list) -> None:
+    """Notes, colour rules, the marks store and the 校验结果 sheet."""
+    names = _sheet_names(book)
+    cells = by_cell(findings)
+    store_rows: list[list[Any]] = [list(MARKS_HEADER)]
+    by_sheet: dict[str, list[tuple[str, list]]] = {}
+    for (sheet, cell), items in cells.items():
+        if sheet in names:
+            by_sheet.setdefault(sheet, []).append((cell, items))
+    for sheet_name, marks in by_sheet.items():
+        sht = book.sheets[sheet_name]
+        with _unprotected(sht):
+            existing = _existing_notes(sht)
+            for cell, items in marks:
+                text = note_text(items)
+                original = existing.get(cell)
+                rng = sht.range(cell)
+                if original is None:
+                    rng.add_note(text)
+                else:
+                    rng.note.text = text + "\n\n" + original
+                store_rows.append(
+                    [
+                        sheet_name,
+                        cell,
+                        items[0].severity,
+                        1 if original is not None else 0,
+                        _safe(original or ""),
+                        _safe(text),
+                    ]
+                )
+            severities = [
+                s for s in SEVERITIES if any(items[0].severity == s for _, items in marks)
+            ]
+            target = sht.used_range
+            for sev in severities:
+                target.conditional_formats.add_custom(
+                    _rule_formula(sheet_name, sev),
+                    fill_color=SEVERITY_COLORS[sev],
+                    stop_if_true=True,
+                )
+    store = _add_sheet(book, MARKS_SHEET)
+    store.range("A1").value = store_rows
+    _very_hide(store)
+    _write_results(book, findings)
+
+
+def _rule_formula(sheet: str, severity: str) -> str:
+    """Conditional-format formula: true on cells listed in the marks store."""
+    s = sheet.replace('"', '""')
+    m = MARKS_SHEET
+    return (
+        f'=COUNTIFS({m}!$A:$A,"{s}",{m}!$B:$B,ADDRESS(ROW(),COLUMN(),4),{m}!$C:$C,"{severity}")>0'
+    )
+
+
+def _write_results(book: Any, findings: list) -> None:
+    sht = _add_sheet(book, RESULT_SHEET)
+    rows = result_rows(findings)
+    sht.range("A1").value = rows
+    sht.range("A1:D1").font.bold = True
+    for col, width in zip("ABCD", (10, 26, 18, 90), strict=True):
+        sht.range(f"{col}:{col}").column_width = width
+    col_a = sht.range(f"A2:A{max(2, len(rows))}")
+    for sev in SEVERITIES:
+        col_a.conditional_formats.add_custom(
+            f'=$A2="{SEVERITY_LABELS[sev]}"', fill_color=SEVERITY_COLORS[sev], stop_if_true=True
+        )
+
+
+def _existing_notes(sht: Any) -> dict[str, str]:
+    """Cell address (A1, no $) -> note text, for the notes already on a sheet."""
+    out = {}
+    for note in sht.notes:
+        addr = str(note.location.address).replace("$", "")
+        out[addr] = note.text
+    return out
+
+
+def _restore_note(sht: Any, cell: str, had_note: bool, original: str) -> int:
+    note = sht.range(cell).note
+    if note is None:
+        return 0
+    current = note.text or ""
+    if not current.startswith(NOTE_PREFIX):
+        return 0  # the user replaced our note: leave theirs
+    if had_note:
+        note.text = original
+    else:
+        note.delete()
+    return 1
+
+
+def _delete_own_rules(sht: Any) -> None:
+    rules = list(sht.cells.conditional_formats)
+    for rule in rules:
+        formula = getattr(rule, "formula", None) or ""
+        if MARKS_SHEET in formula:
+            rule.delete()
+
+
+# --------------------------------------------------------------------------
+# workbook plumbing
+# --------------------------------------------------------------------------
+
+
+def _caller(book: Any) -> Any:
+    if book is not None:
+        return book
+    import xlwings as xw
+
+    book = xw.Book.caller()
+    if str(book.name).lower().endswith(".xlam"):  # run from the add-in: the active workbook
+        book = xw.books.active
+    return book
+
+
+def _name(book: Any) -> str:
+    try:
+        return str(book.name)
+    except Exception:  # pragma: no cover
+        return ""
+
+
+def _sheet_names(book: Any) -> list[str]:
+    return [s.name for s in book.sheets]
+
+
+def _add_sheet(book: Any, name: str) -> Any:
+    names = _sheet_names(book)
+    if name in names:
+        sht = book.sheets[name]
+        sht.clear()
+        return sht
+    return book.sheets.add(name, after=book.sheets[names[-1]])
+
+
+def _delete_sheet(sht: Any) -> None:
+    try:
+        sht.api.Visible = -1  # xlSheetVisible: a very hidden sheet must be shown to be deleted
+    except Exception:
+        pass
+    sht.delete()
+
+
+def _very_hide(sht: Any) -> None:
+    try:
+        sht.api.Visible = XL_SHEET_VERY_HIDDEN
+    except Exception:  # not Windows: hidden is the best we can do
+        sht.visible = False
+
+
+@contextmanager
+def _unprotected(sht: Any) -> Iterator[None]:
+    """Lift the sheet protection (templates are protected without a password)
+    for our notes and rules, and put it back with the same options."""
+    api = None
+    protected = False
+    flags: dict[str, Any] = {}
+    try:
+        api = sht.api
+        protected = bool(api.ProtectContents)
+        if protected:
+            prot = api.Protection
+            flags = {f: getattr(prot, f) for f in _PROTECTION_FLAGS}
+            api.Unprotect()
+    except Exception:
+        protected = False
+    try:
+        yield
+    finally:
+        if protected and api is not None:
+            api.Protect(DrawingObjects=True, Contents=True, Scenarios=True, **flags)
+
+
+def _report(book: Any, message: str, alert: bool = False) -> None:
+    try:
+        book.app.status_bar = message
+    except Exception:
+        pass
+    if alert:
+        try:
+            book.app.alert(message, title=TITLE)
+        except Exception:
+            pass
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _safe(text: str) -> str:
+    """Text Excel must store as text, not read as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

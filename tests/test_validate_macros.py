@@ -1,0 +1,557 @@
+"""The Excel macros validate()/clear() on a fake xlwings book that counts
+Excel round trips (every property read/write or method call that would cross
+to Excel through COM)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from macros import validation as mv
+from perfkit.validate import Finding
+from perfkit.validate.marking import NOTE_PREFIX, RESULT_SHEET
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# --------------------------------------------------------------------------
+# a fake xlwings Book that counts calls
+# --------------------------------------------------------------------------
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _parse(addr: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", addr)
+    return int(m.group(2)), _col(m.group(1))
+
+
+class Calls(Counter):
+    def hit(self, what: str) -> None:
+        self[what] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.values())
+
+
+class FakeNote:
+    def __init__(self, sheet, cell, text):
+        self.sheet, self.cell, self._text = sheet, cell, text
+
+    @property
+    def text(self):
+        self.sheet.calls.hit("note.text")
+        return self._text
+
+    @text.setter
+    def text(self, value):
+        self.sheet.calls.hit("note.text=")
+        self._text = value
+
+    def delete(self):
+        self.sheet.calls.hit("note.delete")
+        self.sheet.notes_by_cell.pop(self.cell, None)
+
+    @property
+    def location(self):
+        self.sheet.calls.hit("note.location")
+        return FakeRange(self.sheet, self.cell, self.cell)
+
+
+class FakeCF:
+    def __init__(self, owner, formula, fill_color):
+        self.owner, self.formula_, self.fill_color = owner, formula, fill_color
+
+    @property
+    def formula(self):
+        self.owner.calls.hit("cf.formula")
+        return self.formula_
+
+    def delete(self):
+        self.owner.calls.hit("cf.delete")
+        self.owner.rules.remove(self)
+
+
+class FakeCFs:
+    def __init__(self, sheet):
+        self.sheet = sheet
+
+    def __iter__(self):
+        self.sheet.calls.hit("cf.iter")
+        return iter(list(self.sheet.rules))
+
+    def add_custom(self, formula, fill_color=None, stop_if_true=False):
+        self.sheet.calls.hit("cf.add")
+        rule = FakeCF(self.sheet, formula, fill_color)
+        self.sheet.rules.append(rule)
+        return rule
+
+
+class FakeFont:
+    def __init__(self, sheet):
+        self.sheet = sheet
+
+    @property
+    def bold(self):
+        self.sheet.calls.hit("font.bold")
+        return False
+
+    @bold.setter
+    def bold(self, value):
+        self.sheet.calls.hit("font.bold=")
+
+
+class _Options:
+    def __init__(self, rng):
+        self.rng = rng
+
+    @property
+    def value(self):
+        return self.rng._read_values()
+
+
+class FakeRange:
+    def __init__(self, sheet, first, last):
+        self.sheet, self.first, self.last = sheet, first, last
+
+    def _bounds(self):
+        (r1, c1), (r2, c2) = _parse(self.first), _parse(self.last)
+        return r1, c1, r2, c2
+
+    def options(self, ndim=None, **kw):
+        return _Options(self)
+
+    def _read_values(self):
+        self.sheet.calls.hit("range.value")
+        r1, c1, r2, c2 = self._bounds()
+        return [
+            [self.sheet.values.get((r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)
+        ]
+
+    @property
+    def value(self):
+        vals = self._read_values()
+        return vals[0][0] if len(vals) == 1 and len(vals[0]) == 1 else vals
+
+    @value.setter
+    def value(self, data):
+        self.sheet.calls.hit("range.value=")
+        self.sheet.value_writes += 1
+        r1, c1, _, _ = self._bounds()
+        rows = data if isinstance(data, list) and data and isinstance(data[0], list) else [[data]]
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                if isinstance(v, str) and v.startswith("'"):
+                    v = v[1:]
+                self.sheet.values[(r1 + i, c1 + j)] = v
+                if isinstance(v, str) and v.startswith("="):
+                    self.sheet.formulas[(r1 + i, c1 + j)] = v
+
+    @property
+    def formula(self):
+        self.sheet.calls.hit("range.formula")
+        r1, c1, r2, c2 = self._bounds()
+        rows = []
+        for r in range(r1, r2 + 1):
+            row = []
+            for c in range(c1, c2 + 1):
+                f = self.sheet.formulas.get((r, c))
+                v = self.sheet.values.get((r, c))
+                row.append(f if f else ("" if v is None else str(v)))
+            rows.append(tuple(row))
+        return tuple(rows)
+
+    @property
+    def address(self):
+        self.sheet.calls.hit("range.address")
+        r1, c1, r2, c2 = self._bounds()
+        a = f"${_letters(c1)}${r1}"
+        return a if (r1, c1) == (r2, c2) else f"{a}:${_letters(c2)}${r2}"
+
+    @property
+    def note(self):
+        self.sheet.calls.hit("range.note")
+        return self.sheet.notes_by_cell.get(self.first)
+
+    def add_note(self, text):
+        self.sheet.calls.hit("range.add_note")
+        assert self.first not in self.sheet.notes_by_cell, "add_note on a cell that has a note"
+        note = FakeNote(self.sheet, self.first, text)
+        self.sheet.notes_by_cell[self.first] = note
+        return note
+
+    @property
+    def conditional_formats(self):
+        self.sheet.calls.hit("range.conditional_formats")
+        return FakeCFs(self.sheet)
+
+    @property
+    def font(self):
+        self.sheet.calls.hit("range.font")
+        return FakeFont(self.sheet)
+
+    @property
+    def column_width(self):
+        self.sheet.calls.hit("range.column_width")
+        return 8
+
+    @column_width.setter
+    def column_width(self, value):
+        self.sheet.calls.hit("range.column_width=")
+
+
+class FakeProtection:
+    def __init__(self, sheet):
+        self.sheet = sheet
+
+    def __getattr__(self, name):
+        self.sheet.calls.hit("protection." + name)
+        return name == "AllowFormattingColumns"
+
+
+class FakeSheetApi:
+    def __init__(self, sheet):
+        object.__setattr__(self, "sheet", sheet)
+        object.__setattr__(self, "Visible", -1)
+        object.__setattr__(self, "ProtectContents_", False)
+
+    def __setattr__(self, name, value):
+        self.sheet.calls.hit("api." + name + "=")
+        object.__setattr__(self, name, value)
+
+    @property
+    def ProtectContents(self):
+        self.sheet.calls.hit("api.ProtectContents")
+        return self.ProtectContents_
+
+    @property
+    def Protection(self):
+        self.sheet.calls.hit("api.Protection")
+        return FakeProtection(self.sheet)
+
+    def Unprotect(self):
+        self.sheet.calls.hit("api.Unprotect")
+        object.__setattr__(self, "ProtectContents_", False)
+
+    def Protect(self, **kw):
+        self.sheet.calls.hit("api.Protect")
+        object.__setattr__(self, "ProtectContents_", True)
+        object.__setattr__(self, "protect_args", kw)
+
+
+class FakeSheet:
+    def __init__(self, book, name):
+        self.book, self._name = book, name
+        self.calls = book.calls
+        self.values: dict[tuple[int, int], object] = {}
+        self.formulas: dict[tuple[int, int], str] = {}
+        self.notes_by_cell: dict[str, FakeNote] = {}
+        self.rules: list[FakeCF] = []
+        self.value_writes = 0
+        self.api = FakeSheetApi(self)
+        self.visible = True
+
+    @property
+    def name(self):
+        self.calls.hit("sheet.name")
+        return self._name
+
+    @property
+    def used_range(self):
+        self.calls.hit("sheet.used_range")
+        keys = list(self.values) + list(self.formulas)
+        if not keys:
+            return FakeRange(self, "A1", "A1")
+        r1 = min(r for r, _ in keys)
+        c1 = min(c for _, c in keys)
+        r2 = max(r for r, _ in keys)
+        c2 = max(c for _, c in keys)
+        return FakeRange(self, f"{_letters(c1)}{r1}", f"{_letters(c2)}{r2}")
+
+    @property
+    def cells(self):
+        self.calls.hit("sheet.cells")
+        return FakeRange(self, "A1", "XFD1048576")
+
+    def range(self, addr):
+        self.calls.hit("sheet.range")
+        addr = addr.replace("$", "")
+        if ":" in addr:
+            a, b = addr.split(":")
+            if a.isalpha():  # whole column "A:A"
+                return FakeRange(self, f"{a}1", f"{b}1048576")
+            return FakeRange(self, a, b)
+        return FakeRange(self, addr, addr)
+
+    @property
+    def notes(self):
+        self.calls.hit("sheet.notes")
+        return list(self.notes_by_cell.values())
+
+    def clear(self):
+        self.calls.hit("sheet.clear")
+        self.values.clear()
+        self.formulas.clear()
+
+    def delete(self):
+        self.calls.hit("sheet.delete")
+        self.book._sheets.remove(self)
+
+
+class FakeSheets:
+    def __init__(self, book):
+        self.book = book
+
+    def __iter__(self):
+        self.book.calls.hit("book.sheets")
+        return iter(list(self.book._sheets))
+
+    def __len__(self):
+        return len(self.book._sheets)
+
+    def __getitem__(self, name):
+        self.book.calls.hit("book.sheets[]")
+        for s in self.book._sheets:
+            if s._name == name:
+                return s
+        raise KeyError(name)
+
+    def add(self, name, after=None):
+        self.book.calls.hit("book.sheets.add")
+        sheet = FakeSheet(self.book, name)
+        self.book._sheets.append(sheet)
+        return sheet
+
+
+class FakeApp:
+    def __init__(self, book):
+        self.book = book
+        self.messages: list[str] = []
+
+    @property
+    def status_bar(self):
+        return ""
+
+    @status_bar.setter
+    def status_bar(self, value):
+        self.book.calls.hit("app.status_bar=")
+        self.messages.append(value)
+
+    def alert(self, prompt, title=None, **kw):
+        self.book.calls.hit("app.alert")
+        self.messages.append(prompt)
+
+
+class FakeBook:
+    def __init__(self, name="form.xlsx"):
+        self.calls = Calls()
+        self._name = name
+        self._sheets: list[FakeSheet] = []
+        self.sheets = FakeSheets(self)
+        self.app = FakeApp(self)
+
+    @property
+    def name(self):
+        self.calls.hit("book.name")
+        return self._name
+
+    def sheet(self, name) -> FakeSheet:
+        return next(s for s in self._sheets if s._name == name)
+
+    def add(self, name) -> FakeSheet:
+        sheet = FakeSheet(self, name)
+        self._sheets.append(sheet)
+        return sheet
+
+
+def fake_from_xlsx(path: Path, extra_rows: int = 0) -> FakeBook:
+    """A fake book holding what Excel would show for *path*; *extra_rows*
+    adds filled rows below the form (a long sheet for the round-trip test)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    book = FakeBook(path.name)
+    for ws in wb.worksheets:
+        sheet = book.add(ws.title)
+        for row in ws.iter_rows():
+            for c in row:
+                v = c.value
+                if v is None:
+                    continue
+                if isinstance(v, str) and v.startswith("="):
+                    sheet.formulas[(c.row, c.column)] = v
+                else:
+                    sheet.values[(c.row, c.column)] = v
+        for addr, note in [
+            (c.coordinate, c.comment) for row in ws.iter_rows() for c in row if c.comment
+        ]:
+            sheet.notes_by_cell[addr] = FakeNote(sheet, addr, note.text)
+    if extra_rows:
+        form = (
+            book.sheet("自评表")
+            if any(s._name == "自评表" for s in book._sheets)
+            else book._sheets[0]
+        )
+        start = max(r for r, _ in form.values) + 2
+        for i in range(extra_rows):
+            form.values[(start + i, 1)] = f"附注 {i + 1}"
+            form.values[(start + i, 9)] = i
+    return book
+
+
+def example(name: str, **kw) -> FakeBook:
+    path = EXAMPLES / name
+    if not path.exists():
+        pytest.skip(f"{name} not built yet")
+    return fake_from_xlsx(path, **kw)
+
+
+def snapshot(book: FakeBook) -> dict:
+    return {
+        s._name: (dict(s.values), dict(s.formulas))
+        for s in book._sheets
+        if s._name not in (RESULT_SHEET, mv.MARKS_SHEET)
+    }
+
+
+def notes(book: FakeBook) -> dict:
+    return {(s._name, c): n._text for s in book._sheets for c, n in s.notes_by_cell.items()}
+
+
+def run_validate(book: FakeBook) -> list[Finding]:
+    book.calls.clear()
+    return mv.validate(book)
+
+
+# --------------------------------------------------------------------------
+# tests
+# --------------------------------------------------------------------------
+
+
+def test_validate_marks_cells_and_writes_results():
+    book = example("longgang2023_shanghui.xlsx")
+    before_values = snapshot(book)
+    before_notes = notes(book)
+    findings = run_validate(book)
+    assert {(f.code, f.cell) for f in findings} == {
+        ("TARGET_IN_LEVEL3", "D14"),
+        ("SATISFACTION_NO_PERCENT", "F38"),
+    }
+    assert snapshot(book) == before_values  # values are never changed
+    form = book.sheet("自评表")
+    assert form.value_writes == 0
+    for f in findings:
+        assert form.notes_by_cell[f.cell]._text.startswith(NOTE_PREFIX)
+        assert f.code in form.notes_by_cell[f.cell]._text
+    # one colour rule per severity present, looking cells up in the marks store
+    assert sorted(r.fill_color for r in form.rules) == sorted(
+        [mv.SEVERITY_COLORS["warning"], mv.SEVERITY_COLORS["info"]]
+    )
+    assert all(mv.MARKS_SHEET in r.formula_ for r in form.rules)
+    store = book.sheet(mv.MARKS_SHEET)
+    assert store.api.Visible == mv.XL_SHEET_VERY_HIDDEN
+    results = book.sheet(RESULT_SHEET)
+    assert results.values[(1, 1)] == "严重程度"
+    assert results.formulas[(2, 3)].startswith('=HYPERLINK("#')
+    assert {results.values[(r, 2)] for r in (2, 3)} == {
+        "TARGET_IN_LEVEL3",
+        "SATISFACTION_NO_PERCENT",
+    }
+    assert any("警告 1" in m for m in book.app.messages)
+    # clear removes exactly its own marks
+    mv.clear(book)
+    assert notes(book) == before_notes
+    assert form.rules == []
+    assert {s._name for s in book._sheets} == set(before_values)
+    assert snapshot(book) == before_values
+
+
+def test_existing_notes_survive_validating_twice():
+    book = example("longgang2023_shanghui.xlsx")
+    form = book.sheet("自评表")
+    form.notes_by_cell["F38"] = FakeNote(form, "F38", "原有说明：满意度调查见附件")
+    form.rules.append(FakeCF(form, "=$F$38>0", (1, 2, 3)))  # a user's own rule
+    before = notes(book)
+    mv.validate(book)
+    assert form.notes_by_cell["F38"]._text.startswith(NOTE_PREFIX)
+    assert form.notes_by_cell["F38"]._text.endswith("原有说明：满意度调查见附件")
+    mv.validate(book)  # again: the store must keep the true original
+    mv.clear(book)
+    assert notes(book) == before
+    assert [r.formula_ for r in form.rules] == ["=$F$38>0"]
+
+
+def test_user_edited_note_is_left_alone():
+    book = example("longgang2023_falv.xlsx")
+    mv.validate(book)
+    form = book.sheet("自评表")
+    form.notes_by_cell["F23"]._text = "我已核对"  # the user overwrote perfkit's note
+    mv.clear(book)
+    assert form.notes_by_cell["F23"]._text == "我已核对"
+
+
+def test_protected_sheet_is_unprotected_and_protected_again():
+    book = example("longgang2023_falv.xlsx")
+    form = book.sheet("自评表")
+    object.__setattr__(form.api, "ProtectContents_", True)
+    mv.validate(book)
+    assert form.api.ProtectContents_ is True
+    assert form.api.protect_args["AllowFormattingColumns"] is True
+    assert book.calls["api.Unprotect"] == 1
+    assert "F23" in form.notes_by_cell
+
+
+def test_not_a_form_reports_and_marks_nothing():
+    book = FakeBook("other.xlsx")
+    book.add("Sheet1").values[(1, 1)] = "hello"
+    assert mv.validate(book) == []
+    assert [s._name for s in book._sheets] == ["Sheet1"]
+    assert any("不是 perfkit 表格" in m for m in book.app.messages)
+
+
+def test_round_trips_do_not_grow_with_rows():
+    small = example("longgang2023_shanghui.xlsx", extra_rows=10)
+    large = example("longgang2023_shanghui.xlsx", extra_rows=1000)
+    f_small = run_validate(small)
+    f_large = run_validate(large)
+    assert {(f.code, f.cell) for f in f_small} == {(f.code, f.cell) for f in f_large}
+    assert small.calls == large.calls
+    assert small.calls["range.value"] <= 4  # settings and form sheet, plus a form-id cell
+
+
+def _synthetic(n: int) -> list[Finding]:
+    return [
+        Finding("SCORE_MISMATCH", "error", "自评表", f"J{100 + i}", f"测试 {i}") for i in range(n)
+    ]
+
+
+def marking_calls(n: int, monkeypatch) -> Calls:
+    book = example("longgang2023_falv.xlsx")
+    monkeypatch.setattr(mv, "validate_form", lambda form: _synthetic(n))
+    run_validate(book)
+    return book.calls
+
+
+def test_only_notes_grow_with_findings(monkeypatch):
+    few, many = marking_calls(10, monkeypatch), marking_calls(1000, monkeypatch)
+    grown = {k: many[k] - few[k] for k in set(many) | set(few) if many[k] != few[k]}
+    # per marked cell: sheet.range + add_note; nothing else depends on the count
+    assert grown == {"sheet.range": 990, "range.add_note": 990}
+    assert few["range.value="] == many["range.value="] == 2  # marks store + 校验结果, one call each
+    assert few["cf.add"] == many["cf.add"]
