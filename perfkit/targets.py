@@ -22,6 +22,7 @@ import warnings
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import lru_cache
 
 import cn2an
 
@@ -812,7 +813,9 @@ def _read(value: object) -> Reading:
     return _read_text(value)
 
 
+@lru_cache(maxsize=8192)
 def _read_text(original: str) -> Reading:
+    """Cached: forms repeat the same texts, and a Reading is immutable."""
     if not original.strip():
         return Reading(original, Kind.EMPTY)
     text = _normalise(original)
