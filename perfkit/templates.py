@@ -67,7 +67,7 @@ SCORE_FILL = PatternFill("solid", fgColor="FFE2EFDA")  # light green: formula, m
 HEAD_FILL = PatternFill("solid", fgColor="FFF2F2F2")  # light grey: headers
 
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=0)
 RIGHT = Alignment(horizontal="right", vertical="center", wrap_text=False)
 
 UNLOCKED = Protection(locked=False)
@@ -205,7 +205,8 @@ def _print_setup(ws: Worksheet, title_rows: str, landscape: bool) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
+    if title_rows:
+        ws.print_title_rows = title_rows
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
@@ -274,15 +275,21 @@ def _settings_sheet(wb: Workbook, layout, profile: str) -> None:
     notes_row = 6 + len(names)
     ws[f"A{notes_row}"] = "说明"
     ws[f"A{notes_row}"].font = BOLD
-    ws[f"A{notes_row + 1}"] = LEGEND
-    ws[f"A{notes_row + 1}"].font = SMALL
-    ws[f"A{notes_row + 2}"] = (
+    notes = (
+        LEGEND,
         "本表使用 perfkit 加载项提供的函数（EXEC_RATE、EXEC_SCORE、PERF_SCORE、PERF_RULE、"
-        "PERF_TOTAL、PERF_GRADE）。未安装加载项时请用 perfkit freeze 生成定稿文件再报送。"
+        "PERF_TOTAL、PERF_GRADE）。未安装加载项时请用 perfkit freeze 生成定稿文件再报送。",
     )
-    ws[f"A{notes_row + 2}"].font = SMALL
+    for i, text in enumerate(notes, 1):
+        row = notes_row + i
+        ws.merge_cells(f"A{row}:B{row}")
+        ws[f"A{row}"] = text
+        ws[f"A{row}"].font = SMALL
+        ws[f"A{row}"].alignment = LEFT
+        ws.row_dimensions[row].height = 30
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 60
+    _print_setup(ws, "", landscape=False)
     dv = DataValidation(
         type="list",
         formula1='"' + ",".join(names) + '"',
@@ -516,7 +523,7 @@ def _selfeval_sheet(wb: Workbook) -> None:
     ws[f"A{legend_row}"].alignment = LEFT
     ws.row_dimensions[legend_row].height = 26
 
-    _widths(ws, {"A": 7, "B": 13, "C": 13, "D": 20, "E": 24, "F": 22, "G": 11, "H": 9, "I": 22})
+    _widths(ws, {"A": 7, "B": 18, "C": 14, "D": 20, "E": 24, "F": 22, "G": 11, "H": 9, "I": 22})
     _decimal_validation(ws, "C6:E9", "金额（元）")
     _decimal_validation(ws, f"F6 G{first}:G{last}", "分值")
     ws.freeze_panes = None
@@ -573,7 +580,7 @@ def _evaltable_sheet(wb: Workbook) -> None:
         ws, L.fields["exec_rate"], f[L.fields["exec_rate"]], fmt="0.00", note=EVALTABLE_NOTES["J3"]
     )
     ws.row_dimensions[2].height = 28
-    ws.row_dimensions[3].height = 30
+    ws.row_dimensions[3].height = 32
 
     hr = L.header_row
     heads = (

@@ -238,10 +238,16 @@ def _layout_extent(layout) -> tuple[int, int]:
     return rows + 1, len(layout.columns)
 
 
-def _openpyxl_grid(ws, nrows: int, ncols: int) -> list[list[Any]]:
-    return [
-        [ws.cell(row=r, column=c).value for c in range(1, ncols + 1)] for r in range(1, nrows + 1)
-    ]
+def _openpyxl_grid(ws, nrows: int, ncols: int) -> list[list[tuple[Any, bool]]]:
+    """(value, is_formula) of the layout's extent only."""
+    out = []
+    for r in range(1, nrows + 1):
+        row = []
+        for c in range(1, ncols + 1):
+            cell = ws.cell(row=r, column=c)
+            row.append((cell.value, cell.data_type == "f"))
+        out.append(row)
+    return out
 
 
 def _calamine_grid(book, sheet: str, nrows: int, ncols: int) -> list[list[Any]]:
@@ -289,17 +295,20 @@ def read_form(path: str | os.PathLike) -> Form:
             continue
         raw = _openpyxl_grid(wb[sheet], nrows, ncols)
         cached = _calamine_grid(book, sheet, nrows, ncols) if book is not None else []
-        vals = []
+        vals, forms = [], []
         for r, row in enumerate(raw):
-            out = []
-            for c, v in enumerate(row):
-                if (isinstance(v, str) and v.startswith("=")) or hasattr(v, "text"):
-                    out.append(_grid_get(cached, _addr(r, c)))
+            vrow, frow = [], []
+            for c, (v, is_formula) in enumerate(row):
+                if is_formula:
+                    vrow.append(_grid_get(cached, _addr(r, c)))
+                    frow.append(v)
                 else:
-                    out.append(v)
-            vals.append(out)
+                    vrow.append(v)
+                    frow.append(None)
+            vals.append(vrow)
+            forms.append(frow)
         values[sheet] = vals
-        formulas[sheet] = raw
+        formulas[sheet] = forms
     wb.close()
     return form_from_grid(kind, values, formulas, source=name)
 
@@ -636,7 +645,26 @@ def _cell_value(raw: Any) -> Any:
 
 
 def _computed_value(raw: Any, template_formula: str) -> Any:
-    return template_formula if raw is None else _cell_value(raw)
+    return Formula(template_formula) if raw is None else raw
+
+
+def _set(ws, cell: str, raw: Any, source: str = "") -> None:
+    """Write a model raw value; text that starts with '=' stays text."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = _cell_value(raw)
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        raise InputError(
+            "文字中含有 Excel 不能保存的控制字符", path=source or None, cell=f"{ws.title}!{cell}"
+        )
+    if isinstance(value, str) and len(value) > 32767:
+        raise InputError(
+            "文字超过 Excel 单元格上限（32767 字）", path=source or None, cell=f"{ws.title}!{cell}"
+        )
+    target = ws[cell]
+    target.value = value
+    if isinstance(raw, str) and raw.startswith("="):
+        target.data_type = "s"
 
 
 def _load_template(kind: str | None, template: str | os.PathLike | None, profile: str):
@@ -726,14 +754,14 @@ def _fill_selfeval(wb, form: SelfEvalForm, source: str) -> None:
     ws = wb[L.sheet]
     f = templates.selfeval_formulas()
     for name in (*SELFEVAL_HEADER, "exec_weight", "goal_expected", "goal_actual"):
-        ws[L.fields[name]].value = _cell_value(getattr(form, name))
+        _set(ws, L.fields[name], getattr(form, name), source)
     for name in SELFEVAL_COMPUTED:
         cell = L.fields[name]
-        ws[cell].value = _computed_value(getattr(form, name), f[cell])
+        _set(ws, cell, _computed_value(getattr(form, name), f[cell]), source)
     for key in FUND_ROWS:
         fund = form.funds.get(key) or FundRow(key)
         for attr, col in L.fund_columns.items():
-            ws[f"{col}{L.fund_rows[key]}"].value = _cell_value(getattr(fund, attr))
+            _set(ws, f"{col}{L.fund_rows[key]}", getattr(fund, attr), source)
     by_group: dict[str, list[Indicator]] = {g.level2: [] for g in L.groups}
     for ind in form.indicators:
         if ind.row is not None and L.group_of_row(ind.row) is not None:
@@ -757,11 +785,14 @@ def _fill_selfeval(wb, form: SelfEvalForm, source: str) -> None:
             for key, col in cols.items():
                 cell = f"{col}{row}"
                 if key == "score":
-                    ws[cell].value = _computed_value(
-                        ind.score, templates.selfeval_score_formula(row)
+                    _set(
+                        ws,
+                        cell,
+                        _computed_value(ind.score, templates.selfeval_score_formula(row)),
+                        source,
                     )
                 else:
-                    ws[cell].value = _cell_value(getattr(ind, key))
+                    _set(ws, cell, getattr(ind, key), source)
     _fit_rows_selfeval(ws)
 
 
@@ -770,10 +801,10 @@ def _fill_evaltable(wb, form: EvalTable, source: str) -> None:
     ws = wb[L.sheet]
     f = templates.evaltable_formulas()
     for name in EVAL_HEADER:
-        ws[L.fields[name]].value = _cell_value(getattr(form, name))
+        _set(ws, L.fields[name], getattr(form, name), source)
     for name in EVAL_COMPUTED:
         cell = L.fields[name]
-        ws[cell].value = _computed_value(getattr(form, name), f[cell])
+        _set(ws, cell, _computed_value(getattr(form, name), f[cell]), source)
     by_block: dict[str, list[EvalIndicator]] = {b.level1: [] for b in L.blocks}
     previous = None
     for ind in form.indicators:
@@ -798,23 +829,27 @@ def _fill_evaltable(wb, form: EvalTable, source: str) -> None:
             for key, col in cols.items():
                 cell = f"{col}{row}"
                 if key == "score":
-                    ws[cell].value = _computed_value(
-                        ind.score, templates.evaltable_score_formula(row)
+                    _set(
+                        ws,
+                        cell,
+                        _computed_value(ind.score, templates.evaltable_score_formula(row)),
+                        source,
                     )
                 else:
-                    value = _cell_value(getattr(ind, key))
-                    ws[cell].value = None if value == "" else value
+                    value = getattr(ind, key)
+                    _set(ws, cell, None if value == "" else value, source)
     _fit_rows_evaltable(ws)
 
 
 # Row heights: openpyxl cannot measure text, and Excel does not grow wrapped
 # rows on open, so estimate lines from the text length and column width.
-LINE_PT = 13.5
+LINE_PT = 12.75
+BLANK_ROW_PT = 15.0
 
 
 def _text_units(value: Any) -> float:
     text = str(value_of(value) if not isinstance(value, str) else value)
-    return sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in text)
+    return sum(1.75 if ord(ch) > 0x2E80 else 1.0 for ch in text)
 
 
 def _lines(value: Any, width: float) -> int:
@@ -830,6 +865,10 @@ def _col_width(ws, col: str) -> float:
 
 
 def _fit_row(ws, row: int, cols: dict[str, float], minimum: float) -> None:
+    values = [ws[f"{c}{row}"].value for c in cols]
+    if all(v in (None, "") for v in values):
+        ws.row_dimensions[row].height = BLANK_ROW_PT
+        return
     lines = max(_lines(ws[f"{c}{row}"].value, w) for c, w in cols.items())
     ws.row_dimensions[row].height = min(409.0, max(minimum, lines * LINE_PT + 4))
 
@@ -838,7 +877,7 @@ def _fit_rows_selfeval(ws) -> None:
     L = SelfEvalLayout
     widths = {c: _col_width(ws, c) for c in "DEFI"}
     for row in range(L.first_indicator_row, L.last_indicator_row + 1):
-        _fit_row(ws, row, widths, 27.0)
+        _fit_row(ws, row, widths, 20.0)
     goal_w = sum(_col_width(ws, c) for c in "BCDE")
     act_w = sum(_col_width(ws, c) for c in "FGHI")
     lines = max(_lines(ws["B12"].value, goal_w), _lines(ws["F12"].value, act_w))
@@ -913,9 +952,10 @@ def _num(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _score_out(compute) -> Any:
-    """Value written for a computed cell: a float, blank, or the Chinese message
-    the Excel function would show."""
+def _score_out(compute, where: str = "", source: str = "") -> Any:
+    """Value written for a computed cell: a number, blank, or the Chinese message
+    the Excel function would show for bad input.  An unexpected failure of the
+    scoring code stops the freeze (a submitted file must not hold junk)."""
     from .numbers import NotANumber
 
     try:
@@ -924,6 +964,12 @@ def _score_out(compute) -> Any:
         return f"“{err}”不是数字"
     except PerfkitError as err:
         return err.message
+    except Exception as exc:
+        raise InputError(
+            f"无法计算该单元格的值（{type(exc).__name__}: {exc}），定稿已中止",
+            path=source or None,
+            cell=where,
+        ) from None
     if value is None:
         return None
     if isinstance(value, Decimal):
@@ -969,7 +1015,14 @@ def _freeze_selfeval(wb, form: SelfEvalForm, prof) -> list[str]:
             w = f"IF(ISBLANK(F6),{_num(prof.exec.weight)},F6)"
             put(score_cell, f'=IF(D6>0,ROUND(MIN(E6/D6,1)*{w},2),"")')
         else:
-            put(score_cell, _score_out(lambda: scoring.exec_score(executed, budget, weight, prof)))
+            put(
+                score_cell,
+                _score_out(
+                    lambda: scoring.exec_score(executed, budget, weight, prof),
+                    f"{L.sheet}!{score_cell}",
+                    form.source,
+                ),
+            )
     for ind in form.indicators:
         cell = ind.locs["score"].cell
         if _is_template(ind.score, templates.selfeval_score_formula(ind.row)):
@@ -986,7 +1039,9 @@ def _freeze_selfeval(wb, form: SelfEvalForm, prof) -> list[str]:
                         None,
                         value_of(ind.level3) or "",
                         prof,
-                    )
+                    ),
+                    f"{L.sheet}!{cell}",
+                    form.source,
                 ),
             )
     first, last = L.first_indicator_row, L.last_indicator_row
