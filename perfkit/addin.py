@@ -287,6 +287,13 @@ def generate_udf_vba(
     """
     env = dict(os.environ)
     paths = [str(p) for p in extra_path]
+    # The child must import the same package as this process sees (a source
+    # checkout is on sys.path here through the working directory, not there).
+    with contextlib.suppress(ImportError, ValueError):
+        spec = importlib.util.find_spec(module_name)
+        if spec is not None and spec.origin and spec.origin not in ("namespace", "built-in"):
+            depth = module_name.count(".") + (2 if spec.submodule_search_locations else 1)
+            paths.append(str(Path(spec.origin).resolve().parents[depth - 1]))
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])
     if paths:
@@ -295,14 +302,12 @@ def generate_udf_vba(
     env["PYTHONIOENCODING"] = "utf-8"
     cmd = [python or sys.executable, "-c", _GENERATOR, module_name, f"{ADDIN_NAME}.xlam"]
     try:
-        proc = subprocess.run(
-            cmd,
-            capture_output=True,
-            env=env,
-            timeout=timeout,
-            check=False,
-            cwd=tempfile.gettempdir(),
-        )
+        with tempfile.TemporaryDirectory(
+            prefix="perfkit-udfs-"
+        ) as empty:  # nothing stray on sys.path
+            proc = subprocess.run(
+                cmd, capture_output=True, env=env, timeout=timeout, check=False, cwd=empty
+            )
     except subprocess.TimeoutExpired as err:
         raise PerfkitError(f"生成 UDF 包装代码超时（{module_name}）") from err
     if proc.returncode != 0:
