@@ -97,20 +97,57 @@ def check_xlsx(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> None
 def check_xml_parts(path: str | os.PathLike, limit_bytes: int = 4096) -> None:
     """Refuse workbooks whose XML parts declare a DOCTYPE/ENTITY (entity bombs).
 
-    Office never writes DTDs; only the first *limit_bytes* of each part are read.
+    Office never writes DTDs.  A DOCTYPE can only stand in the prolog, before
+    the root element, but comments or whitespace may push it far down: the
+    prolog is read in *limit_bytes* chunks up to the root element, and a
+    prolog longer than 1 MiB is refused too.
     """
     name = os.fspath(path)
     with zipfile.ZipFile(name) as zf:
         for info in zf.infolist():
-            if not (info.filename.endswith(".xml") or info.filename.endswith(".rels")):
+            if not info.filename.endswith((".xml", ".rels", ".vml")):
                 continue
             with zf.open(info) as fh:
-                head = fh.read(limit_bytes)
-            if _DOCTYPE.search(head):
+                verdict = _prolog_verdict(fh, limit_bytes)
+            if verdict == "doctype":
                 raise InputError(
                     f"部件 {info.filename} 含有 DOCTYPE/实体声明（XML 实体炸弹风险），已拒绝",
                     path=name,
                 )
+            if verdict == "long":
+                raise InputError(
+                    f"部件 {info.filename} 的 XML 开头异常冗长（可能隐藏实体声明），已拒绝",
+                    path=name,
+                )
+
+
+_MAX_PROLOG = 1024 * 1024
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def _prolog_verdict(fh, chunk: int) -> str:
+    """'doctype' when a DOCTYPE/ENTITY stands before the root element, 'long'
+    when no root element starts within 1 MiB, else 'ok'."""
+    head = b""
+    while True:
+        block = fh.read(chunk)
+        head += block
+        prolog = _strip_comments(head)
+        root = _ROOT_START.search(prolog)
+        scope = prolog if root is None else prolog[: root.start()]
+        if _DOCTYPE.search(scope):
+            return "doctype"
+        if root is not None or not block:
+            return "ok"
+        if len(head) >= _MAX_PROLOG:
+            return "long"
+
+
+def _strip_comments(data: bytes) -> bytes:
+    """Comments removed; an unfinished comment hides what follows it."""
+    out = re.sub(rb"<!--.*?-->", b"", data, flags=re.S)
+    cut = out.find(b"<!--")
+    return out if cut < 0 else out[:cut]
 
 
 def check_workbook_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> None:
@@ -129,5 +166,5 @@ def _is_encrypted_ooxml(name: str) -> bool:
     try:
         with olefile.OleFileIO(name) as ole:
             return ole.exists("EncryptedPackage")
-    except OSError:
+    except Exception:  # damaged OLE data: olefile raises OSError, ValueError, struct.error …
         return False
