@@ -123,7 +123,7 @@ def read_grids(book: Any, sheet_names: list[str]) -> tuple[dict, dict]:
     formulas: dict[str, list[list[Any]]] = {}
     for name in sheet_names:
         rng = book.sheets[name].used_range
-        vals = rng.options(ndim=2).value
+        vals = rng.options(ndim=2, err_to_str=True).value
         forms = rng.formula
         row0, col0 = _top_left(rng.address)
         if isinstance(forms, str):  # a single cell

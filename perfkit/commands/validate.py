@@ -85,7 +85,11 @@ def check_file(path: str, profile: str | None):
     from ..validate import validate_form
     from ..workbook import read_form
 
+    from ..validate import cached_errors
+
     form = read_form(path)
+    layout_sheets = {loc.sheet for loc in form.locs.values()}
+    cached_errors.apply(form, cached_errors.scan(path, layout_sheets))
     return form.form, validate_form(form, profile)
 
 

@@ -67,12 +67,8 @@ def text_of(raw: Any) -> str:
 def read_number(raw: Any) -> tuple[Any, tuple[str, str] | None]:
     """(Decimal | None | UNKNOWN, problem) where problem is (code, message
     template with ``{what}``) for a cell that should hold a number."""
-    err = excel_error(raw)
-    if err:
-        return UNKNOWN, (
-            "FORMULA_ERROR",
-            f"{{what}}单元格是错误值 {err}，应为数字；请检查公式引用的单元格",
-        )
+    if excel_error(raw):
+        return UNKNOWN, None  # reported once by the FORMULA_ERROR scan of each form
     value = plain_value(raw)
     if value is UNKNOWN:
         return UNKNOWN, None

@@ -1,0 +1,1 @@
+"""Bad-input corpus for ``perfkit validate`` (generated: see make_corpus.py)."""
