@@ -673,6 +673,11 @@ def _load_template(kind: str | None, template: str | os.PathLike | None, profile
 
     if template is not None and templates.KIND_ALIASES.get(str(template).strip()) is None:
         name = os.fspath(template)
+        if not os.path.exists(name):
+            raise InputError(
+                "找不到模板文件；TEMPLATE 应为模板路径，或 selfeval（项目支出绩效自评表）/ evaltable（绩效评价指标体系评分表）",
+                path=name,
+            )
         check_workbook_file(name)
         tkind = read_kind(name)
         if kind is not None and tkind != kind:

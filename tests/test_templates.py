@@ -227,3 +227,10 @@ def test_cli_build_and_check(tmp_path):
     assert target.read_bytes() == (ROOT / "xlsx_templates" / target.name).read_bytes()
     target.write_bytes(target.read_bytes() + b"x")
     assert _run(["templates", "check", "--dir", str(tmp_path)]) == 1
+
+
+def test_docs_list_every_defined_name():
+    text = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
+    for layout in LAYOUT.values():
+        for name in layout.names:
+            assert f"`{name}`" in text, name
