@@ -272,6 +272,25 @@ sys.stdout.write(json.dumps({"vba": buf.getvalue(), "functions": funcs, "xlwings
 """
 
 
+def _import_root(module_name: str) -> Path | None:
+    """The sys.path folder from which *module_name* (a top-level module or package)
+    is imported here.  A stale editable install may report a package as a namespace
+    package: then the listed folder that has an ``__init__.py`` is taken."""
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or "." in module_name:
+        return None
+    if spec.origin and Path(spec.origin).is_file():
+        origin = Path(spec.origin).resolve()
+        return origin.parent.parent if spec.submodule_search_locations else origin.parent
+    for location in spec.submodule_search_locations or []:
+        if (Path(location) / "__init__.py").is_file():
+            return Path(location).resolve().parent
+    return None
+
+
 def generate_udf_vba(
     module_name: str = UDF_PACKAGE,
     *,
@@ -289,11 +308,14 @@ def generate_udf_vba(
     paths = [str(p) for p in extra_path]
     # The child must import the same package as this process sees (a source
     # checkout is on sys.path here through the working directory, not there).
-    with contextlib.suppress(ImportError, ValueError):
-        spec = importlib.util.find_spec(module_name)
-        if spec is not None and spec.origin and spec.origin not in ("namespace", "built-in"):
-            depth = module_name.count(".") + (2 if spec.submodule_search_locations else 1)
-            paths.append(str(Path(spec.origin).resolve().parents[depth - 1]))
+    if not extra_path:
+        root = _import_root(module_name)
+        if root is None:
+            raise PerfkitError(
+                f"找不到 Python 包 {module_name}：请在 perfkit 源码目录中运行，"
+                "或重新安装（pip install -e .），或用 --pythonpath 指明它所在的文件夹"
+            )
+        paths.append(str(root))
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])
     if paths:
@@ -315,6 +337,8 @@ def generate_udf_vba(
         raise PerfkitError(f"无法从 {module_name} 生成 UDF 包装代码：" + " | ".join(detail))
     data = json.loads(proc.stdout.decode("utf-8"))
     body = data["vba"].replace("\r\n", "\n")
+    if not data["functions"]:
+        raise PerfkitError(f"{module_name} 中没有带 @xw.func 的函数：加载项将没有评分函数")
     if not body.isascii():
         raise PerfkitError(f"{module_name} 的函数名或参数名必须是 ASCII")
     code = (
@@ -903,10 +927,7 @@ def build_parts(
         "xl/styles.xml": _styles_xml(),
         "xl/vbaProject.bin": vba_bin,
     }
-    notes = []
-    if not infos:
-        notes.append(f"{udf_module} 中没有带 @xw.func 的函数：加载项不含 UDF")
-    return AddinParts(parts, modules, infos, conf, version, notes)
+    return AddinParts(parts, modules, infos, conf, version)
 
 
 def zip_bytes(parts: dict[str, bytes]) -> bytes:

@@ -225,6 +225,15 @@ def test_refuses_other_suffix(tmp_path):
         addin.build(tmp_path / "perfkit.xlsx")
 
 
+def test_refuses_missing_or_empty_udf_package(tmp_path, fake_path):
+    with pytest.raises(addin.PerfkitError, match="找不到"):
+        addin.generate_udf_vba("no_such_udfs_package")
+    (tmp_path / "empty_udfs").mkdir()
+    (tmp_path / "empty_udfs" / "__init__.py").write_text("X = 1\n")
+    with pytest.raises(addin.PerfkitError, match=r"没有带 @xw\.func"):
+        addin.generate_udf_vba("empty_udfs", extra_path=[tmp_path])
+
+
 # --------------------------------------------------------------------------
 # ribbon
 # --------------------------------------------------------------------------
@@ -426,9 +435,13 @@ def _parse(argv):
 def test_install_elsewhere_builds_and_says_windows_is_needed(
     tmp_path, fake_path, monkeypatch, capsys
 ):
-    monkeypatch.setenv("PYTHONPATH", str(fake_path))
     out = tmp_path / "perfkit.xlam"
-    args = _parse(["addin", "install", "-o", str(out), "--udf-module", "fake_udfs"])
+    args = _parse(
+        [
+            *("addin", "install", "-o", str(out)),
+            *("--udf-module", "fake_udfs", "--pythonpath", str(fake_path)),
+        ]
+    )
     assert args.func(args) == 2
     captured = capsys.readouterr()
     assert out.is_file()

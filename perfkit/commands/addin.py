@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -70,11 +71,14 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 def _build(args: argparse.Namespace, out: Path):
     from .. import addin
 
+    # Folders of --pythonpath that exist here also serve to find the UDF package now.
+    local = [d for d in (args.pythonpath or "").split(os.pathsep) if d and Path(d).is_dir()]
     return addin.build(
         out,
         interpreter=args.interpreter,
         pythonpath=args.pythonpath,
         udf_module=args.udf_module,
+        extra_path=local,
     )
 
 
