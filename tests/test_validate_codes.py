@@ -1,0 +1,189 @@
+"""One mutation per finding code: each code is found at its cell; the
+registry and docs/findings.md agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from perfkit.model import Formula
+from perfkit.validate import CODES, REGISTRY, validate_form
+from perfkit.validate.docs import render
+from tests.test_validate import FUTIAN_ROWS, futian_table, longgang1, longgang2, pairs
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "findings.md"
+
+
+def _row(form, row):
+    return next(i for i in form.indicators if i.row == row)
+
+
+def _set(form, row, **kw):
+    ind = _row(form, row)
+    for k, v in kw.items():
+        setattr(ind, k, v)
+    return form
+
+
+def _fund(form, key, **kw):
+    for k, v in kw.items():
+        setattr(form.funds[key], k, v)
+    return form
+
+
+def _replace_rows(name, **changes):
+    fields = (
+        "level1",
+        "level2",
+        "level3",
+        "benchmark",
+        "rule",
+        "weight",
+        "actual",
+        "score",
+        "deduction_reason",
+        "description",
+    )
+    out = []
+    for r in FUTIAN_ROWS:
+        if r[2] == name:
+            d = dict(zip(fields, r, strict=True))
+            d.update(changes)
+            r = tuple(d[f] for f in fields)
+        out.append(r)
+    return out
+
+
+CASES = [
+    ("NOT_A_NUMBER", "E6", lambda: _fund(longgang1(), "total", executed="约193万")),
+    ("FORMULA_ERROR", "G6", lambda: longgang1(exec_rate=Formula("=EXEC_RATE(E6,D6)", "#DIV/0!"))),
+    ("REQUIRED_EMPTY", "F14", lambda: _set(longgang1(), 14, actual=None)),
+    ("REQUIRED_EMPTY", "F12", lambda: longgang1(goal_actual=None)),
+    ("ROUNDING_DIFF", "H6", lambda: longgang1(exec_score=9.88)),
+    ("AMOUNT_NEGATIVE", "E8", lambda: _fund(longgang1(), "carryover", executed=-5)),
+    ("FUND_SUM_MISMATCH", "D6", lambda: _fund(longgang1(), "fiscal", annual_budget=1959000)),
+    ("EXEC_OVER_BUDGET", "E6", lambda: _fund(longgang1(), "total", executed=1960000)),
+    ("EXEC_RATE_MISMATCH", "G6", lambda: longgang1(exec_rate=100)),
+    ("EXEC_SCORE_MISMATCH", "H6", lambda: longgang1(exec_score=10, total=100)),
+    ("EXEC_SCORE_MISSING", "H6", lambda: longgang1(exec_score=None)),
+    ("EXEC_WEIGHT_PROFILE", "F6", lambda: longgang1(exec_weight=20)),
+    ("WEIGHT_NEGATIVE", "G14", lambda: _set(longgang1(), 14, weight=-10, score=0)),
+    ("LEVEL1_WEIGHT_PROFILE", "B14", lambda: _set(longgang1(), 14, weight=20, score=20)),
+    ("WEIGHT_SUM_NOT_100", "G44", lambda: longgang1(total_weight=None, exec_weight=5)),
+    ("TOTAL_WEIGHT_MISMATCH", "G44", lambda: longgang1(total_weight=95)),
+    ("SCORE_NEGATIVE", "H14", lambda: _set(longgang1(), 14, score=-1, deviation_reason="x")),
+    ("SCORE_OVER_WEIGHT", "H14", lambda: _set(longgang1(), 14, score=12)),
+    ("SCORE_MISMATCH", "H14", lambda: _set(longgang1(), 14, actual="1家", deviation_reason="原因")),
+    ("QUAL_SCORE_OUT_OF_BAND", "H17", lambda: _set(longgang1(), 17, actual="未完成", score=10)),
+    ("NA_WITH_WEIGHT", "G35", lambda: _set(longgang1(), 35, weight=10)),
+    ("TOTAL_MISMATCH", "H44", lambda: longgang1(total=100)),
+    (
+        "TOTAL_OVER_CAP",
+        "H44",
+        lambda: _fund(
+            _fund(
+                longgang1(
+                    exec_rate=None,
+                    exec_score=Formula("=X"),
+                    total=Formula("=T"),
+                    profile="platform",
+                ),
+                "total",
+                executed=1400000,
+            ),
+            "fiscal",
+            executed=1400000,
+        ),
+    ),
+    ("GRADE_MISMATCH", "H45", lambda: longgang1(grade="良")),
+    ("TARGET_UNREADABLE", "E14", lambda: _set(longgang1(), 14, target="≥ 约 两三成")),
+    ("ACTUAL_UNREADABLE", "F14", lambda: _set(longgang1(), 14, actual="≥")),
+    ("NOT_COMPARABLE", "F14", lambda: _set(longgang1(), 14, actual="2期")),
+    ("ACTUAL_NOT_MEASURED", "F14", lambda: _set(longgang1(), 14, actual="已完成")),
+    ("ACTUAL_IS_CONSTRAINT", "F23", longgang1),
+    ("SATISFACTION_NO_PERCENT", "F38", longgang2),
+    ("TARGET_IN_LEVEL3", "D14", longgang2),
+    ("DEVIATION_REASON_MISSING", "I23", lambda: _set(longgang2(), 23, deviation_reason=None)),
+    ("OVER_ACHIEVEMENT", "I14", lambda: _set(longgang1(), 14, actual="3家")),
+    ("PROJECT_CODE_FORMAT", "B2", lambda: longgang1(project_code="44030721070150000349 6")),
+    ("RULE_SCORE_MISMATCH", "I15", futian_table),
+    ("RULE_NOT_DERIVABLE", "I38", futian_table),
+    (
+        "RULE_MAX_WEIGHT",
+        "F18",
+        lambda: futian_table(_replace_rows("管理制度健全性", weight=5, score=5)),
+    ),
+    (
+        "WEIGHT_TEXT_MISMATCH",
+        "G39",
+        lambda: futian_table(_replace_rows("绩效跟踪评价", description="该指标分值为4分")),
+    ),
+    ("RULE_DUPLICATE", "F6", futian_table),
+    ("TEXT_OTHER_YEAR", "D6", futian_table),
+    (
+        "DEDUCTION_REASON_MISSING",
+        "J38",
+        lambda: futian_table(_replace_rows("辖区群众满意度", deduction_reason=None)),
+    ),
+    ("LEVEL1_WEIGHT_SUM", "G49", lambda: futian_table(level1_weights={"项目决策": 5})),
+]
+
+
+@pytest.mark.parametrize("code, cell, build", CASES, ids=[f"{c}@{cell}" for c, cell, _ in CASES])
+def test_code_found_at_cell(code, cell, build):
+    found = validate_form(build())
+    assert (code, cell) in pairs(found), sorted(pairs(found))
+    assert not [f for f in found if f.code == "CHECK_FAILED"]
+
+
+def test_every_code_has_a_case():
+    tested = {c for c, _, _ in CASES}
+    assert set(CODES) - tested == {"CHECK_FAILED"}
+
+
+def test_platform_profile_deducts_over_achievement():
+    # DOMAIN §8: 完成值 ≥ 130 % loses 2 points under the platform profile
+    form = _set(longgang1(), 14, actual="3家")
+    assert ("SCORE_MISMATCH", "H14") in pairs(validate_form(form, "platform"))
+    assert ("SCORE_MISMATCH", "H14") not in pairs(validate_form(form))
+
+
+def test_uncomputed_formulas_are_not_reported():
+    form = longgang1(
+        exec_rate=Formula("=EXEC_RATE(E6,D6)"), exec_score=Formula("=EXEC_SCORE(E6,D6,F6)")
+    )
+    for ind in form.indicators:
+        if ind.weight:
+            ind.score = Formula("=PERF_SCORE(E,F,G)")
+    form.total = Formula("=PERF_TOTAL(H6,H14:H43)")
+    form.grade = Formula("=PERF_GRADE(H44)")
+    assert not [f for f in validate_form(form) if f.severity == "error"]
+
+
+def test_a_broken_check_is_reported_not_fatal(monkeypatch):
+    chk = REGISTRY["selfeval_total"]
+
+    def boom(ctx):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(
+        REGISTRY, "selfeval_total", chk.__class__(chk.name, chk.forms, chk.codes, boom)
+    )
+    found = validate_form(longgang1(total=100))
+    assert "CHECK_FAILED" in {f.code for f in found}
+    assert ("ACTUAL_IS_CONSTRAINT", "F23") in pairs(found)
+
+
+def test_registry_is_documented():
+    for chk in REGISTRY.values():
+        assert chk.doc, chk.name
+        assert chk.codes, chk.name
+    for doc in CODES.values():
+        assert doc.title and doc.example and doc.fix
+
+
+def test_docs_findings_md_is_generated_from_registry():
+    assert DOCS.read_text(encoding="utf-8") == render(), (
+        "run: python -m perfkit.validate.docs > docs/findings.md"
+    )
