@@ -586,7 +586,7 @@ def repack_cfb(data: bytes) -> bytes:
     # Directory entries: [name, type, data, children]; index 0 is the root.
     entries: list[dict] = [{"name": "Root Entry", "type": 5, "data": b"", "kids": []}]
     index: dict[tuple[str, ...], int] = {(): 0}
-    for path in sorted(storages | set(streams), key=len):
+    for path in sorted(storages | set(streams), key=lambda p: (len(p), p)):
         entry = {"name": path[-1], "type": 1 if path in storages else 2, "kids": []}
         entry["data"] = streams.get(path, b"")
         index[path] = len(entries)

@@ -15,6 +15,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import textwrap
 import time
 import xml.etree.ElementTree as ET
@@ -218,6 +219,27 @@ def test_build_is_deterministic(fake_build, fake_path, tmp_path):
         pythonpath=r"D:\perfkit",
     )
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_container_does_not_depend_on_hash_seed(fake_build, tmp_path):
+    out, _ = fake_build
+    vba = tmp_path / "vbaProject.bin"
+    with zipfile.ZipFile(out) as zf:
+        vba.write_bytes(zf.read("xl/vbaProject.bin"))
+    code = (
+        "import sys; from perfkit.addin import repack_cfb; "
+        "sys.stdout.buffer.write(repack_cfb(open(sys.argv[1], 'rb').read()))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(vba)],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert outputs == {vba.read_bytes()}
 
 
 def test_refuses_other_suffix(tmp_path):
