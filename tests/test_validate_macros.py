@@ -555,3 +555,12 @@ def test_only_notes_grow_with_findings(monkeypatch):
     assert grown == {"sheet.range": 990, "range.add_note": 990}
     assert few["range.value="] == many["range.value="] == 2  # marks store + 校验结果, one call each
     assert few["cf.add"] == many["cf.add"]
+
+
+def test_error_values_read_from_excel_are_findings():
+    book = example("longgang2023_falv.xlsx")
+    form = book.sheet("自评表")
+    form.values[(6, 7)] = "#DIV/0!"  # what options(err_to_str=True) gives for G6
+    found = mv.validate(book)
+    assert ("FORMULA_ERROR", "G6") in {(f.code, f.cell) for f in found}
+    assert form.values[(6, 7)] == "#DIV/0!"
