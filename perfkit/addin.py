@@ -218,58 +218,7 @@ def _first_paragraph(doc: str) -> str:
 # UDF wrappers (xlwings' own generator, run in a child process)
 # --------------------------------------------------------------------------
 
-_GENERATOR = r"""
-import importlib, io, json, os, sys, types
-
-def _stand_in(name):
-    mod = types.ModuleType(name)
-    def __getattr__(attr):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        return lambda *args, **kwargs: None
-    mod.__getattr__ = __getattr__
-    return mod
-
-for _name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
-    try:
-        importlib.import_module(_name)
-    except ImportError:
-        sys.modules[_name] = _stand_in(_name)
-if "win32com.client" in sys.modules and "win32com" in sys.modules:
-    sys.modules["win32com"].client = sys.modules["win32com.client"]
-
-os.environ.pop("XLWINGS_ON_SERVER", None)
-import xlwings
-import xlwings.udfs as xu
-
-# Classic decorators, so that @xw.func / @xw.arg record __xlfunc__ as on Windows.
-xlwings.func, xlwings.arg, xlwings.ret, xlwings.sub = xu.xlfunc, xu.xlarg, xu.xlret, xu.xlsub
-
-class Book:
-    Name = sys.argv[2]
-
-module_name = sys.argv[1]
-module = importlib.import_module(module_name)
-buf = io.StringIO()
-xu.generate_vba_wrapper(module_name, module, buf, Book())
-funcs = []
-for attr in dir(module):
-    f = getattr(module, attr)
-    xlf = getattr(f, "__xlfunc__", None)
-    if not xlf:
-        continue
-    args = [a for a in xlf["args"] if not a["vba"]]
-    funcs.append({
-        "name": xlf["name"],
-        "category": xlf["category"],
-        "doc": xlf["ret"]["doc"] or "",
-        "args": [[a["name"], a["doc"]] for a in args],
-        "optional": [a["name"] for a in args if "optional" in a],
-        "vararg": next((a["name"] for a in args if a["vararg"]), None),
-        "sub": xlf["sub"],
-    })
-sys.stdout.write(json.dumps({"vba": buf.getvalue(), "functions": funcs, "xlwings": xlwings.__version__}))
-"""
+GENERATOR_SCRIPT = "gen_udf_vba.py"  # in macros/addin, run in a child process
 
 
 def _import_root(module_name: str) -> Path | None:
@@ -322,7 +271,8 @@ def generate_udf_vba(
         env["PYTHONPATH"] = os.pathsep.join(paths)
     env.pop("XLWINGS_ON_SERVER", None)
     env["PYTHONIOENCODING"] = "utf-8"
-    cmd = [python or sys.executable, "-c", _GENERATOR, module_name, f"{ADDIN_NAME}.xlam"]
+    generator = addin_source_dir() / GENERATOR_SCRIPT
+    cmd = [python or sys.executable, str(generator), module_name, f"{ADDIN_NAME}.xlam"]
     try:
         with tempfile.TemporaryDirectory(
             prefix="perfkit-udfs-"
