@@ -82,10 +82,8 @@ def discover(paths: list[str]) -> tuple[list[tuple[str, str]], list[FileResult]]
 
 def check_file(path: str, profile: str | None):
     """(form kind, findings) of one file; raises PerfkitError for unreadable input."""
-    from ..validate import validate_form
+    from ..validate import cached_errors, validate_form
     from ..workbook import read_form
-
-    from ..validate import cached_errors
 
     form = read_form(path)
     layout_sheets = {loc.sheet for loc in form.locs.values()}
