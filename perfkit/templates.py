@@ -752,9 +752,19 @@ def build_bytes(kind: str, profile: str = profiles.DEFAULT_PROFILE) -> bytes:
     return deterministic_bytes(new_workbook(kind, profile))
 
 
+def write_output(path: str | os.PathLike, data: bytes) -> Path:
+    """Atomic write; the file gets the usual permissions (the temporary file
+    behind the atomic rename is private to its owner)."""
+    out = write_bytes_atomic(path, data)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(out, 0o666 & ~mask)
+    return out
+
+
 def build(kind: str, path: str | os.PathLike, profile: str = profiles.DEFAULT_PROFILE) -> Path:
     """Write the template of *kind* (``selfeval`` / ``evaltable``) to *path*."""
-    return write_bytes_atomic(path, build_bytes(kind, profile))
+    return write_output(path, build_bytes(kind, profile))
 
 
 def build_all(

@@ -25,7 +25,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from . import profiles, templates
 from .errors import InputError, NotAForm, PerfkitError
-from .fsutil import refuse_overwrite_input, write_bytes_atomic
+from .fsutil import refuse_overwrite_input
 from .layouts import LAYOUTS, EvalTableLayout, SelfEvalLayout, split_ref
 from .model import (
     EVAL_TABLE,
@@ -343,10 +343,18 @@ def _json_computed(raw: Any, template_formula: str) -> Any:
     return _json_value(raw)
 
 
+_ADDIN_PREFIX = re.compile(
+    r"(?:'[^']*'|\[\d+\]|[A-Za-z0-9_.]+\.xlam)!(?=(?:EXEC_|PERF_))", re.IGNORECASE
+)
+
+
 def _same_formula(a: str, b: str) -> bool:
+    """Equal up to spaces, case, and how Excel names an add-in function
+    (``_xludf.EXEC_RATE``, ``[1]!EXEC_RATE``, ``'perfkit.xlam'!EXEC_RATE``)."""
+
     def norm(s: str) -> str:
-        s = s.replace(" ", "").upper()
-        return s.replace("_XLUDF.", "")
+        s = _ADDIN_PREFIX.sub("", s.replace(" ", ""))
+        return s.upper().replace("_XLUDF.", "")
 
     return norm(a) == norm(b)
 
@@ -751,7 +759,7 @@ def fill(
     if template is not None and templates.KIND_ALIASES.get(str(template).strip()) is None:
         refuse_overwrite_input(out, [template])
     wb = fill_workbook(data, template, source)
-    return write_bytes_atomic(out, templates.deterministic_bytes(wb))
+    return templates.write_output(out, templates.deterministic_bytes(wb))
 
 
 def _fill_selfeval(wb, form: SelfEvalForm, source: str) -> None:
@@ -1149,7 +1157,7 @@ def freeze(path: str | os.PathLike, out: str | os.PathLike) -> Path:
     form = read_form(name)
     wb = openpyxl.load_workbook(name)
     freeze_workbook(wb, form, _cached_grids(name, wb))
-    return write_bytes_atomic(out, templates.deterministic_bytes(wb))
+    return templates.write_output(out, templates.deterministic_bytes(wb))
 
 
 __all__ = [

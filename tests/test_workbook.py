@@ -331,3 +331,14 @@ def test_cli_bad_input_exit_2(tmp_path):
         ["freeze", str(EXAMPLES / "longgang2023_falv.json"), "-o", str(tmp_path / "o.xlsx")]
     )
     assert code == 2
+
+
+def test_formula_as_excel_saves_an_add_in_function(tmp_path):
+    """Excel may write an add-in function as _xludf.NAME or [1]!NAME: still the template formula."""
+    src = openpyxl.load_workbook(EXAMPLES / "longgang2023_falv.xlsx")
+    ws = src["自评表"]
+    ws["G6"] = "=_xludf.EXEC_RATE(E6,D6)"
+    ws["H44"] = "=[1]!PERF_TOTAL(H6,H14:H43)"
+    path = tmp_path / "saved.xlsx"
+    src.save(path)
+    assert workbook.extract(path) == load("longgang2023_falv.json")
