@@ -111,6 +111,10 @@ class DeductRule(Rule):
             return None
         m = _measure_of(actual)
         if m is None:
+            # A worded actual cannot be measured against a numeric benchmark
+            # (「满意度≥90%」 vs 「开展了问卷调查」): not derivable.
+            if self.benchmark is not None or _measure_of(benchmark) is not None:
+                return None
             # "有效" against 标杆值 "有效": the rule's deductions never start.
             if actual not in (None, "") and (
                 _restates(actual, benchmark) or qualitative_level(benchmark, actual) == "达成"

@@ -77,6 +77,12 @@ def test_satisfaction_rule():
     assert rule.score("100%", 6) == D("6.00")
 
 
+def test_worded_actual_against_numeric_benchmark_is_not_derivable():
+    # F-4: 「开展满意度问卷调查，但未收到群众投诉」 is no satisfaction rate
+    assert parse_rule(SATISFACTION).score("开展满意度问卷调查，但未收到群众投诉", 6) is None
+    assert parse_rule(ACTIVITY).score("按计划开展", 6, "≥8次") is None
+
+
 def test_participation_rule():
     assert parse_rule(PARTICIPATION).score("100%", 6) == D("6.00")
     assert parse_rule(PARTICIPATION).score("80%", 6) == D("5.00")
