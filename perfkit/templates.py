@@ -680,7 +680,8 @@ def _evaltable_sheet(wb: Workbook) -> None:
     ws.row_dimensions[legend_row].height = 26
 
     _widths(
-        ws, {"A": 10, "B": 11, "C": 16, "D": 26, "E": 9, "F": 44, "G": 7, "H": 10, "I": 8, "J": 16}
+        ws,
+        {"A": 10, "B": 11, "C": 16, "D": 26, "E": 12, "F": 44, "G": 12, "H": 11, "I": 9, "J": 16},
     )
     _decimal_validation(ws, f"D3 F3 H3 G{first}:G{last}", "金额或权重")
     _print_setup(ws, f"{hr}:{hr}", landscape=True)
