@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from ..model import value_of
+from ..layouts import LAYOUTS
+from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, value_of
 from ..numbers import fmt
 from . import codes as C
-from .core import ERROR, Context, Finding, diff_severity
+from .core import ERROR, Context, Finding, check, diff_severity
 from .values import UNKNOWN, excel_error, text_of
 
 
@@ -57,21 +58,33 @@ def compare(
         yield ctx.finding(mismatch_code, loc, msg, severity=sev if sev != ERROR else None)
 
 
-def scan_formula_errors(
-    ctx: Context, objects: list[tuple[Any, list[str], str]]
-) -> Iterator[Finding]:
-    """FORMULA_ERROR for every field holding an error value."""
-    for obj, names, label in objects:
-        for name in names:
-            raw = getattr(obj, name, None)
-            err = excel_error(raw)
-            if err:
-                yield ctx.finding(
-                    C.FORMULA_ERROR.code,
-                    ctx.loc(obj, name),
-                    f"{label}{name_label(name)}的结果是错误值 {err}；请检查公式引用的单元格"
-                    + ("（#NAME? 表示未加载 perfkit 加载项）" if err == "#NAME?" else ""),
-                )
+def located_fields(form: Any) -> Iterator[tuple[Any, str, str]]:
+    """(object, field, label prefix) for every field of *form* that the layout
+    gives a cell: header fields, fund rows and indicator rows alike."""
+    layout = LAYOUTS[form.form]
+    for name in layout.fields:
+        if hasattr(form, name) and name != "profile":
+            yield form, name, ""
+    for fkey, fund in getattr(form, "funds", {}).items():
+        for name in layout.fund_columns:
+            yield fund, name, f"{FUND_LABELS.get(fkey, fkey)} "
+    for ind in form.indicators:
+        for name in layout.indicator_columns:
+            yield ind, name, row_label(ind) + " "
+
+
+@check(SELF_EVAL, EVAL_TABLE, codes=[C.FORMULA_ERROR])
+def formula_errors(ctx: Context) -> Iterator[Finding]:
+    """Every cell whose formula result is an error value."""
+    for obj, name, label in located_fields(ctx.form):
+        err = excel_error(getattr(obj, name, None))
+        if err:
+            yield ctx.finding(
+                C.FORMULA_ERROR.code,
+                ctx.loc(obj, name),
+                f"{label}{name_label(name)}的结果是错误值 {err}；请检查公式引用的单元格"
+                + ("（#NAME? 表示未加载 perfkit 加载项）" if err == "#NAME?" else ""),
+            )
 
 
 NAME_LABELS = {

@@ -18,7 +18,6 @@ from .common import (
     label_weight,
     reading,
     row_label,
-    scan_formula_errors,
     strip_label,
 )
 from .core import Context, Finding, check, diff_severity
@@ -106,46 +105,6 @@ def _state(ctx: Context, ind: Any) -> dict[str, Any]:
             st["error"] = str(exc)
     ctx.cache[key] = st
     return st
-
-
-@check(EVAL_TABLE, codes=[C.FORMULA_ERROR])
-def evaltable_formula_errors(ctx: Context) -> Iterator[Finding]:
-    """Every cell whose formula result is an error value."""
-    form = ctx.form
-    objects: list[tuple[Any, list[str], str]] = [
-        (
-            form,
-            [
-                "project_name",
-                "unit",
-                "year",
-                "initial_budget",
-                "annual_budget",
-                "executed",
-                "total",
-                "grade",
-            ],
-            "",
-        )
-    ]
-    for ind in form.indicators:
-        objects.append(
-            (
-                ind,
-                [
-                    "level3",
-                    "description",
-                    "benchmark",
-                    "rule",
-                    "weight",
-                    "actual",
-                    "score",
-                    "deduction_reason",
-                ],
-                row_label(ind) + " ",
-            )
-        )
-    yield from scan_formula_errors(ctx, objects)
 
 
 @check(EVAL_TABLE, codes=[C.NOT_A_NUMBER, C.AMOUNT_NEGATIVE, C.EXEC_OVER_BUDGET])

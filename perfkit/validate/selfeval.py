@@ -17,7 +17,6 @@ from .common import (
     kind_is,
     reading,
     row_label,
-    scan_formula_errors,
 )
 from .core import Context, Finding, check
 from .values import UNKNOWN, is_blank, text_of
@@ -82,45 +81,6 @@ def _exec_expected(ctx: Context) -> dict[str, Any]:
 
 
 # -- cells ---------------------------------------------------------------------
-
-
-@check(SELF_EVAL, codes=[C.FORMULA_ERROR])
-def selfeval_formula_errors(ctx: Context) -> Iterator[Finding]:
-    """Every cell whose formula result is an error value."""
-    form = ctx.form
-    objects: list[tuple[Any, list[str], str]] = [
-        (
-            form,
-            [
-                "project_code",
-                "project_name",
-                "year",
-                "unit",
-                "dept",
-                "exec_weight",
-                "exec_rate",
-                "exec_score",
-                "goal_expected",
-                "goal_actual",
-                "total_weight",
-                "total",
-                "grade",
-            ],
-            "",
-        )
-    ]
-    for fkey in FUND_ROWS:
-        if fkey in form.funds:
-            objects.append((form.funds[fkey], list(AMOUNT_FIELDS), _fund_label(fkey) + " "))
-    for ind in form.indicators:
-        objects.append(
-            (
-                ind,
-                ["level3", "target", "actual", "weight", "score", "deviation_reason"],
-                row_label(ind) + " ",
-            )
-        )
-    yield from scan_formula_errors(ctx, objects)
 
 
 @check(SELF_EVAL, codes=[C.REQUIRED_EMPTY, C.PROJECT_CODE_FORMAT])
