@@ -21,8 +21,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
 from . import profiles, templates
 from .errors import InputError, NotAForm, PerfkitError
 from .fsutil import refuse_overwrite_input
@@ -41,6 +39,7 @@ from .model import (
     value_of,
 )
 from .safety import check_workbook_file
+from .xlsxread import XlsxReader, grid_get
 
 Form = SelfEvalForm | EvalTable
 Grid = dict[str, list[list[Any]]]
@@ -73,27 +72,11 @@ EVAL_IND_KEYS = (
 # --------------------------------------------------------------------------
 
 
-def _rc(cell: str) -> tuple[int, int]:
-    col, row = coordinate_from_string(cell)
-    return row - 1, column_index_from_string(col) - 1
-
-
 def _clean(value: Any) -> Any:
     """Grid value -> model raw value: '' is blank."""
     if isinstance(value, str) and value == "":
         return None
     return value
-
-
-def _grid_get(grid: list[list[Any]] | None, cell: str) -> Any:
-    if grid is None:
-        return None
-    r, c = _rc(cell)
-    if r < len(grid):
-        row = grid[r]
-        if row is not None and c < len(row):
-            return row[c]
-    return None
 
 
 class _Reader:
@@ -105,8 +88,8 @@ class _Reader:
         self.source = source
 
     def raw(self, sheet: str, cell: str) -> Any:
-        value = _clean(_grid_get(self.values.get(sheet), cell))
-        formula = _grid_get(self.formulas.get(sheet), cell)
+        value = _clean(grid_get(self.values.get(sheet), cell))
+        formula = grid_get(self.formulas.get(sheet), cell)
         if hasattr(formula, "text"):  # openpyxl ArrayFormula
             formula = "=" + str(formula.text).lstrip("=")
         if isinstance(formula, str) and formula.startswith("=") and len(formula) > 1:
@@ -238,78 +221,33 @@ def _layout_extent(layout) -> tuple[int, int]:
     return rows + 1, len(layout.columns)
 
 
-def _openpyxl_grid(ws, nrows: int, ncols: int) -> list[list[tuple[Any, bool]]]:
-    """(value, is_formula) of the layout's extent only."""
-    out = []
-    for r in range(1, nrows + 1):
-        row = []
-        for c in range(1, ncols + 1):
-            cell = ws.cell(row=r, column=c)
-            row.append((cell.value, cell.data_type == "f"))
-        out.append(row)
-    return out
-
-
-def _calamine_grid(book, sheet: str, nrows: int, ncols: int) -> list[list[Any]]:
-    try:
-        rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
-    except Exception:  # cached values are a convenience; formulas still read
-        return []
-    return [list(r[:ncols]) for r in rows[:nrows]]
-
-
 def read_form(path: str | os.PathLike) -> Form:
-    """Read a filled template (.xlsx): 项目支出绩效自评表 or 绩效评价指标体系评分表."""
-    import openpyxl
-    from python_calamine import CalamineWorkbook
+    """Read a filled template (.xlsx): 项目支出绩效自评表 or 绩效评价指标体系评分表.
 
+    Only the layout's cells are read (values, cached results, formula text);
+    see :mod:`perfkit.xlsxread`."""
     name = os.fspath(path)
-    check_workbook_file(name)
-    try:
-        wb = openpyxl.load_workbook(name, data_only=False)
-    except Exception as exc:
-        raise InputError(f"无法读取工作簿（{type(exc).__name__}: {exc}）", path=name) from None
-    sheet_names = list(wb.sheetnames)
-    settings = SelfEvalLayout.settings_sheet
-    form_id = None
-    if settings in sheet_names:
-        _, cell = split_ref(SelfEvalLayout.fields["form_id"], SelfEvalLayout.sheet)
-        form_id = wb[settings][cell].value
-    kind = _identify(sheet_names, form_id, name)
-    layout = LAYOUTS[kind]
-    if layout.sheet not in sheet_names:
-        raise InputError(
-            f"缺少工作表「{layout.sheet}」（模板 {templates.TEMPLATE_FILES[kind]}）", path=name
-        )
-    try:
-        book = CalamineWorkbook.from_path(name)
-    except Exception:
-        book = None
-    values: Grid = {}
-    formulas: Grid = {}
-    for sheet, (nrows, ncols) in (
-        (layout.sheet, _layout_extent(layout)),
-        (layout.settings_sheet, (3, 2)),
-    ):
-        if sheet not in sheet_names:
-            continue
-        raw = _openpyxl_grid(wb[sheet], nrows, ncols)
-        cached = _calamine_grid(book, sheet, nrows, ncols) if book is not None else []
-        vals, forms = [], []
-        for r, row in enumerate(raw):
-            vrow, frow = [], []
-            for c, (v, is_formula) in enumerate(row):
-                if is_formula:
-                    vrow.append(_grid_get(cached, _addr(r, c)))
-                    frow.append(v)
-                else:
-                    vrow.append(v)
-                    frow.append(None)
-            vals.append(vrow)
-            forms.append(frow)
-        values[sheet] = vals
-        formulas[sheet] = forms
-    wb.close()
+    with XlsxReader(name) as book:
+        sheet_names = book.sheet_names
+        settings = SelfEvalLayout.settings_sheet
+        form_id = None
+        if settings in sheet_names:
+            _, cell = split_ref(SelfEvalLayout.fields["form_id"], SelfEvalLayout.sheet)
+            form_id = grid_get(book.values(settings, 3, 2), cell)
+        kind = _identify(sheet_names, form_id, name)
+        layout = LAYOUTS[kind]
+        if layout.sheet not in sheet_names:
+            raise InputError(
+                f"缺少工作表「{layout.sheet}」（模板 {templates.TEMPLATE_FILES[kind]}）", path=name
+            )
+        values: Grid = {}
+        formulas: Grid = {}
+        for sheet, (nrows, ncols) in (
+            (layout.sheet, _layout_extent(layout)),
+            (layout.settings_sheet, (3, 2)),
+        ):
+            if sheet in sheet_names:
+                values[sheet], formulas[sheet] = book.grids(sheet, nrows, ncols)
     return form_from_grid(kind, values, formulas, source=name)
 
 
@@ -1118,7 +1056,7 @@ def _freeze_leftovers(wb, cached: Grid, source: str) -> list[str]:
         for row in ws.iter_rows():
             for c in row:
                 if has_udf(c.value):
-                    value = _clean(_grid_get(cached.get(ws.title), c.coordinate))
+                    value = _clean(grid_get(cached.get(ws.title), c.coordinate))
                     if value is None:
                         raise InputError(
                             f"单元格公式 {c.value} 使用了 perfkit 函数，无法替换为数值；"
@@ -1132,17 +1070,14 @@ def _freeze_leftovers(wb, cached: Grid, source: str) -> list[str]:
 
 
 def _cached_grids(path: str, wb) -> Grid:
-    from python_calamine import CalamineWorkbook
-
+    """Cached values of every sheet (formula results included), for cells
+    that freeze cannot recompute."""
     out: Grid = {}
-    try:
-        book = CalamineWorkbook.from_path(path)
-    except Exception:
-        return out
-    for ws in wb.worksheets:
-        nrows = min(ws.max_row, 2000)
-        ncols = min(ws.max_column, 60)
-        out[ws.title] = _calamine_grid(book, ws.title, nrows, ncols)
+    with XlsxReader(path) as book:
+        for ws in wb.worksheets:
+            if ws.title in book.sheet_names:
+                nrows, ncols = min(ws.max_row, 2000), min(ws.max_column, 60)
+                out[ws.title], _ = book.grids(ws.title, nrows, ncols)
     return out
 
 

@@ -82,12 +82,10 @@ def discover(paths: list[str]) -> tuple[list[tuple[str, str]], list[FileResult]]
 
 def check_file(path: str, profile: str | None):
     """(form kind, findings) of one file; raises PerfkitError for unreadable input."""
-    from ..validate import cached_errors, validate_form
+    from ..validate import validate_form
     from ..workbook import read_form
 
     form = read_form(path)
-    layout_sheets = {loc.sheet for loc in form.locs.values()}
-    cached_errors.apply(form, cached_errors.scan(path, layout_sheets))
     return form.form, validate_form(form, profile)
 
 

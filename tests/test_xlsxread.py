@@ -1,0 +1,106 @@
+"""The one .xlsx reader: formula text, shared formulas, cached results and
+error values, cells without addresses, and no trust in declared dimensions."""
+
+import zipfile
+
+import openpyxl
+import pytest
+
+from perfkit.errors import InputError
+from perfkit.xlsxread import XlsxReader, cell_index, grid_get
+
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def workbook_with_sheet_xml(tmp_path, rows_xml: str, dimension: str = "A1:C3"):
+    """A valid workbook whose first sheet XML is replaced by *rows_xml*."""
+    src = tmp_path / "base.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.save(src)
+    out = tmp_path / "book.xlsx"
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS}>'
+        f'<dimension ref="{dimension}"/><sheetData>{rows_xml}</sheetData></worksheet>'
+    )
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = sheet.encode("utf-8")
+            zout.writestr(info, data)
+    return out
+
+
+def test_styled_blank_cell_does_not_take_the_next_formula(tmp_path):
+    path = workbook_with_sheet_xml(
+        tmp_path,
+        '<row r="7"><c r="G7" s="5"/><c r="H7" s="6"><f>PERF_SCORE(E7,F7,G7)</f><v>10</v></c></row>',
+    )
+    with XlsxReader(path) as book:
+        values, formulas = book.grids("表", 8, 9)
+    assert grid_get(formulas, "G7") is None
+    assert grid_get(formulas, "H7") == "=PERF_SCORE(E7,F7,G7)"
+    assert grid_get(values, "H7") == 10
+
+
+def test_shared_formulas_are_translated_to_their_cell(tmp_path):
+    path = workbook_with_sheet_xml(
+        tmp_path,
+        '<row r="14"><c r="H14"><f t="shared" ref="H14:H16" si="0">PERF_SCORE(E14,F14,G14)</f></c></row>'
+        '<row r="15"><c r="H15"><f t="shared" si="0"/></c></row>'
+        '<row r="16"><c r="H16"><f t="shared" si="0"/><v>4</v></c></row>',
+    )
+    with XlsxReader(path) as book:
+        values, formulas = book.grids("表", 16, 9)
+    assert grid_get(formulas, "H15") == "=PERF_SCORE(E15,F15,G15)"
+    assert grid_get(formulas, "H16") == "=PERF_SCORE(E16,F16,G16)"
+    assert grid_get(values, "H16") == 4
+
+
+def test_cached_errors_strings_and_booleans(tmp_path):
+    path = workbook_with_sheet_xml(
+        tmp_path,
+        '<row r="6"><c r="G6" t="e"><f>EXEC_RATE(E6,D6)</f><v>#DIV/0!</v></c>'
+        '<c r="H6" t="str"><f>PERF_GRADE(H44)</f><v>优</v></c>'
+        '<c r="I6" t="b"><f>TRUE()</f><v>1</v></c></row>',
+    )
+    with XlsxReader(path) as book:
+        values, _ = book.grids("表", 6, 9)
+    assert grid_get(values, "G6") == "#DIV/0!"
+    assert grid_get(values, "H6") == "优"
+    assert grid_get(values, "I6") is True
+
+
+def test_cells_and_rows_without_addresses(tmp_path):
+    path = workbook_with_sheet_xml(
+        tmp_path,
+        "<row><c><v>1</v></c><c><f>A1*2</f><v>2</v></c></row><row><c/><c><f>B1+1</f></c></row>",
+    )
+    with XlsxReader(path) as book:
+        _, formulas = book.grids("表", 2, 3)
+    assert grid_get(formulas, "B1") == "=A1*2"
+    assert grid_get(formulas, "B2") == "=B1+1"
+
+
+def test_only_the_requested_block_is_read_whatever_the_declared_dimension(tmp_path):
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}"><f>ROW()</f><v>{r}</v></c></row>' for r in range(1, 400)
+    )
+    path = workbook_with_sheet_xml(tmp_path, rows, dimension="A1:XFD1048576")
+    with XlsxReader(path) as book:
+        values, formulas = book.grids("表", 5, 2)
+    assert len(formulas) == 5 and all(len(r) == 2 for r in formulas)
+    assert grid_get(values, "A5") == 5 and grid_get(values, "A6") is None
+
+
+def test_broken_sheet_xml_is_an_input_error(tmp_path):
+    path = workbook_with_sheet_xml(tmp_path, '<row r="1"><c r="A1"><f>1+1</c></row>')
+    with XlsxReader(path) as book, pytest.raises(InputError, match="工作表「表」"):
+        book.grids("表", 3, 3)
+
+
+def test_cell_index():
+    assert cell_index("A1") == (0, 0)
+    assert cell_index("H14") == (13, 7)
+    assert cell_index("AA3") == (2, 26)
