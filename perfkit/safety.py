@@ -39,6 +39,13 @@ def check_xlsx(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> None
     """Raise :class:`InputError` (Chinese message) unless *path* looks like a
     safe OOXML workbook.  Reads only the zip directory and the first bytes."""
     name = os.fspath(path)
+    _check_head(name, limits)
+    with _open_zip(name) as zf:
+        _check_zip(zf, name, limits)
+
+
+def _check_head(name: str, limits: Limits) -> None:
+    """Existence, size, and the first bytes: OLE (.xls, encrypted) or zip."""
     if not os.path.exists(name):
         raise InputError("文件不存在", path=name)
     if os.path.isdir(name):
@@ -63,11 +70,18 @@ def check_xlsx(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> None
         )
     if not head.startswith(ZIP_MAGIC):
         raise InputError("不是 Excel 工作簿（.xlsx/.xlsm），文件可能已损坏或格式不对", path=name)
+
+
+def _open_zip(name: str) -> zipfile.ZipFile:
     try:
-        with zipfile.ZipFile(name) as zf:
-            infos = zf.infolist()
+        return zipfile.ZipFile(name)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError(f"文件已损坏，无法解压（{exc}）", path=name) from None
+
+
+def _check_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
+    """Entry count, declared sizes and compression ratios (zip bombs)."""
+    infos = zf.infolist()
     if len(infos) > limits.max_entries:
         raise InputError(f"压缩包内条目过多（{len(infos)} 个），疑似异常文件，已拒绝", path=name)
     total = 0
@@ -103,22 +117,26 @@ def check_xml_parts(path: str | os.PathLike, limit_bytes: int = 4096) -> None:
     prolog longer than 1 MiB is refused too.
     """
     name = os.fspath(path)
-    with zipfile.ZipFile(name) as zf:
-        for info in zf.infolist():
-            if not info.filename.endswith((".xml", ".rels", ".vml")):
-                continue
-            with zf.open(info) as fh:
-                verdict = _prolog_verdict(fh, limit_bytes)
-            if verdict == "doctype":
-                raise InputError(
-                    f"部件 {info.filename} 含有 DOCTYPE/实体声明（XML 实体炸弹风险），已拒绝",
-                    path=name,
-                )
-            if verdict == "long":
-                raise InputError(
-                    f"部件 {info.filename} 的 XML 开头异常冗长（可能隐藏实体声明），已拒绝",
-                    path=name,
-                )
+    with _open_zip(name) as zf:
+        _check_xml(zf, name, limit_bytes)
+
+
+def _check_xml(zf: zipfile.ZipFile, name: str, limit_bytes: int = 4096) -> None:
+    for info in zf.infolist():
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(info) as fh:
+            verdict = _prolog_verdict(fh, limit_bytes)
+        if verdict == "doctype":
+            raise InputError(
+                f"部件 {info.filename} 含有 DOCTYPE/实体声明（XML 实体炸弹风险），已拒绝",
+                path=name,
+            )
+        if verdict == "long":
+            raise InputError(
+                f"部件 {info.filename} 的 XML 开头异常冗长（可能隐藏实体声明），已拒绝",
+                path=name,
+            )
 
 
 _MAX_PROLOG = 1024 * 1024
@@ -151,9 +169,23 @@ def _strip_comments(data: bytes) -> bytes:
 
 
 def check_workbook_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Both checks: call this before handing a file to any reader."""
-    check_xlsx(path, limits)
-    check_xml_parts(path)
+    """Both checks, the zip opened once: call this before handing a file to any reader."""
+    open_checked(path, limits).close()
+
+
+def open_checked(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
+    """The workbook's zip, opened once and checked (head, zip limits, XML
+    prologs); the caller reads from it and closes it."""
+    name = os.fspath(path)
+    _check_head(name, limits)
+    zf = _open_zip(name)
+    try:
+        _check_zip(zf, name, limits)
+        _check_xml(zf, name)
+    except BaseException:
+        zf.close()
+        raise
+    return zf
 
 
 def _is_encrypted_ooxml(name: str) -> bool:

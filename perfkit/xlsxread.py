@@ -15,9 +15,11 @@ One reader for every surface that reads a form from disk (``read_form``,
 
 from __future__ import annotations
 
+import html
+import io
 import os
 import posixpath
-import zipfile
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -26,7 +28,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from .errors import InputError
-from .safety import check_workbook_file
+from .safety import open_checked
 
 Grid = list[list[Any]]
 
@@ -60,13 +62,13 @@ class XlsxReader:
 
     def __init__(self, path: str | os.PathLike):
         self.path = os.fspath(path)
-        check_workbook_file(self.path)
+        self._zip = open_checked(self.path)
         try:
-            self._zip = zipfile.ZipFile(self.path)
             self._parts = self._sheet_parts()
-        except InputError:
-            raise
         except Exception as exc:
+            self._zip.close()
+            if isinstance(exc, InputError):
+                raise
             raise InputError(
                 f"无法读取工作簿结构（{type(exc).__name__}: {exc}）", path=self.path
             ) from None
@@ -135,21 +137,43 @@ class XlsxReader:
         return [[None if v == "" else v for v in row[:ncols]] for row in rows[:nrows]]
 
     def formulas(
-        self, sheet: str, nrows: int, ncols: int
+        self, sheet: str, nrows: int, ncols: int, exact: bool = False
     ) -> tuple[Grid, dict[tuple[int, int], Any]]:
         """Formula text (``"=…"``) of the first *nrows* × *ncols* cells, None
         where a cell holds no formula; and the cached result of each formula
-        cell by (row, column), error values (``#DIV/0!``) included."""
+        cell by (row, column), error values (``#DIV/0!``) included.
+
+        Sheets as spreadsheet programs write them take a fast path that looks
+        only at the formula cells; anything unusual (comments, CDATA, prefixed
+        tags, cells without addresses) or ``exact=True`` gets a full parse."""
         part = self._parts.get(sheet)
         grid: Grid = [[None] * ncols for _ in range(nrows)]
         cached: dict[tuple[int, int], Any] = {}
         if part is None:
             return grid, cached
+        try:
+            data = self._zip.read(part)
+        except Exception as exc:
+            raise InputError(
+                f"工作表「{sheet}」无法解压（{type(exc).__name__}）", path=self.path
+            ) from None
+        if not exact and _plain_sheet(data):
+            try:
+                _scan_formulas(data, nrows, ncols, grid, cached)
+                return grid, cached
+            except _NotPlain:
+                grid = [[None] * ncols for _ in range(nrows)]
+                cached = {}
+        return self._formulas_parsed(sheet, data, nrows, ncols, grid, cached)
+
+    def _formulas_parsed(
+        self, sheet: str, data: bytes, nrows: int, ncols: int, grid: Grid, cached: dict
+    ) -> tuple[Grid, dict[tuple[int, int], Any]]:
         shared: dict[str, tuple[str, str]] = {}  # si -> (formula, origin cell)
         row_no = 0
         col_no = -1
         try:
-            with self._zip.open(part) as fh:
+            with io.BytesIO(data) as fh:
                 for event, elem in iterparse(fh, events=("start", "end")):
                     tag = elem.tag
                     if event == "start":
@@ -219,6 +243,96 @@ class XlsxReader:
                     line.append(None)
                 line[c] = cached.get((r, c))
         return values, formulas
+
+
+def _shared(text: str, kind: str | None, si: str | None, here: str, shared: dict) -> str:
+    """Formula text of a cell, translating a shared formula's followers
+    (``<f t="shared" si="0"/>``) from their group's first cell."""
+    if kind != "shared" or si is None:
+        return text
+    if text:
+        shared[si] = (text, here)
+        return text
+    if si in shared:
+        base, origin = shared[si]
+        return Translator("=" + base, origin=origin).translate_formula(here)[1:]
+    return text
+
+
+class _NotPlain(Exception):
+    """The fast scan met something it does not handle: parse fully."""
+
+
+_UNUSUAL = (b"<!--", b"<![CDATA[", b"<!DOCTYPE")
+_CELL_START = re.compile(rb"<c[\s>/]")
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_F_ELEM = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+_V_ELEM = re.compile(rb"<v>(.*?)</v>", re.S)
+_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def _plain_sheet(data: bytes) -> bool:
+    """Unprefixed SpreadsheetML without comments, CDATA or DTD."""
+    head = data[:512]
+    return not any(mark in data for mark in _UNUSUAL) and (b"<worksheet" in head)
+
+
+def _scan_formulas(data: bytes, nrows: int, ncols: int, grid: Grid, cached: dict) -> None:
+    """Fast path: visit each ``<f`` and read its enclosing ``<c>`` — the
+    nearest cell start tag before it, since cells do not nest."""
+    shared: dict[str, tuple[str, str]] = {}
+    floor = max(data.find(b"<sheetData"), 0)
+    pos = data.find(b"<f", floor)
+    while pos != -1:
+        nxt = data[pos + 2 : pos + 3]
+        if nxt not in (b" ", b">", b"/"):  # <family …> or similar: not a formula
+            pos = data.find(b"<f", pos + 2)
+            continue
+        start = pos
+        while True:  # the enclosing cell: nearest "<c" start tag after the last cell read
+            start = data.rfind(b"<c", floor, start)
+            if start == -1:
+                raise _NotPlain
+            if data[start + 2 : start + 3] in (b" ", b">"):
+                break
+        end = data.find(b"</c>", pos)
+        if end == -1:
+            raise _NotPlain
+        floor = end
+        tag_end = data.find(b">", start)
+        attrs = dict(_ATTR.findall(data[start + 2 : tag_end]))
+        ref = attrs.get(b"r")
+        if ref is None:
+            raise _NotPlain  # positional cells: the full parse counts them
+        m = _REF.match(ref.decode("ascii", "replace"))
+        if not m:
+            raise _NotPlain
+        r, c = cell_index(ref.decode("ascii"))
+        body = data[tag_end + 1 : end]
+        fm = _F_ELEM.search(body)
+        pos = data.find(b"<f", end)
+        if fm is None or r >= nrows or c >= ncols:
+            continue
+        fattrs = dict(_ATTR.findall(fm.group(1)))
+        text = html.unescape((fm.group(2) or b"").decode("utf-8"))
+        text = _shared(
+            text,
+            (fattrs.get(b"t") or b"").decode() or None,
+            fattrs[b"si"].decode() if b"si" in fattrs else None,
+            _address(r, c),
+            shared,
+        )
+        if not text:
+            continue
+        grid[r][c] = "=" + text
+        kind = (attrs.get(b"t") or b"n").decode()
+        vm = _V_ELEM.search(body)
+        if vm is not None:
+            cached[(r, c)] = _typed(html.unescape(vm.group(1).decode("utf-8")), kind)
+        elif kind == "inlineStr":
+            cached[(r, c)] = html.unescape(
+                "".join(t.decode("utf-8") for t in re.findall(rb"<t[^>]*>(.*?)</t>", body, re.S))
+            )
 
 
 def _typed(text: str, kind: str) -> Any:

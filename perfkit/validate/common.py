@@ -58,31 +58,49 @@ def compare(
         yield ctx.finding(mismatch_code, loc, msg, severity=sev if sev != ERROR else None)
 
 
-def located_fields(form: Any) -> Iterator[tuple[Any, str, str]]:
-    """(object, field, label prefix) for every field of *form* that the layout
-    gives a cell: header fields, fund rows and indicator rows alike."""
+def located_fields(form: Any) -> Iterator[tuple[Any, str]]:
+    """(object, field) for every field of *form* that the layout gives a cell:
+    header fields, fund rows and indicator rows alike."""
     layout = LAYOUTS[form.form]
     for name in layout.fields:
         if hasattr(form, name) and name != "profile":
-            yield form, name, ""
-    for fkey, fund in getattr(form, "funds", {}).items():
+            yield form, name
+    for fund in getattr(form, "funds", {}).values():
         for name in layout.fund_columns:
-            yield fund, name, f"{FUND_LABELS.get(fkey, fkey)} "
+            yield fund, name
     for ind in form.indicators:
         for name in layout.indicator_columns:
-            yield ind, name, row_label(ind) + " "
+            yield ind, name
+
+
+def filled_rows(ctx: Context) -> list[Any]:
+    """The indicator rows that hold anything (computed once per form)."""
+    if "rows" not in ctx.cache:
+        ctx.cache["rows"] = [ind for ind in ctx.form.indicators if not ind.is_blank()]
+    return ctx.cache["rows"]
+
+
+def field_label(obj: Any, name: str) -> str:
+    """“年度资金总额 全年预算数”, “产出指标/数量指标/… 得分” for messages."""
+    if hasattr(obj, "indicators"):
+        prefix = ""
+    elif hasattr(obj, "key") and hasattr(obj, "executed"):
+        prefix = f"{FUND_LABELS.get(obj.key, obj.key)} "
+    else:
+        prefix = row_label(obj) + " "
+    return prefix + name_label(name)
 
 
 @check(SELF_EVAL, EVAL_TABLE, codes=[C.FORMULA_ERROR])
 def formula_errors(ctx: Context) -> Iterator[Finding]:
     """Every cell whose formula result is an error value."""
-    for obj, name, label in located_fields(ctx.form):
+    for obj, name in located_fields(ctx.form):
         err = excel_error(getattr(obj, name, None))
         if err:
             yield ctx.finding(
                 C.FORMULA_ERROR.code,
                 ctx.loc(obj, name),
-                f"{label}{name_label(name)}的结果是错误值 {err}；请检查公式引用的单元格"
+                f"{field_label(obj, name)}的结果是错误值 {err}；请检查公式引用的单元格"
                 + ("（#NAME? 表示未加载 perfkit 加载项）" if err == "#NAME?" else ""),
             )
 

@@ -14,6 +14,7 @@ from . import codes as C
 from .common import (
     compare,
     effective,
+    filled_rows,
     kind_is,
     label_weight,
     reading,
@@ -25,10 +26,6 @@ from .selfeval import text_findings
 from .values import UNKNOWN, is_blank, read_number, text_of, years_in
 
 EXEC_NAMES = ("预算执行率", "资金执行率", "执行率")
-
-
-def _rows(ctx: Context) -> list[Any]:
-    return [ind for ind in ctx.form.indicators if not ind.is_blank()]
 
 
 def _exec_pct(ctx: Context) -> Decimal | None:
@@ -140,7 +137,7 @@ def evaltable_amounts(ctx: Context) -> Iterator[Finding]:
 )
 def evaltable_row_cells(ctx: Context) -> Iterator[Finding]:
     """权重 and 得分 filled, within [0, 权重]."""
-    for ind in _rows(ctx):
+    for ind in filled_rows(ctx):
         st = _state(ctx, ind)
         w, s = st["weight"], st["score"]
         label = row_label(ind)
@@ -211,7 +208,7 @@ def _whole_step_candidates(
 )
 def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
     """Each score against its written 评分标准 (or the 标杆值 when there is none)."""
-    for ind in _rows(ctx):
+    for ind in filled_rows(ctx):
         st = _state(ctx, ind)
         w, s, rule, expected = st["weight"], st["score"], st["rule"], st["expected"]
         if not isinstance(w, Decimal) or w <= 0:
@@ -281,7 +278,7 @@ def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
 @check(EVAL_TABLE, codes=[C.DEDUCTION_REASON_MISSING])
 def evaltable_deduction_reason(ctx: Context) -> Iterator[Finding]:
     """A score below the weight needs its 扣分原因."""
-    for ind in _rows(ctx):
+    for ind in filled_rows(ctx):
         st = _state(ctx, ind)
         w, s = st["weight"], st["score"]
         shown = effective(s, st["expected"])
@@ -304,7 +301,7 @@ def evaltable_deduction_reason(ctx: Context) -> Iterator[Finding]:
 )
 def evaltable_row_text(ctx: Context) -> Iterator[Finding]:
     """实际值 text against its 标杆值."""
-    for ind in _rows(ctx):
+    for ind in filled_rows(ctx):
         if is_blank(ind.actual):
             continue
         yield from text_findings(ctx, ind, "benchmark", "标杆值", satisfaction=False)
@@ -318,7 +315,7 @@ def _level1_key(label: Any) -> str:
 def evaltable_weights(ctx: Context) -> Iterator[Finding]:
     """Declared first/second-level weights = Σ rows; all weights = 100."""
     form = ctx.form
-    rows = _rows(ctx)
+    rows = filled_rows(ctx)
     sums: dict[str, Decimal] = {}
     firsts: dict[str, Any] = {}
     unknown: set[str] = set()
@@ -398,7 +395,7 @@ def evaltable_total(ctx: Context) -> Iterator[Finding]:
     """合计 = Σ 得分; 绩效等级 by the profile's bands."""
     form = ctx.form
     parts = []
-    for ind in _rows(ctx):
+    for ind in filled_rows(ctx):
         st = _state(ctx, ind)
         parts.append(effective(st["score"], st["expected"]))
     shown = ctx.number(form, "total", "合计得分")
@@ -440,7 +437,7 @@ def evaltable_text(ctx: Context) -> Iterator[Finding]:
         m = re.search(r"20\d{2}", text_of(form.year))
         year = int(m.group(0)) if m else None
     seen_rules: dict[str, Any] = {}
-    for ind in _rows(ctx):
+    for ind in filled_rows(ctx):
         st = _state(ctx, ind)
         w = st["weight"]
         label = row_label(ind)

@@ -14,6 +14,7 @@ from . import codes as C
 from .common import (
     compare,
     effective,
+    filled_rows,
     kind_is,
     reading,
     row_label,
@@ -255,10 +256,6 @@ def _row_state(ctx: Context, ind: Any) -> dict[str, Any]:
     return st
 
 
-def _rows(ctx: Context):
-    return [ind for ind in ctx.form.indicators if not ind.is_blank()]
-
-
 @check(
     SELF_EVAL,
     codes=[
@@ -271,7 +268,7 @@ def _rows(ctx: Context):
 )
 def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
     """Required cells of each used row, 不适用 rows, score within [0, weight]."""
-    for ind in _rows(ctx):
+    for ind in filled_rows(ctx):
         st = _row_state(ctx, ind)
         w, s = st["weight"], st["score"]
         label = row_label(ind)
@@ -328,7 +325,7 @@ def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
 )
 def selfeval_row_scores(ctx: Context) -> Iterator[Finding]:
     """Each score against the engine: quantitative value, qualitative band."""
-    for ind in _rows(ctx):
+    for ind in filled_rows(ctx):
         st = _row_state(ctx, ind)
         yield from score_against_engine(ctx, ind, st, "target", "年度指标值")
 
@@ -387,7 +384,7 @@ def score_against_engine(
 )
 def selfeval_row_text(ctx: Context) -> Iterator[Finding]:
     """Target/actual text: unreadable, not measured, a constraint, satisfaction without %."""
-    for ind in _rows(ctx):
+    for ind in filled_rows(ctx):
         st = _row_state(ctx, ind)
         w = st["weight"]
         if st["na"] or (isinstance(w, Decimal) and w == 0):
@@ -467,7 +464,7 @@ def text_findings(
 @check(SELF_EVAL, codes=[C.DEVIATION_REASON_MISSING, C.OVER_ACHIEVEMENT])
 def selfeval_deviation(ctx: Context) -> Iterator[Finding]:
     """Score below weight, or over-achievement ≥ 130 %, needs 偏差原因分析."""
-    for ind in _rows(ctx):
+    for ind in filled_rows(ctx):
         st = _row_state(ctx, ind)
         w, s, sc = st["weight"], st["score"], st["engine"]
         if not is_blank(ind.deviation_reason):
@@ -570,7 +567,7 @@ def selfeval_total(ctx: Context) -> Iterator[Finding]:
     """总分 = Σ indicator scores + execution score; cap; 绩效等级."""
     form = ctx.form
     parts = []
-    for ind in _rows(ctx):
+    for ind in filled_rows(ctx):
         st = _row_state(ctx, ind)
         sc = st["engine"]
         parts.append(effective(st["score"], sc.value if sc is not None else None))
