@@ -90,6 +90,8 @@ class _Reader:
     def raw(self, sheet: str, cell: str) -> Any:
         value = _clean(grid_get(self.values.get(sheet), cell))
         formula = grid_get(self.formulas.get(sheet), cell)
+        if formula is None:
+            return value
         if hasattr(formula, "text"):  # openpyxl ArrayFormula
             formula = "=" + str(formula.text).lstrip("=")
         if isinstance(formula, str) and formula.startswith("=") and len(formula) > 1:

@@ -73,6 +73,7 @@ class XlsxReader:
                 f"无法读取工作簿结构（{type(exc).__name__}: {exc}）", path=self.path
             ) from None
         self._book = None
+        self._values: dict[tuple[str, int, int], Grid] = {}
 
     def __enter__(self) -> XlsxReader:
         return self
@@ -124,6 +125,12 @@ class XlsxReader:
 
     def values(self, sheet: str, nrows: int, ncols: int) -> Grid:
         """Cached values of the first *nrows* × *ncols* cells; blank is None."""
+        key = (sheet, nrows, ncols)
+        if key not in self._values:
+            self._values[key] = self._read_values(sheet, nrows, ncols)
+        return [list(row) for row in self._values[key]]
+
+    def _read_values(self, sheet: str, nrows: int, ncols: int) -> Grid:
         try:
             rows = (
                 self._calamine()
