@@ -18,8 +18,6 @@ EXAMPLES = ROOT / "examples"
 SELF = "自评表"
 TABLE = "评分表"
 
-pytest.importorskip("formulas")
-
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.stem)
 def test_example_xlsx_is_built_from_its_json(path, tmp_path):

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from perfkit import summary
+from perfkit import (
+    summary,
+    workbook,
+)
 from perfkit.commands import summary as command
 from perfkit.model import Indicator
 from tests.test_report import seed_004_selfeval, seed_004_table
-
-workbook = pytest.importorskip("perfkit.workbook")
 
 
 def longgang_forms():

@@ -17,8 +17,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 def _example(name: str) -> Path:
     path = EXAMPLES / name
-    if not path.exists():
-        pytest.skip(f"{name} not built yet")
+    assert path.exists(), f"example {name} is missing: run python examples/build_examples.py"
     return path
 
 

@@ -14,8 +14,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 def _findings(name: str):
     path = EXAMPLES / name
-    if not path.exists():
-        pytest.skip(f"{name} not built yet")
+    assert path.exists(), f"example {name} is missing: run python examples/build_examples.py"
     from perfkit.workbook import read_form
 
     return validate_form(read_form(path))

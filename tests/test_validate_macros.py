@@ -8,8 +8,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from macros import validation as mv
 from perfkit.validate import Finding
 from perfkit.validate.marking import NOTE_PREFIX, RESULT_SHEET
@@ -417,8 +415,7 @@ def fake_from_xlsx(path: Path, extra_rows: int = 0) -> FakeBook:
 
 def example(name: str, **kw) -> FakeBook:
     path = EXAMPLES / name
-    if not path.exists():
-        pytest.skip(f"{name} not built yet")
+    assert path.exists(), f"example {name} is missing: run python examples/build_examples.py"
     return fake_from_xlsx(path, **kw)
 
 
