@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -164,16 +165,19 @@ def lost_points_reason(ind: EvalIndicator, score: Decimal, table: EvalTable) -> 
 def lost_points_sentence(ind: EvalIndicator, score: Decimal, table: EvalTable) -> str:
     weight = _dec(ind.weight) or ZERO
     lost = round2(weight - score)
-    desc = _text(ind.description).rstrip("。")
+    desc = _text(ind.description).rstrip("。；;，, ")
     head = f"{_text(ind.level3)}指标"
     head += (
         f"用以{desc.removeprefix('用以')}。"
         if desc and not desc.startswith(("考察", "考核"))
         else (f"{desc}。" if desc else "。")
     )
+    reason = lost_points_reason(ind, score, table)
+    # An evaluator's reason that already names the deduction ("酌情扣3分") is not repeated.
+    tail = "" if re.search(r"扣\s*[\d.]+\s*分$", reason) else f"，扣 {_pts(lost)} 分"
     return (
         f"{head}该指标分值为 {_pts(weight)} 分，评价得分为 {_pts(score)} 分。"
-        f"扣分原因是{lost_points_reason(ind, score, table)}，扣 {_pts(lost)} 分。"
+        f"扣分原因是{reason}{tail}。"
     )
 
 

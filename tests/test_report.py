@@ -12,7 +12,7 @@ import pytest
 
 from perfkit.model import EvalIndicator, EvalTable, FundRow, Indicator, SelfEvalForm
 from perfkit.profiles import load
-from perfkit.report import band_text, build_report, docx_text
+from perfkit.report import band_text, build_report, docx_text, write_report
 
 # Seed 004 表2-1 (福田区工商联 2021): benchmark, weight, published score.
 SEED_004 = [
@@ -246,3 +246,15 @@ def test_renders_with_libreoffice(report_path, tmp_path):
     assert "96.97" in flat
     assert "四、存在的问题" in flat
     assert Decimal("96.97")  # keep the import honest
+
+
+def test_sentences_from_the_published_example(tmp_path):
+    """The 福田 example: description ending in "；" and an evaluator's reason that
+    already names the deduction give clean sentences, as in seed 004."""
+    root = Path(__file__).resolve().parents[1] / "examples"
+    out = tmp_path / "报告.docx"
+    write_report(root / "futian2021_evaltable.xlsx", out)
+    text = docx_text(out)
+    assert "辖区群众满意度指标考察辖区居民对其他工作项目的满意度。该指标分值为 6 分" in text
+    assert "扣分原因是酌情扣3分。" in text
+    assert "；。" not in text and "扣3分，扣 3 分" not in text
