@@ -580,12 +580,19 @@ def _build_workbook(df, profile_name: str | None):
     ys = Reference(ws, min_col=total_col, min_row=2, max_row=max(n_rows, 2))
     series = Series(ys, xs, title="表格")
     series.marker.symbol = "circle"
-    series.marker.size = 5
+    series.marker.size = 6
+    series.marker.graphicalProperties.solidFill = "305496"  # filled dots, not white ones
+    series.marker.graphicalProperties.line.solidFill = "305496"
     series.graphicalProperties.line.noFill = True
     scatter.series.append(series)
     _show_axes(scatter)
     scatter.width, scatter.height = 16, 10
     ws_grade.add_chart(scatter, "E21")
+    ws_grade.page_setup.orientation = "landscape"
+    ws_grade.page_setup.paperSize = ws_grade.PAPERSIZE_A4
+    ws_grade.sheet_properties.pageSetUpPr.fitToPage = True
+    ws_grade.page_setup.fitToWidth = 1
+    ws_grade.page_setup.fitToHeight = 1
 
     if len(unreadable):
         ws_bad = wb.create_sheet("无法读取")
