@@ -136,10 +136,14 @@ def self_eval_scores(
 
 
 def indicator_value(ind: Indicator, profile) -> Decimal | None:
-    """Engine score of one 自评表 row; a hand score typed over the formula is
-    used only where the rules cannot compute one."""
+    """Score of one 自评表 row as the rules allow it: the engine's score, except
+    that a score on the form (typed, or cached by Excel) is kept where it is a
+    judgement within the allowed band of a qualitative indicator (达成: 80–100 %
+    of the weight), or where the rules cannot compute one — as the validator
+    accepts them."""
     from . import scoring
 
+    typed = _dec(value_of(ind.score))
     try:
         score = scoring.indicator_score(
             value_of(ind.target),
@@ -149,11 +153,14 @@ def indicator_value(ind: Indicator, profile) -> Decimal | None:
             _text(ind.level3),
             profile,
         )
-        if score.value is not None:
-            return score.value
     except Exception:
-        pass
-    return None
+        return typed
+    if score.value is None:
+        return typed
+    band = score.band
+    if typed is not None and band is not None and band[0] < band[1] and band[0] <= typed <= band[1]:
+        return typed
+    return score.value
 
 
 def is_exec_rate(name: str) -> bool:

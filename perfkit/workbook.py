@@ -39,7 +39,7 @@ from .model import (
     value_of,
 )
 from .safety import check_workbook_file
-from .xlsxread import XlsxReader, grid_get
+from .xlsxread import XlsxReader, cell_index, grid_get
 
 Form = SelfEvalForm | EvalTable
 Grid = dict[str, list[list[Any]]]
@@ -88,8 +88,11 @@ class _Reader:
         self.source = source
 
     def raw(self, sheet: str, cell: str) -> Any:
-        value = _clean(grid_get(self.values.get(sheet), cell))
-        formula = grid_get(self.formulas.get(sheet), cell)
+        r, c = cell_index(cell)
+        value = _at(self.values.get(sheet), r, c)
+        if value == "":
+            value = None
+        formula = _at(self.formulas.get(sheet), r, c)
         if formula is None:
             return value
         if hasattr(formula, "text"):  # openpyxl ArrayFormula
@@ -97,6 +100,13 @@ class _Reader:
         if isinstance(formula, str) and formula.startswith("=") and len(formula) > 1:
             return Formula(formula, value)
         return value
+
+
+def _at(grid: list[list[Any]] | None, r: int, c: int) -> Any:
+    if grid is None or r >= len(grid):
+        return None
+    row = grid[r]
+    return row[c] if row is not None and c < len(row) else None
 
 
 def _identify(sheet_names: list[str], form_id: Any, source: str) -> str:

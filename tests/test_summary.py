@@ -12,7 +12,7 @@ from perfkit import (
     workbook,
 )
 from perfkit.commands import summary as command
-from perfkit.model import Indicator
+from perfkit.model import Indicator, SelfEvalForm
 from tests.test_report import seed_004_selfeval, seed_004_table
 
 
@@ -185,3 +185,25 @@ def test_never_writes_over_an_input(batch_dir):
 def test_summarize_form_from_model_objects():
     row = summary.summarize_form(seed_004_table())
     assert row["total"] == 96.97 and row["grade"] == "优" and row["process"] == 24.97
+
+
+def test_hand_score_within_a_qualitative_band_is_kept():
+    """8 of 10 for an achieved qualitative indicator is the evaluator's call:
+    the validator accepts it, so the summary must not override it with 10."""
+    from decimal import Decimal
+
+    ind = Indicator(
+        level1="产出指标",
+        level2="质量指标",
+        level3="执行补贴标准",
+        target="按照文件规定标准发放党务干部补贴",
+        actual="按照文件规定标准发放党务干部补贴",
+        weight=10,
+        score=8,
+    )
+    prof = summary._profile_for(SelfEvalForm(), None)
+    assert summary.indicator_value(ind, prof) == Decimal(8)
+    ind.score = 5  # below the 达成 band [8, 10]: the rules' score stands
+    assert summary.indicator_value(ind, prof) == Decimal(10)
+    ind.target, ind.actual, ind.score = "≥2家", "1家", 10  # quantitative: the engine's 5
+    assert summary.indicator_value(ind, prof) == Decimal(5)
