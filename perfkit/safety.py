@@ -121,9 +121,13 @@ def check_xml_parts(path: str | os.PathLike, limit_bytes: int = 4096) -> None:
         _check_xml(zf, name, limit_bytes)
 
 
-def _check_xml(zf: zipfile.ZipFile, name: str, limit_bytes: int = 4096) -> None:
+def _check_xml(
+    zf: zipfile.ZipFile, name: str, limit_bytes: int = 4096, parts: re.Pattern | None = None
+) -> None:
     for info in zf.infolist():
         if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        if parts is not None and not parts.match(info.filename):
             continue
         with zf.open(info) as fh:
             verdict = _prolog_verdict(fh, limit_bytes)
@@ -173,15 +177,27 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS
     open_checked(path, limits).close()
 
 
-def open_checked(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
+# The parts a reader of cell values parses: the workbook, its relationships,
+# styles, shared strings and worksheets (comments, drawings, themes and
+# document properties are never read there).
+VALUE_PARTS = re.compile(
+    r"^(\[Content_Types\]\.xml|xl/workbook\.xml|xl/_rels/workbook\.xml\.rels|xl/styles\.xml"
+    r"|xl/sharedStrings\.xml|xl/worksheets/[^/]+\.xml)$"
+)
+
+
+def open_checked(
+    path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, parts: re.Pattern | None = None
+) -> zipfile.ZipFile:
     """The workbook's zip, opened once and checked (head, zip limits, XML
-    prologs); the caller reads from it and closes it."""
+    prologs of every part, or of the *parts* a reader will parse); the caller
+    reads from it and closes it."""
     name = os.fspath(path)
     _check_head(name, limits)
     zf = _open_zip(name)
     try:
         _check_zip(zf, name, limits)
-        _check_xml(zf, name)
+        _check_xml(zf, name, parts=parts)
     except BaseException:
         zf.close()
         raise

@@ -3,7 +3,8 @@
 One reader for every surface that reads a form from disk (``read_form``,
 ``perfkit validate``, ``perfkit summarize``):
 
-* the file passes :func:`perfkit.safety.check_workbook_file` first;
+* the file passes the guards of :mod:`perfkit.safety` first (zip limits,
+  XML prologs of the parts read here);
 * python-calamine gives the cached values (fast, Rust);
 * the sheet XML of the sheets asked for is parsed with defusedxml's
   ``iterparse`` for what calamine does not give: the formula text of each
@@ -28,7 +29,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from .errors import InputError
-from .safety import open_checked
+from .safety import VALUE_PARTS, open_checked
 
 Grid = list[list[Any]]
 
@@ -62,7 +63,9 @@ class XlsxReader:
 
     def __init__(self, path: str | os.PathLike):
         self.path = os.fspath(path)
-        self._zip = open_checked(self.path)
+        # Only the parts read here are prolog-scanned: their parsers are defusedxml
+        # (no DTD at all) and calamine (no entity expansion) anyway.
+        self._zip = open_checked(self.path, parts=VALUE_PARTS)
         try:
             self._parts = self._sheet_parts()
         except Exception as exc:

@@ -104,3 +104,39 @@ def test_cell_index():
     assert cell_index("A1") == (0, 0)
     assert cell_index("H14") == (13, 7)
     assert cell_index("AA3") == (2, 26)
+
+
+def _with_part(tmp_path, part: str, text: str):
+    src = tmp_path / "base.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.save(src)
+    out = tmp_path / f"bomb_{part.replace('/', '_')}.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == part:
+                data = text.encode("utf-8")
+            zout.writestr(info, data)
+    return out
+
+
+BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+)
+
+
+def test_entity_declarations_are_refused_where_they_would_be_parsed(tmp_path):
+    from perfkit.safety import check_workbook_file
+
+    sheet = _with_part(
+        tmp_path, "xl/worksheets/sheet1.xml", BOMB + f"<worksheet {NS}><sheetData/></worksheet>"
+    )
+    with pytest.raises(InputError, match="DOCTYPE"):
+        XlsxReader(sheet)
+    props = _with_part(tmp_path, "docProps/core.xml", BOMB + "<cp:coreProperties/>")
+    with XlsxReader(props) as book:  # never parsed when reading values
+        assert book.sheet_names == ["表"]
+    with pytest.raises(InputError, match="DOCTYPE"):  # refused before any openpyxl load
+        check_workbook_file(props)
