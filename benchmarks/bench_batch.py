@@ -42,16 +42,15 @@ def calamine_read_all(paths: list[str]) -> int:
 
 
 def validate_path(path: str) -> tuple[int, int]:
-    """Worker: read one form and validate it; (errors, warnings) or (-1, -1)."""
-    from perfkit.validate import validate_form
+    """Worker: what ``perfkit validate`` does for one file; (errors, warnings) or (-1, -1)."""
+    from perfkit.commands.validate import _Job, check_job
 
-    try:
-        findings = validate_form(batch.load_form(path))
-    except Exception:
+    res = check_job(_Job(path, os.path.dirname(path), None, None, ()))
+    if res.error:
         return -1, -1
     return (
-        sum(f.severity == "error" for f in findings),
-        sum(f.severity == "warning" for f in findings),
+        sum(f.severity == "error" for f in res.findings),
+        sum(f.severity == "warning" for f in res.findings),
     )
 
 

@@ -32,22 +32,23 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 # --------------------------------------------------------------------------
 
 
-def discover(
+def discover_rooted(
     paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()
-) -> list[Path]:
-    """Files named on the command line, and every .xlsx/.xlsm below a folder
-    (sorted, Excel lock files ``~$…`` and hidden files skipped).  A named file
-    that does not exist is kept: reading it reports the error in its row."""
+) -> list[tuple[Path, Path]]:
+    """(file, root) for files named on the command line (root: its folder) and
+    every .xlsx/.xlsm below a named folder (root: that folder) — sorted, Excel
+    lock files ``~$…`` and hidden files skipped, each file once.  A named file
+    that does not exist is kept: reading it reports the error for that file."""
     skip = {Path(p).resolve() for p in exclude}
-    found: list[Path] = []
+    found: list[tuple[Path, Path]] = []
     seen: set[Path] = set()
 
-    def add(path: Path) -> None:
+    def add(path: Path, root: Path) -> None:
         key = path.resolve()
         if key in skip or key in seen:
             return
         seen.add(key)
-        found.append(path)
+        found.append((path, root))
 
     for item in paths:
         path = Path(item)
@@ -58,10 +59,17 @@ def discover(
                     and sub.suffix.lower() in EXCEL_SUFFIXES
                     and not sub.name.startswith(("~$", "."))
                 ):
-                    add(sub)
+                    add(sub, path)
         else:
-            add(path)
+            add(path, path.parent)
     return found
+
+
+def discover(
+    paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()
+) -> list[Path]:
+    """The files of :func:`discover_rooted`, without their roots."""
+    return [path for path, _ in discover_rooted(paths, exclude)]
 
 
 # --------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from pathlib import Path
 from ..errors import PerfkitError, UsageError
 from ..profiles import load as load_profile
 
-EXTENSIONS = (".xlsx", ".xlsm")
 PROGRESS_FROM = 5  # show a progress bar from this many files on
 
 
@@ -48,36 +47,11 @@ def register(subparsers) -> None:
         metavar="NAME",
         help="评分规则（默认用表格中设置的规则；如 mof2020、platform、futian2021）",
     )
+    p.add_argument(
+        "--jobs", type=int, metavar="N", help="并行进程数（默认使用全部 CPU 核心；1 = 不并行）"
+    )
     p.add_argument("--no-progress", action="store_true", help="不显示进度条")
     p.set_defaults(func=run)
-
-
-def discover(paths: list[str]) -> tuple[list[tuple[str, str]], list[FileResult]]:
-    """(file, root) pairs to check, and results for paths that do not exist."""
-    files: list[tuple[str, str]] = []
-    missing: list[FileResult] = []
-    seen: set[str] = set()
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith("~$")
-            )
-            for p in found:
-                key = str(p.resolve())
-                if key not in seen:
-                    seen.add(key)
-                    files.append((str(p), str(path)))
-        elif path.exists():
-            key = str(path.resolve())
-            if key not in seen:
-                seen.add(key)
-                files.append((str(path), str(path.parent)))
-        else:
-            missing.append(FileResult(str(path), error=f"{path}：文件或文件夹不存在"))
-    return files, missing
 
 
 def check_file(path: str, profile: str | None):
@@ -106,40 +80,49 @@ def _out_path(out_dir: str, path: str, root: str) -> Path:
     return Path(out_dir) / rel.parent / f"{rel.stem}_校验{rel.suffix}"
 
 
+@dataclass(frozen=True)
+class _Job:
+    path: str
+    root: str
+    profile: str | None
+    out: str | None
+    inputs: tuple[str, ...]
+
+
+def check_job(job: _Job) -> FileResult:
+    """Read, check and (with --out) mark one file; never raises (a worker)."""
+    res = FileResult(job.path)
+    try:
+        res.form, res.findings = check_file(job.path, job.profile)
+    except Exception as exc:  # every input is reported; the others go on
+        res.error = _message(job.path, exc)
+        return res
+    if job.out:
+        target = _out_path(job.out, job.path, job.root)
+        try:
+            if any(Path(i).resolve() == target.resolve() for i in job.inputs):
+                raise UsageError(f"输出文件不能与输入文件相同：{target}")
+            from ..validate.marking import mark_copy
+
+            mark_copy(job.path, target, res.findings)
+            res.marked = str(target)
+        except Exception as exc:
+            res.error = _message(job.path, exc) + "（未写出标注副本）"
+    return res
+
+
 def run(args) -> int:
+    from ..batch import discover_rooted, imap
+
     if args.profile:
         load_profile(args.profile)  # unknown profile: usage error before any work
-    files, results = discover(args.paths)
-    if not files and not results:
+    files = discover_rooted(args.paths)
+    if not files:
         raise UsageError("没有找到要校验的 .xlsx/.xlsm 文件")
-    inputs = [f for f, _ in files]
-    bar = None
-    if len(files) >= PROGRESS_FROM and not args.no_progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(files), file=sys.stderr, unit="个文件", desc="校验", leave=False)
-    for path, root in files:
-        res = FileResult(path)
-        try:
-            res.form, res.findings = check_file(path, args.profile)
-        except Exception as exc:  # every input is reported; the others go on
-            res.error = _message(path, exc)
-        if args.out and not res.error:
-            target = _out_path(args.out, path, root)
-            try:
-                if any(Path(i).resolve() == target.resolve() for i in inputs):
-                    raise UsageError(f"输出文件不能与输入文件相同：{target}")
-                from ..validate.marking import mark_copy
-
-                mark_copy(path, target, res.findings)
-                res.marked = str(target)
-            except Exception as exc:
-                res.error = _message(path, exc) + "（未写出标注副本）"
-        results.append(res)
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
+    inputs = tuple(str(f) for f, _ in files)
+    jobs = [_Job(str(f), str(root), args.profile, args.out, inputs) for f, root in files]
+    progress = "校验" if len(jobs) >= PROGRESS_FROM and not args.no_progress else False
+    results = list(imap(check_job, jobs, jobs=args.jobs, progress=progress))
     if args.format == "json":
         _print_json(results)
     else:
