@@ -17,6 +17,8 @@ from typing import Any
 from perfkit.errors import PerfkitError
 from perfkit.model import EVAL_TABLE, SELF_EVAL
 
+from ._excel import calling_book
+
 TITLE = "绩效评价"
 FORM_TITLES = {SELF_EVAL: "项目支出绩效自评表", EVAL_TABLE: "绩效评价指标体系评分表"}
 
@@ -48,7 +50,7 @@ def new_evaltable(book: Any = None) -> Path:
 
 def freeze(book: Any = None) -> Path | None:
     """定稿导出: save the active workbook, write ``<name>_定稿.xlsx`` beside it and open it."""
-    book = _caller(book)
+    book = calling_book(book)
     source = _saved_path(book)
     if source is None:
         _alert(book, "请先把工作簿保存到磁盘（文件 → 另存为），再点“定稿导出”。")
@@ -72,7 +74,7 @@ def freeze(book: Any = None) -> Path | None:
 
 def show_help(book: Any = None) -> str:
     """帮助: a message box with the buttons and functions, and where the full guide is."""
-    book = _caller(book)
+    book = calling_book(book)
     text = HELP_TEXT
     guide = docs_path()
     if guide is not None:
@@ -122,7 +124,7 @@ def docs_path() -> Path | None:
 def _new_form(kind: str, book: Any) -> Path:
     from perfkit import templates
 
-    book = _caller(book)
+    book = calling_book(book)
     path = new_form_path(kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -141,17 +143,6 @@ def _saved_path(book: Any) -> Path | None:
     except Exception:
         return None
     return full if full.is_file() else None
-
-
-def _caller(book: Any) -> Any:
-    if book is not None:
-        return book
-    import xlwings as xw
-
-    book = xw.Book.caller()
-    if str(book.name).lower().endswith(".xlam"):  # run from the add-in: the active workbook
-        book = xw.books.active
-    return book
 
 
 def _open(book: Any, path: Path) -> Any:

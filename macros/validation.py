@@ -40,6 +40,8 @@ from perfkit.validate import SEVERITY_COLORS, SEVERITY_LABELS, count_by_severity
 from perfkit.validate.core import SEVERITIES
 from perfkit.validate.marking import NOTE_PREFIX, RESULT_SHEET, by_cell, note_text, result_rows
 
+from ._excel import calling_book
+
 MARKS_SHEET = "_perfkit_marks"
 MARKS_HEADER = ["工作表", "单元格", "严重程度", "原有批注", "原批注内容", "perfkit 批注"]
 XL_SHEET_VERY_HIDDEN = 2
@@ -62,7 +64,7 @@ _PROTECTION_FLAGS = (
 
 def validate(book: Any = None) -> list:
     """校验当前工作簿：标注问题单元格，生成“校验结果”工作表。"""
-    book = _caller(book)
+    book = calling_book(book)
     clear(book, quiet=True)
     names = _sheet_names(book)
     try:
@@ -88,7 +90,7 @@ def validate(book: Any = None) -> list:
 
 def clear(book: Any = None, quiet: bool = False) -> int:
     """清除 perfkit 的标注：恢复原有批注，删除标注颜色、校验结果和隐藏记录表。"""
-    book = _caller(book)
+    book = calling_book(book)
     names = _sheet_names(book)
     restored = 0
     if MARKS_SHEET in names:
@@ -281,17 +283,6 @@ def _delete_own_rules(sht: Any) -> None:
 # --------------------------------------------------------------------------
 # workbook plumbing
 # --------------------------------------------------------------------------
-
-
-def _caller(book: Any) -> Any:
-    if book is not None:
-        return book
-    import xlwings as xw
-
-    book = xw.Book.caller()
-    if str(book.name).lower().endswith(".xlam"):  # run from the add-in: the active workbook
-        book = xw.books.active
-    return book
 
 
 def _name(book: Any) -> str:

@@ -743,20 +743,25 @@ def _fill_selfeval(wb, form: SelfEvalForm, source: str) -> None:
                 "（请合并指标或调整模板行数）",
                 path=source or None,
             )
-        for i, row in enumerate(g.row_numbers()):
-            ind = items[i] if i < len(items) else Indicator()
-            for key, col in cols.items():
-                cell = f"{col}{row}"
-                if key == "score":
-                    _set(
-                        ws,
-                        cell,
-                        _computed_value(ind.score, templates.selfeval_score_formula(row)),
-                        source,
-                    )
-                else:
-                    _set(ws, cell, getattr(ind, key), source)
+        _fill_rows(
+            ws, g.row_numbers(), items, Indicator, cols, templates.selfeval_score_formula, source
+        )
     _fit_rows_selfeval(ws)
+
+
+def _fill_rows(ws, rows, items, blank, cols, score_formula, source: str, blank_text=False) -> None:
+    """Write indicator *items* into the template *rows* (left-over rows get a
+    *blank* indicator): each input column as given, the 得分 column as the
+    template formula unless the item carries a hand score."""
+    for i, row in enumerate(rows):
+        ind = items[i] if i < len(items) else blank()
+        for key, col in cols.items():
+            cell = f"{col}{row}"
+            if key == "score":
+                _set(ws, cell, _computed_value(ind.score, score_formula(row)), source)
+            else:
+                value = getattr(ind, key)
+                _set(ws, cell, None if blank_text and value == "" else value, source)
 
 
 def _fill_evaltable(wb, form: EvalTable, source: str) -> None:
@@ -787,20 +792,16 @@ def _fill_evaltable(wb, form: EvalTable, source: str) -> None:
                 f"一级指标区块「{b.level1}」有 {len(items)} 个指标，模板每块最多 {b.rows} 行",
                 path=source or None,
             )
-        for i, row in enumerate(b.row_numbers()):
-            ind = items[i] if i < len(items) else EvalIndicator()
-            for key, col in cols.items():
-                cell = f"{col}{row}"
-                if key == "score":
-                    _set(
-                        ws,
-                        cell,
-                        _computed_value(ind.score, templates.evaltable_score_formula(row)),
-                        source,
-                    )
-                else:
-                    value = getattr(ind, key)
-                    _set(ws, cell, None if value == "" else value, source)
+        _fill_rows(
+            ws,
+            b.row_numbers(),
+            items,
+            EvalIndicator,
+            cols,
+            templates.evaltable_score_formula,
+            source,
+            blank_text=True,
+        )
     _fit_rows_evaltable(ws)
 
 
