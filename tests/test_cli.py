@@ -1,0 +1,53 @@
+"""The command line as a whole: every command group is there, and output
+piped into a reader that stops early ends quietly, never with a traceback."""
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from perfkit import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", cli.COMMAND_MODULES)
+def test_every_command_group_is_installed(name):
+    assert hasattr(importlib.import_module(f"perfkit.commands.{name}"), "register")
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    for command in (
+        "validate",
+        "summarize",
+        "report",
+        "templates",
+        "fill",
+        "extract",
+        "freeze",
+        "addin",
+        "score",
+    ):
+        assert command in out
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert cli.main([]) == 2
+
+
+def test_output_into_a_closed_pipe_is_not_a_traceback():
+    proc = subprocess.run(
+        # `true` exits without reading, long before Python writes: the write gets EPIPE
+        f'"{sys.executable}" -m perfkit validate examples --format json --no-progress | true',
+        shell=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
