@@ -73,6 +73,36 @@ def located_fields(form: Any) -> Iterator[tuple[Any, str]]:
             yield ind, name
 
 
+AMOUNT_FIELDS = ("initial_budget", "annual_budget", "executed")
+AMOUNT_LABELS = {
+    "initial_budget": "年初预算数",
+    "annual_budget": "全年预算数",
+    "executed": "全年执行数",
+}
+
+
+def amount_findings(
+    ctx: Context, obj: Any, values: dict[str, Any], prefix: str = ""
+) -> Iterator[Finding]:
+    """AMOUNT_NEGATIVE for each negative amount of *obj* (a fund row or a table
+    header) and EXEC_OVER_BUDGET when its 全年执行数 exceeds its 全年预算数."""
+    for name in AMOUNT_FIELDS:
+        v = values.get(name)
+        if isinstance(v, Decimal) and v < 0:
+            yield ctx.finding(
+                C.AMOUNT_NEGATIVE.code,
+                ctx.loc(obj, name),
+                f"{prefix}{AMOUNT_LABELS[name]}为负数 {fmt(v)}，金额应不小于 0",
+            )
+    e, b = values.get("executed"), values.get("annual_budget")
+    if isinstance(e, Decimal) and isinstance(b, Decimal) and e > b:
+        yield ctx.finding(
+            C.EXEC_OVER_BUDGET.code,
+            ctx.loc(obj, "executed"),
+            f"{prefix}全年执行数 {fmt(e)} 大于全年预算数 {fmt(b)}（超支 {fmt(e - b)}）",
+        )
+
+
 def filled_rows(ctx: Context) -> list[Any]:
     """The indicator rows that hold anything (computed once per form)."""
     if "rows" not in ctx.cache:

@@ -12,6 +12,9 @@ from ..model import EVAL_TABLE, Loc
 from ..numbers import HUNDRED, ZERO, fmt, round2
 from . import codes as C
 from .common import (
+    AMOUNT_FIELDS,
+    AMOUNT_LABELS,
+    amount_findings,
     compare,
     effective,
     filled_rows,
@@ -108,28 +111,8 @@ def _state(ctx: Context, ind: Any) -> dict[str, Any]:
 def evaltable_amounts(ctx: Context) -> Iterator[Finding]:
     """Budget amounts of the table header."""
     form = ctx.form
-    labels = {
-        "initial_budget": "年初预算数",
-        "annual_budget": "全年预算数",
-        "executed": "全年执行数",
-    }
-    values = {}
-    for name, label in labels.items():
-        v = ctx.number(form, name, label)
-        values[name] = v
-        if isinstance(v, Decimal) and v < 0:
-            yield ctx.finding(
-                C.AMOUNT_NEGATIVE.code,
-                ctx.loc(form, name),
-                f"{label}为负数 {fmt(v)}，金额应不小于 0",
-            )
-    e, b = values["executed"], values["annual_budget"]
-    if isinstance(e, Decimal) and isinstance(b, Decimal) and e > b:
-        yield ctx.finding(
-            C.EXEC_OVER_BUDGET.code,
-            ctx.loc(form, "executed"),
-            f"全年执行数 {fmt(e)} 大于全年预算数 {fmt(b)}（超支 {fmt(e - b)}）",
-        )
+    values = {name: ctx.number(form, name, AMOUNT_LABELS[name]) for name in AMOUNT_FIELDS}
+    yield from amount_findings(ctx, form, values)
 
 
 @check(

@@ -12,6 +12,9 @@ from ..model import FUND_LABELS, FUND_ROWS, SELF_EVAL, Loc
 from ..numbers import HUNDRED, ZERO, fmt, round2
 from . import codes as C
 from .common import (
+    AMOUNT_FIELDS,
+    AMOUNT_LABELS,
+    amount_findings,
     compare,
     effective,
     filled_rows,
@@ -22,12 +25,6 @@ from .common import (
 from .core import Context, Finding, check
 from .values import UNKNOWN, is_blank, text_of
 
-AMOUNT_FIELDS = ("initial_budget", "annual_budget", "executed")
-AMOUNT_LABELS = {
-    "initial_budget": "年初预算数",
-    "annual_budget": "全年预算数",
-    "executed": "全年执行数",
-}
 TIME_UNITS = ("工作日", "日", "天", "小时", "月", "年", "周")
 NA_WORDS = ("不适用", "无")
 
@@ -118,21 +115,8 @@ def selfeval_funds(ctx: Context) -> Iterator[Finding]:
         row = form.funds.get(fkey)
         if row is None:
             continue
-        for name in AMOUNT_FIELDS:
-            v = amounts[(fkey, name)]
-            if isinstance(v, Decimal) and v < 0:
-                yield ctx.finding(
-                    C.AMOUNT_NEGATIVE.code,
-                    ctx.loc(row, name),
-                    f"{_fund_label(fkey)}的{AMOUNT_LABELS[name]}为负数 {fmt(v)}，金额应不小于 0",
-                )
-        e, b = amounts[(fkey, "executed")], amounts[(fkey, "annual_budget")]
-        if isinstance(e, Decimal) and isinstance(b, Decimal) and e > b:
-            yield ctx.finding(
-                C.EXEC_OVER_BUDGET.code,
-                ctx.loc(row, "executed"),
-                f"{_fund_label(fkey)}的全年执行数 {fmt(e)} 大于全年预算数 {fmt(b)}（超支 {fmt(e - b)}）",
-            )
+        values = {name: amounts[(fkey, name)] for name in AMOUNT_FIELDS}
+        yield from amount_findings(ctx, row, values, f"{_fund_label(fkey)}的")
     if "total" not in form.funds:
         return
     parts = [k for k in FUND_ROWS if k != "total" and k in form.funds]
