@@ -229,7 +229,7 @@ def mark(book: Any, findings: list) -> None:
 def _rule_formula(sheet: str, severity: str) -> str:
     """Conditional-format formula: true on cells listed in the marks store."""
     s = sheet.replace('"', '""')
-    m = MARKS_SHEET
+    m = f"'{MARKS_SHEET}'"  # quoted: always valid, whatever the sheet name starts with
     return (
         f'=COUNTIFS({m}!$A:$A,"{s}",{m}!$B:$B,ADDRESS(ROW(),COLUMN(),4),{m}!$C:$C,"{severity}")>0'
     )
