@@ -11,6 +11,8 @@ order and are streamed to the caller, never collected here.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
 from collections import deque
@@ -97,6 +99,26 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+# Reading a form makes tens of thousands of short-lived objects that reference
+# counting frees at once; the cyclic collector's default threshold (700) makes it
+# run hundreds of times per form for nothing (15 % of the time here).
+BATCH_GC_THRESHOLD = (100_000, 50, 50)
+
+
+@contextlib.contextmanager
+def _batch_gc() -> Iterator[None]:
+    old = gc.get_threshold()
+    gc.set_threshold(*BATCH_GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def _worker_init() -> None:
+    gc.set_threshold(*BATCH_GC_THRESHOLD)
+
+
 def _run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
     return [func(item) for item in chunk]
 
@@ -119,15 +141,17 @@ def imap(
     bar = _bar(n, progress)
     try:
         if workers <= 1 or n <= 2:
-            for item in items:
-                yield func(item)
-                bar.update(1)
+            with _batch_gc():
+                for item in items:
+                    result = func(item)
+                    bar.update(1)
+                    yield result
             return
         if chunksize is None:
             chunksize = max(1, min(32, n // (workers * 8)))
         chunks = [items[i : i + chunksize] for i in range(0, n, chunksize)]
         window = workers * 3
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
             pending: deque[Future] = deque()
             next_chunk = 0
             while next_chunk < len(chunks) or pending:
