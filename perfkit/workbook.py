@@ -987,27 +987,20 @@ def _freeze_selfeval(wb, form: SelfEvalForm, prof) -> list[str]:
                     form.source,
                 ),
             )
-    for ind in form.indicators:
-        cell = ind.locs["score"].cell
-        if _is_template(ind.score, templates.selfeval_score_formula(ind.row)):
-            if ind.is_blank():
-                put(cell, None)
-                continue
-            put(
-                cell,
-                _score_out(
-                    lambda ind=ind: scoring.perf_score(
-                        value_of(ind.target),
-                        value_of(ind.actual),
-                        value_of(ind.weight),
-                        None,
-                        value_of(ind.level3) or "",
-                        prof,
-                    ),
-                    f"{L.sheet}!{cell}",
-                    form.source,
-                ),
-            )
+    _freeze_scores(
+        put,
+        form,
+        L.sheet,
+        templates.selfeval_score_formula,
+        lambda ind: scoring.perf_score(
+            value_of(ind.target),
+            value_of(ind.actual),
+            value_of(ind.weight),
+            None,
+            value_of(ind.level3) or "",
+            prof,
+        ),
+    )
     first, last = L.first_indicator_row, L.last_indicator_row
     total_cell, grade_cell = L.fields["total"], L.fields["grade"]
     if _is_template(form.total, f[total_cell]):
@@ -1015,6 +1008,19 @@ def _freeze_selfeval(wb, form: SelfEvalForm, prof) -> list[str]:
     if _is_template(form.grade, f[grade_cell]):
         put(grade_cell, native_grade(total_cell, prof))
     return changed
+
+
+def _freeze_scores(put, form: Form, sheet: str, score_formula, compute) -> None:
+    """Score cells still holding the template formula: cleared on blank rows,
+    else the value the rules give (hand scores stay as typed)."""
+    for ind in form.indicators:
+        cell = ind.locs["score"].cell
+        if not _is_template(ind.score, score_formula(ind.row)):
+            continue
+        if ind.is_blank():
+            put(cell, None)
+        else:
+            put(cell, _score_out(lambda ind=ind: compute(ind), f"{sheet}!{cell}", form.source))
 
 
 def _freeze_evaltable(wb, form: EvalTable, prof) -> list[str]:
@@ -1032,23 +1038,18 @@ def _freeze_evaltable(wb, form: EvalTable, prof) -> list[str]:
     rate_cell = L.fields["exec_rate"]
     if isinstance(ws[rate_cell].value, str) and _same_formula(ws[rate_cell].value, f[rate_cell]):
         put(rate_cell, native_exec_rate("H3", "F3"))
-    for ind in form.indicators:
-        cell = ind.locs["score"].cell
-        if _is_template(ind.score, templates.evaltable_score_formula(ind.row)):
-            if ind.is_blank():
-                put(cell, None)
-                continue
-            put(
-                cell,
-                _score_out(
-                    lambda ind=ind: rules.rule_score(
-                        value_of(ind.rule),
-                        value_of(ind.actual),
-                        value_of(ind.weight),
-                        value_of(ind.benchmark),
-                    )
-                ),
-            )
+    _freeze_scores(
+        put,
+        form,
+        L.sheet,
+        templates.evaltable_score_formula,
+        lambda ind: rules.rule_score(
+            value_of(ind.rule),
+            value_of(ind.actual),
+            value_of(ind.weight),
+            value_of(ind.benchmark),
+        ),
+    )
     first, last = L.first_indicator_row, L.last_indicator_row
     total_cell, grade_cell = L.fields["total"], L.fields["grade"]
     if _is_template(form.total, f[total_cell]):

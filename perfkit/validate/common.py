@@ -103,6 +103,25 @@ def amount_findings(
         )
 
 
+def score_range_findings(
+    ctx: Context, ind: Any, s: Any, w: Any, label: str, weight_word: str, advice: str = ""
+) -> Iterator[Finding]:
+    """SCORE_NEGATIVE / SCORE_OVER_WEIGHT for one row's score *s* and weight *w*
+    (*weight_word*: 分值 on the 自评表, 权重 on the 评分表)."""
+    if not isinstance(s, Decimal):
+        return
+    if s < 0:
+        yield ctx.finding(
+            C.SCORE_NEGATIVE.code, ctx.loc(ind, "score"), f"{label}的得分为负数 {fmt(s)}"
+        )
+    elif isinstance(w, Decimal) and w >= 0 and s > w:
+        yield ctx.finding(
+            C.SCORE_OVER_WEIGHT.code,
+            ctx.loc(ind, "score"),
+            f"{label}的得分 {fmt(s)} 高于{weight_word} {fmt(w)}{advice}",
+        )
+
+
 def filled_rows(ctx: Context) -> list[Any]:
     """The indicator rows that hold anything (computed once per form)."""
     if "rows" not in ctx.cache:

@@ -22,6 +22,7 @@ from .common import (
     label_weight,
     reading,
     row_label,
+    score_range_findings,
     strip_label,
 )
 from .core import Context, Finding, check, diff_severity
@@ -132,17 +133,7 @@ def evaltable_row_cells(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 C.WEIGHT_NEGATIVE.code, ctx.loc(ind, "weight"), f"{label}的权重为负数 {fmt(w)}"
             )
-        if isinstance(s, Decimal):
-            if s < 0:
-                yield ctx.finding(
-                    C.SCORE_NEGATIVE.code, ctx.loc(ind, "score"), f"{label}的得分为负数 {fmt(s)}"
-                )
-            elif isinstance(w, Decimal) and w >= 0 and s > w:
-                yield ctx.finding(
-                    C.SCORE_OVER_WEIGHT.code,
-                    ctx.loc(ind, "score"),
-                    f"{label}的得分 {fmt(s)} 高于权重 {fmt(w)}",
-                )
+        yield from score_range_findings(ctx, ind, s, w, label, "权重")
 
 
 def _whole_step_candidates(

@@ -21,6 +21,7 @@ from .common import (
     kind_is,
     reading,
     row_label,
+    score_range_findings,
 )
 from .core import Context, Finding, check
 from .values import UNKNOWN, is_blank, text_of
@@ -284,17 +285,7 @@ def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
                 ctx.loc(ind, "weight"),
                 f"{label}填写为不适用，分值应为 0，表中为 {fmt(w)}",
             )
-        if isinstance(s, Decimal):
-            if s < 0:
-                yield ctx.finding(
-                    C.SCORE_NEGATIVE.code, ctx.loc(ind, "score"), f"{label}的得分为负数 {fmt(s)}"
-                )
-            elif isinstance(w, Decimal) and w >= 0 and s > w:
-                yield ctx.finding(
-                    C.SCORE_OVER_WEIGHT.code,
-                    ctx.loc(ind, "score"),
-                    f"{label}的得分 {fmt(s)} 高于分值 {fmt(w)}，得分最高为分值",
-                )
+        yield from score_range_findings(ctx, ind, s, w, label, "分值", "，得分最高为分值")
 
 
 @check(
