@@ -18,6 +18,7 @@ import math
 import os
 import re
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -87,26 +88,37 @@ class _Reader:
         self.formulas = formulas or {}
         self.source = source
 
-    def raw(self, sheet: str, cell: str) -> Any:
-        r, c = cell_index(cell)
-        value = _at(self.values.get(sheet), r, c)
-        if value == "":
+    def sheet(self, sheet: str):
+        """``raw(r, c)`` for one sheet (zero-based row and column): the value,
+        or a :class:`Formula` (text and cached value) for a formula cell."""
+        values = self.values.get(sheet) or ()
+        formulas = self.formulas.get(sheet) or ()
+        n_values, n_formulas = len(values), len(formulas)
+
+        def raw(r: int, c: int) -> Any:
             value = None
-        formula = _at(self.formulas.get(sheet), r, c)
-        if formula is None:
+            if r < n_values:
+                line = values[r]
+                if line is not None and c < len(line):
+                    value = line[c]
+                    if value == "":
+                        value = None
+            if r >= n_formulas:
+                return value
+            line = formulas[r]
+            formula = line[c] if line is not None and c < len(line) else None
+            if formula is None:
+                return value
+            if hasattr(formula, "text"):  # openpyxl ArrayFormula
+                formula = "=" + str(formula.text).lstrip("=")
+            if isinstance(formula, str) and formula.startswith("=") and len(formula) > 1:
+                return Formula(formula, value)
             return value
-        if hasattr(formula, "text"):  # openpyxl ArrayFormula
-            formula = "=" + str(formula.text).lstrip("=")
-        if isinstance(formula, str) and formula.startswith("=") and len(formula) > 1:
-            return Formula(formula, value)
-        return value
 
+        return raw
 
-def _at(grid: list[list[Any]] | None, r: int, c: int) -> Any:
-    if grid is None or r >= len(grid):
-        return None
-    row = grid[r]
-    return row[c] if row is not None and c < len(row) else None
+    def raw(self, sheet: str, cell: str) -> Any:
+        return self.sheet(sheet)(*cell_index(cell))
 
 
 def _identify(sheet_names: list[str], form_id: Any, source: str) -> str:
@@ -149,80 +161,151 @@ def form_from_grid(
     return _evaltable_from(reader)
 
 
-def _field(reader: _Reader, layout, form, name: str) -> Any:
-    sheet, cell = split_ref(layout.fields[name], layout.sheet)
-    form.locs[name] = Loc(sheet, cell)
-    return reader.raw(sheet, cell)
+# Where each model field is read from, worked out once per layout (a form is
+# read as a walk over these tuples: no address parsing per form).
+_Cell = tuple[str, Loc, int, int]  # (attribute, Loc, zero-based row, column)
 
 
-def _profile_of(reader: _Reader, layout, form) -> str:
-    raw = value_of(_field(reader, layout, form, "profile"))
-    _field(reader, layout, form, "form_id")
+def _cell_plan(attr: str, sheet: str, cell: str) -> _Cell:
+    return (attr, Loc(sheet, cell), *cell_index(cell))
+
+
+def _fields_plan(layout, names) -> tuple[_Cell, ...]:
+    return tuple(_cell_plan(name, *split_ref(layout.fields[name], layout.sheet)) for name in names)
+
+
+def _read_fields(reader: _Reader, plan: tuple[_Cell, ...], obj, locs: dict) -> None:
+    sheets: dict[str, Any] = {}
+    for attr, loc, r, c in plan:
+        raw = sheets.get(loc.sheet) or sheets.setdefault(loc.sheet, reader.sheet(loc.sheet))
+        locs[attr] = loc
+        setattr(obj, attr, raw(r, c))
+
+
+def _profile_name(raw: Any) -> str:
+    raw = value_of(raw)
     text = str(raw).strip() if raw not in (None, "") else ""
     return text or profiles.DEFAULT_PROFILE
 
 
-def _selfeval_from(reader: _Reader) -> SelfEvalForm:
+_SETTINGS = ("profile", "form_id")
+
+
+@cache
+def _selfeval_plan():
     L = SelfEvalLayout
-    form = SelfEvalForm(source=reader.source)
-    for name in (
-        *SELFEVAL_HEADER,
-        "exec_weight",
-        *SELFEVAL_COMPUTED,
-        "goal_expected",
-        "goal_actual",
-    ):
-        setattr(form, name, _field(reader, L, form, name))
-    form.profile = _profile_of(reader, L, form)
-    for key in FUND_ROWS:
-        row = L.fund_rows[key]
-        fund = FundRow(key)
-        for attr, col in L.fund_columns.items():
-            cell = f"{col}{row}"
-            fund.locs[attr] = Loc(L.sheet, cell)
-            setattr(fund, attr, reader.raw(L.sheet, cell))
-        form.funds[key] = fund
+    fields = _fields_plan(
+        L, (*SELFEVAL_HEADER, "exec_weight", *SELFEVAL_COMPUTED, "goal_expected", "goal_actual")
+    )
+    funds = tuple(
+        (
+            key,
+            tuple(
+                _cell_plan(attr, L.sheet, f"{col}{L.fund_rows[key]}")
+                for attr, col in L.fund_columns.items()
+            ),
+        )
+        for key in FUND_ROWS
+    )
     blocks = L.level1_blocks()
+    rows = []
     for g in L.groups:
         for row in g.row_numbers():
-            ind = Indicator(level1=g.level1, level2=g.level2, row=row)
-            ind.locs["level1"] = Loc(L.sheet, f"{L.level1_column}{blocks[g.level1][0]}")
-            ind.locs["level2"] = Loc(L.sheet, f"{L.level2_column}{g.first_row}")
-            for key, col in L.indicator_columns.items():
-                cell = f"{col}{row}"
-                ind.locs[key] = Loc(L.sheet, cell)
-                setattr(ind, key, reader.raw(L.sheet, cell))
-            form.indicators.append(ind)
+            cells = tuple(
+                _cell_plan(key, L.sheet, f"{col}{row}") for key, col in L.indicator_columns.items()
+            )
+            locs = {
+                "level1": Loc(L.sheet, f"{L.level1_column}{blocks[g.level1][0]}"),
+                "level2": Loc(L.sheet, f"{L.level2_column}{g.first_row}"),
+                **{attr: loc for attr, loc, _, _ in cells},
+            }
+            rows.append((g.level1, g.level2, row, locs, tuple((a, r, c) for a, _, r, c in cells)))
+    return fields, _fields_plan(L, _SETTINGS), funds, tuple(rows)
+
+
+def _selfeval_from(reader: _Reader) -> SelfEvalForm:
+    fields, settings, funds, rows = _selfeval_plan()
+    form = SelfEvalForm(source=reader.source)
+    _read_fields(reader, fields, form, form.locs)
+    setup: dict[str, Any] = {}
+    _read_fields(reader, settings, _Attrs(setup), form.locs)
+    form.profile = _profile_name(setup["profile"])
+    for key, cells in funds:
+        fund = form.funds[key] = FundRow(key)
+        _read_fields(reader, cells, fund, fund.locs)
+    raw = reader.sheet(SelfEvalLayout.sheet)
+    indicators = form.indicators
+    for level1, level2, row, locs, cells in rows:
+        ind = Indicator(level1=level1, level2=level2, row=row, locs=dict(locs))
+        for attr, r, c in cells:
+            setattr(ind, attr, raw(r, c))
+        indicators.append(ind)
     return form
 
 
-def _evaltable_from(reader: _Reader) -> EvalTable:
+class _Attrs:
+    """setattr into a dict (for located cells that are not model fields)."""
+
+    def __init__(self, target: dict):
+        object.__setattr__(self, "_target", target)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._target[name] = value
+
+
+@cache
+def _evaltable_plan():
     L = EvalTableLayout
-    form = EvalTable(source=reader.source)
-    for name in (*EVAL_HEADER, *EVAL_COMPUTED):
-        setattr(form, name, _field(reader, L, form, name))
-    for name in ("exec_rate", "total_weight"):  # located, not model fields
-        _field(reader, L, form, name)
-    form.profile = _profile_of(reader, L, form)
+    fields = _fields_plan(L, (*EVAL_HEADER, *EVAL_COMPUTED))
+    located = _fields_plan(L, ("exec_rate", "total_weight"))  # located, not model fields
+    blocks = []
     for block, srow in zip(L.blocks, L.summary_rows, strict=True):
-        label = None
+        label_cells = tuple(cell_index(f"A{row}") for row in block.row_numbers())
+        rows = []
         for row in block.row_numbers():
-            typed = value_of(reader.raw(L.sheet, f"A{row}"))
+            cells = tuple(
+                _cell_plan(key, L.sheet, f"{col}{row}") for key, col in L.indicator_columns.items()
+            )
+            locs = {attr: loc for attr, loc, _, _ in cells}
+            rows.append((row, locs, tuple((a, r, c) for a, _, r, c in cells)))
+        blocks.append(
+            (
+                block.level1,
+                label_cells,
+                cell_index(f"G{srow}"),
+                Loc(L.sheet, f"A{srow}"),
+                tuple(rows),
+            )
+        )
+    return fields, located, _fields_plan(L, _SETTINGS), tuple(blocks)
+
+
+def _evaltable_from(reader: _Reader) -> EvalTable:
+    fields, located, settings, blocks = _evaltable_plan()
+    form = EvalTable(source=reader.source)
+    _read_fields(reader, fields, form, form.locs)
+    extra: dict[str, Any] = {}
+    _read_fields(reader, located, _Attrs(extra), form.locs)
+    _read_fields(reader, settings, _Attrs(extra), form.locs)
+    form.profile = _profile_name(extra["profile"])
+    raw = reader.sheet(EvalTableLayout.sheet)
+    for level1, label_cells, weight_cell, summary_loc, rows in blocks:
+        label = None
+        for r, c in label_cells:
+            typed = value_of(raw(r, c))
             if typed not in (None, ""):
                 label = str(typed).strip()
                 break
-        label = label or block.level1
-        form.level1_weights[label] = reader.raw(L.sheet, f"G{srow}")
-        form.locs[f"summary:{block.level1}"] = Loc(L.sheet, f"A{srow}")
-        for row in block.row_numbers():
-            ind = EvalIndicator(row=row)
-            for key, col in L.indicator_columns.items():
-                cell = f"{col}{row}"
-                ind.locs[key] = Loc(L.sheet, cell)
-                value = reader.raw(L.sheet, cell)
-                if key in ("level1", "level2"):
-                    value = "" if value is None else value
-                setattr(ind, key, value)
+        label = label or level1
+        form.level1_weights[label] = raw(*weight_cell)
+        form.locs[f"summary:{level1}"] = summary_loc
+        for row, locs, cells in rows:
+            ind = EvalIndicator(row=row, locs=dict(locs))
+            for attr, r, c in cells:
+                value = raw(r, c)
+                if value is None and attr in ("level1", "level2"):
+                    value = ""
+                setattr(ind, attr, value)
             form.indicators.append(ind)
     return form
 
