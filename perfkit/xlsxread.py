@@ -29,7 +29,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from .errors import InputError
-from .safety import VALUE_PARTS, open_checked
+from .safety import CALAMINE_PARTS, check_part, open_checked
 
 Grid = list[list[Any]]
 
@@ -63,9 +63,11 @@ class XlsxReader:
 
     def __init__(self, path: str | os.PathLike):
         self.path = os.fspath(path)
-        # Only the parts read here are prolog-scanned: their parsers are defusedxml
-        # (no DTD at all) and calamine (no entity expansion) anyway.
-        self._zip = open_checked(self.path, parts=VALUE_PARTS)
+        # Only the parts read here are prolog-scanned (their parsers are defusedxml,
+        # no DTD at all, and calamine, no entity expansion, anyway): those only
+        # calamine reads at once, the others as they are read (one decompression).
+        self._zip = open_checked(self.path, parts=CALAMINE_PARTS)
+        self._data: dict[str, bytes] = {}
         try:
             self._parts = self._sheet_parts()
         except Exception as exc:
@@ -87,6 +89,7 @@ class XlsxReader:
     def close(self) -> None:
         self._zip.close()
         self._book = None
+        self._data.clear()
 
     @property
     def sheet_names(self) -> list[str]:
@@ -96,8 +99,8 @@ class XlsxReader:
 
     def _sheet_parts(self) -> dict[str, str]:
         """Sheet name -> zip part, in workbook order."""
-        book = fromstring(self._zip.read("xl/workbook.xml"))
-        rels = fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
+        book = fromstring(self._read("xl/workbook.xml"))
+        rels = fromstring(self._read("xl/_rels/workbook.xml.rels"))
         targets = {}
         for rel in rels.iter(_PKG_REL):
             target = rel.get("Target", "")
@@ -113,6 +116,22 @@ class XlsxReader:
             if part and part in self._zip.NameToInfo:
                 parts[sheet.get("name", "")] = part
         return parts
+
+    def _read(self, part: str, what: str = "") -> bytes:
+        """A part's bytes, decompressed once and prolog-checked (DOCTYPE refused);
+        *what* names it in messages (default: the part's name)."""
+        data = self._data.get(part)
+        if data is None:
+            try:
+                data = self._zip.read(part)
+            except KeyError:
+                raise
+            except Exception as exc:
+                raise InputError(
+                    f"{what or '部件 ' + part}无法解压（{type(exc).__name__}）", path=self.path
+                ) from None
+            self._data[part] = data = check_part(data, part, self.path)
+        return data
 
     # -- values ----------------------------------------------------------------
 
@@ -134,6 +153,9 @@ class XlsxReader:
         return [list(row) for row in self._values[key]]
 
     def _read_values(self, sheet: str, nrows: int, ncols: int) -> Grid:
+        part = self._parts.get(sheet)
+        if part is not None:
+            self._read(part, f"工作表「{sheet}」")  # the prolog guard, before calamine parses it
         try:
             rows = (
                 self._calamine()
@@ -161,12 +183,7 @@ class XlsxReader:
         cached: dict[tuple[int, int], Any] = {}
         if part is None:
             return grid, cached
-        try:
-            data = self._zip.read(part)
-        except Exception as exc:
-            raise InputError(
-                f"工作表「{sheet}」无法解压（{type(exc).__name__}）", path=self.path
-            ) from None
+        data = self._read(part, f"工作表「{sheet}」")
         if not exact and _plain_sheet(data):
             try:
                 _scan_formulas(data, nrows, ncols, grid, cached)

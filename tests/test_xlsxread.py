@@ -133,8 +133,19 @@ def test_entity_declarations_are_refused_where_they_would_be_parsed(tmp_path):
     sheet = _with_part(
         tmp_path, "xl/worksheets/sheet1.xml", BOMB + f"<worksheet {NS}><sheetData/></worksheet>"
     )
+    with XlsxReader(sheet) as book:  # a sheet is checked when it is first read ...
+        for read in (book.values, book.formulas, book.grids):
+            with pytest.raises(InputError, match="DOCTYPE"):
+                read("表", 3, 3)
+        assert book._book is None  # ... before calamine ever parses it
+    workbook_part = _with_part(
+        tmp_path, "xl/workbook.xml", BOMB + f"<workbook {NS}><sheets/></workbook>"
+    )
     with pytest.raises(InputError, match="DOCTYPE"):
-        XlsxReader(sheet)
+        XlsxReader(workbook_part)
+    styles = _with_part(tmp_path, "xl/styles.xml", BOMB + f"<styleSheet {NS}/>")
+    with pytest.raises(InputError, match="DOCTYPE"):  # parsed by calamine only: checked at once
+        XlsxReader(styles)
     props = _with_part(tmp_path, "docProps/core.xml", BOMB + "<cp:coreProperties/>")
     with XlsxReader(props) as book:  # never parsed when reading values
         assert book.sheet_names == ["表"]
