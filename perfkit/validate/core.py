@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..layouts import LAYOUTS
+from ..layouts import LAYOUTS, split_ref
 from ..model import Loc
 from ..profiles import Profile, load
+from .values import UNKNOWN, read_number  # noqa: F401  (UNKNOWN: also core.UNKNOWN)
 
 ERROR = "error"
 WARNING = "warning"
@@ -108,27 +109,6 @@ def checks_for(form_kind: str) -> list[Check]:
     return [c for c in REGISTRY.values() if form_kind in c.forms]
 
 
-class _Unknown:
-    """A value that cannot be known: a formula never computed, or bad text
-    (already reported).  Comparisons with it are skipped."""
-
-    _instance = None
-
-    def __new__(cls):
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-UNKNOWN: Any = _Unknown()
-
-
 class Context:
     """What a check gets: the form, its profile, and helpers that turn raw cell
     values into numbers while reporting cells that are not numbers."""
@@ -151,8 +131,6 @@ class Context:
         layout = self.layout
         if layout is None:
             return Loc(self.sheet, "")
-        from ..layouts import split_ref
-
         if obj is self.form and name in layout.fields:
             sheet, cell = split_ref(layout.fields[name], layout.sheet)
             return Loc(sheet, cell)
@@ -182,8 +160,6 @@ class Context:
 
         Text that is not a number and formula error values are reported once
         per cell (``NOT_A_NUMBER`` / ``FORMULA_ERROR``) and give UNKNOWN."""
-        from .values import read_number
-
         raw = getattr(obj, name)
         value, problem = read_number(raw)
         if problem is not None:

@@ -8,7 +8,28 @@ from typing import Any
 
 from ..model import Formula
 from ..numbers import NotANumber, to_decimal
-from .core import UNKNOWN
+
+
+class _Unknown:
+    """A value that cannot be known: a formula never computed, or bad text
+    (already reported).  Comparisons with it are skipped."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN: Any = _Unknown()
+
 
 # Error values a spreadsheet program stores as a formula result.
 EXCEL_ERRORS = (
