@@ -49,6 +49,7 @@ EXCEL_ERRORS = (
     "#BUSY!",
     "#UNKNOWN!",
 )
+_ERROR_VALUES = frozenset(EXCEL_ERRORS)
 _DASHES = {"—", "-", "－", "–", "——", "/", "／"}
 
 
@@ -56,11 +57,10 @@ def excel_error(value: Any) -> str | None:
     """The error value (#DIV/0! …) held by a cell, or None."""
     if isinstance(value, Formula):
         value = value.cached
-    if isinstance(value, str):
+    if isinstance(value, str) and "#" in value:  # every error value starts with #
         text = value.strip().upper()
-        for err in EXCEL_ERRORS:
-            if text == err:
-                return err
+        if text in _ERROR_VALUES:
+            return text
     return None
 
 
@@ -77,6 +77,8 @@ def is_blank(raw: Any) -> bool:
 
 
 def text_of(raw: Any) -> str:
+    if type(raw) is str:  # the common case, first
+        return raw.strip()
     value = plain_value(raw)
     if value is None or value is UNKNOWN:
         return ""
@@ -88,6 +90,8 @@ def text_of(raw: Any) -> str:
 def read_number(raw: Any) -> tuple[Any, tuple[str, str] | None]:
     """(Decimal | None | UNKNOWN, problem) where problem is (code, message
     template with ``{what}``) for a cell that should hold a number."""
+    if raw is None:  # a blank cell, the common case
+        return None, None
     if excel_error(raw):
         return UNKNOWN, None  # reported once by the FORMULA_ERROR scan of each form
     value = plain_value(raw)
