@@ -57,9 +57,24 @@ def to_pdf(
     timeout: float = 300,
 ) -> list[Path]:
     """Convert one or more workbooks to PDF in *outdir*; returns the PDF paths."""
+    return convert(paths, outdir, "pdf", recalc=recalc, timeout=timeout)
+
+
+def convert(
+    paths: str | os.PathLike | Iterable[str | os.PathLike],
+    outdir: str | os.PathLike,
+    target: str,
+    *,
+    recalc: bool = True,
+    timeout: float = 300,
+) -> list[Path]:
+    """Convert files with LibreOffice headless into *outdir* (``target``: an
+    extension such as ``pdf``, or ``xlsx`` to have Calc recalculate and save a
+    workbook as a spreadsheet program writes it); returns the new paths."""
     exe = soffice()
+    ext = target.split(":", 1)[0]
     if exe is None:
-        raise RenderError("未找到 LibreOffice（soffice），无法生成 PDF")
+        raise RenderError(f"未找到 LibreOffice（soffice），无法生成 {ext.upper()}")
     items = [Path(paths)] if isinstance(paths, (str, os.PathLike)) else [Path(p) for p in paths]
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -75,7 +90,7 @@ def to_pdf(
             "--norestore",
             "--nologo",
             "--convert-to",
-            "pdf",
+            target,
             "--outdir",
             str(outdir),
             *[str(p) for p in items],
@@ -87,13 +102,13 @@ def to_pdf(
             )
         except subprocess.TimeoutExpired:
             raise RenderError(f"LibreOffice 转换超时（{timeout:.0f} 秒）") from None
-    pdfs = [outdir / (p.stem + ".pdf") for p in items]
-    missing = [str(p) for p in pdfs if not p.is_file()]
+    made = [outdir / f"{p.stem}.{ext}" for p in items]
+    missing = [str(p) for p in made if not p.is_file()]
     if missing:
         raise RenderError(
-            f"LibreOffice 未生成 PDF：{'、'.join(missing)}（{proc.stderr.strip()[:300]}）"
+            f"LibreOffice 未生成 {ext.upper()}：{'、'.join(missing)}（{proc.stderr.strip()[:300]}）"
         )
-    return pdfs
+    return made
 
 
 def pdf_text(pdf: str | os.PathLike, layout: bool = True) -> str:

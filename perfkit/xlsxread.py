@@ -291,11 +291,15 @@ class _NotPlain(Exception):
 
 
 _UNUSUAL = (b"<!--", b"<![CDATA[", b"<!DOCTYPE")
-_CELL_START = re.compile(rb"<c[\s>/]")
-_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
-_F_ELEM = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
-_V_ELEM = re.compile(rb"<v>(.*?)</v>", re.S)
-_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+# A formula cell as spreadsheet programs write it: <f> is the first child of
+# <c> (schema order f, v, is); its text and the cached <v> hold no markup.
+_FORMULA_CELL = re.compile(
+    rb"<c\b([^>]*)>\s*(<f)\b([^>]*?)(?:/>|>([^<]*)</f>)\s*(?:<v>([^<]*)</v>|<v/>)?"
+)
+_F_TAG = re.compile(rb"<f[\s>/]")
+_R_ATTR = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+_T_ATTR = re.compile(rb'\bt="([^"]*)"')
+_SI_ATTR = re.compile(rb'\bsi="([^"]*)"')
 
 
 def _plain_sheet(data: bytes) -> bool:
@@ -305,61 +309,49 @@ def _plain_sheet(data: bytes) -> bool:
 
 
 def _scan_formulas(data: bytes, nrows: int, ncols: int, grid: Grid, cached: dict) -> None:
-    """Fast path: visit each ``<f`` and read its enclosing ``<c>`` — the
-    nearest cell start tag before it, since cells do not nest."""
+    """Fast path: find each ``<f>`` tag of the sheet data, and read the cell
+    it opens (the nearest ``<c`` before it) with one anchored expression; any
+    cell that does not read as expected sends the sheet to the full parse."""
+    start = data.find(b"<sheetData")
+    end = data.rfind(b"</sheetData>")
+    if start == -1 or end == -1:
+        raise _NotPlain
     shared: dict[str, tuple[str, str]] = {}
-    floor = max(data.find(b"<sheetData"), 0)
-    pos = data.find(b"<f", floor)
-    while pos != -1:
-        nxt = data[pos + 2 : pos + 3]
-        if nxt not in (b" ", b">", b"/"):  # <family …> or similar: not a formula
-            pos = data.find(b"<f", pos + 2)
-            continue
-        start = pos
-        while True:  # the enclosing cell: nearest "<c" start tag after the last cell read
-            start = data.rfind(b"<c", floor, start)
-            if start == -1:
-                raise _NotPlain
-            if data[start + 2 : start + 3] in (b" ", b">"):
-                break
-        end = data.find(b"</c>", pos)
-        if end == -1:
+    for tag in _F_TAG.finditer(data, start, end):
+        m = _FORMULA_CELL.match(data, data.rfind(b"<c", start, tag.start()))
+        if m is None or m.start(2) != tag.start():
             raise _NotPlain
-        floor = end
-        tag_end = data.find(b">", start)
-        attrs = dict(_ATTR.findall(data[start + 2 : tag_end]))
-        ref = attrs.get(b"r")
-        if ref is None:
+        cattrs, _, fattrs, ftext, vtext = m.groups()
+        ref = _R_ATTR.search(cattrs)
+        if ref is None or cattrs.endswith(b"/"):
             raise _NotPlain  # positional cells: the full parse counts them
-        m = _REF.match(ref.decode("ascii", "replace"))
-        if not m:
-            raise _NotPlain
-        r, c = cell_index(ref.decode("ascii"))
-        body = data[tag_end + 1 : end]
-        fm = _F_ELEM.search(body)
-        pos = data.find(b"<f", end)
-        if fm is None or r >= nrows or c >= ncols:
+        r, c = cell_index(ref.group(1).decode("ascii"))
+        if r >= nrows or c >= ncols:
             continue
-        fattrs = dict(_ATTR.findall(fm.group(1)))
-        text = html.unescape((fm.group(2) or b"").decode("utf-8"))
-        text = _shared(
-            text,
-            (fattrs.get(b"t") or b"").decode() or None,
-            fattrs[b"si"].decode() if b"si" in fattrs else None,
-            _address(r, c),
-            shared,
-        )
+        text = _unescape(ftext or b"")
+        if fattrs:
+            kind = _T_ATTR.search(fattrs)
+            si = _SI_ATTR.search(fattrs)
+            text = _shared(
+                text,
+                kind.group(1).decode() if kind else None,
+                si.group(1).decode() if si else None,
+                _address(r, c),
+                shared,
+            )
         if not text:
             continue
         grid[r][c] = "=" + text
-        kind = (attrs.get(b"t") or b"n").decode()
-        vm = _V_ELEM.search(body)
-        if vm is not None:
-            cached[(r, c)] = _typed(html.unescape(vm.group(1).decode("utf-8")), kind)
-        elif kind == "inlineStr":
-            cached[(r, c)] = html.unescape(
-                "".join(t.decode("utf-8") for t in re.findall(rb"<t[^>]*>(.*?)</t>", body, re.S))
-            )
+        if vtext:  # <v></v> holds nothing, as in the full parse
+            kind = _T_ATTR.search(cattrs)
+            cached[(r, c)] = _typed(_unescape(vtext), kind.group(1).decode() if kind else "n")
+        elif b'"inlineStr"' in cattrs:
+            raise _NotPlain  # an inline string result: the full parse reads it
+
+
+def _unescape(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
 
 
 def _typed(text: str, kind: str) -> Any:

@@ -151,3 +151,70 @@ def test_entity_declarations_are_refused_where_they_would_be_parsed(tmp_path):
         assert book.sheet_names == ["表"]
     with pytest.raises(InputError, match="DOCTYPE"):  # refused before any openpyxl load
         check_workbook_file(props)
+
+
+# -- the fast formula scan gives what the full parse gives ---------------------------
+
+TRICKY_SHEETS = {
+    "pretty-printed": '<row r="1">\n  <c r="A1" s="1">\n    <f>SUM(B1:C1)</f>\n    <v>3</v>\n  </c>\n</row>',
+    "escaped text": '<row r="2"><c r="A2" t="str"><f>"a&amp;b"&amp;IF(B2&lt;1,"&quot;x&quot;","y")</f>'
+    "<v>a&amp;by</v></c></row>",
+    "array formula": '<row r="3"><c r="A3"><f t="array" ref="A3:A4">B3:B4*2</f><v>2</v></c></row>',
+    "inline string result": '<row r="4"><c r="A4" t="inlineStr"><f>B4</f><is><t>文字</t></is></c></row>',
+    "empty cached value": '<row r="5"><c r="A5"><f>PERF_TOTAL(H14:H43)</f><v></v></c>'
+    '<c r="B5"><f>1</f><v/></c></row>',
+    "cell without address": "<row><c><f>A1*2</f><v>2</v></c></row>",
+    "attribute order": '<row r="6"><c s="3" t="e" r="A6"><f>1/0</f><v>#DIV/0!</v></c></row>',
+    "outside the block": '<row r="90"><c r="Z90"><f>1</f><v>1</v></c></row>',
+    "shared group": '<row r="7"><c r="A7"><f t="shared" ref="A7:A8" si="3">B7+1</f><v>1</v></c></row>'
+    '<row r="8"><c r="A8"><f t="shared" si="3"/><v>2</v></c></row>',
+}
+
+
+def _assert_fast_equals_full(path) -> int:
+    with XlsxReader(path) as book:
+        for sheet in book.sheet_names:
+            fast = book.formulas(sheet, 60, 12)
+            full = book.formulas(sheet, 60, 12, exact=True)
+            assert fast == full, f"{path} {sheet}"
+        return len(book.sheet_names)
+
+
+@pytest.mark.parametrize("name", TRICKY_SHEETS)
+def test_fast_scan_equals_full_parse_on_tricky_xml(tmp_path, name):
+    path = workbook_with_sheet_xml(tmp_path, TRICKY_SHEETS[name])
+    assert _assert_fast_equals_full(path) == 1
+
+
+def test_fast_scan_equals_full_parse_on_examples_and_templates():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "examples").glob("*.xlsx")) + sorted(
+        (root / "xlsx_templates").glob("*.xlsx")
+    )
+    assert len(files) >= 7
+    for path in files:
+        _assert_fast_equals_full(path)
+
+
+@pytest.mark.libreoffice
+def test_fast_scan_equals_full_parse_on_files_saved_by_libreoffice(tmp_path):
+    """Calc recalculates and writes cached results, error values (#NAME? for
+    the UDFs) and its own XML style: what forms saved by a spreadsheet
+    program look like."""
+    from pathlib import Path
+
+    from perfkit.render import convert
+
+    root = Path(__file__).resolve().parent.parent
+    sources = [root / "examples" / "longgang2023_dangjian.xlsx"]
+    sources.append(root / "examples" / "futian2021_evaltable.xlsx")
+    saved = convert(sources, tmp_path / "lo", "xlsx:Calc MS Excel 2007 XML")
+    cached = 0
+    for path in saved:
+        _assert_fast_equals_full(path)
+        with XlsxReader(path) as book:
+            sheet = book.sheet_names[0]
+            cached += len(book.formulas(sheet, 60, 12)[1])
+    assert cached > 20  # cached results were there to compare
