@@ -124,9 +124,18 @@ def score_range_findings(
 
 def filled_rows(ctx: Context) -> list[Any]:
     """The indicator rows that hold anything (computed once per form)."""
-    if "rows" not in ctx.cache:
-        ctx.cache["rows"] = [ind for ind in ctx.form.indicators if not ind.is_blank()]
-    return ctx.cache["rows"]
+    rows = ctx.cache.get("rows")
+    if rows is None:
+        rows = ctx.cache["rows"] = [ind for ind in ctx.form.indicators if not ind.is_blank()]
+    return rows
+
+
+def is_filled(ctx: Context, ind: Any) -> bool:
+    """Whether *ind* is one of :func:`filled_rows` (without asking the row again)."""
+    ids = ctx.cache.get("filled")
+    if ids is None:
+        ids = ctx.cache["filled"] = {id(row) for row in filled_rows(ctx)}
+    return id(ind) in ids
 
 
 def field_label(obj: Any, name: str) -> str:

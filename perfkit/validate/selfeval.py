@@ -18,6 +18,7 @@ from .common import (
     compare,
     effective,
     filled_rows,
+    is_filled,
     kind_is,
     reading,
     row_label,
@@ -469,10 +470,14 @@ def selfeval_deviation(ctx: Context) -> Iterator[Finding]:
 # -- weights and totals -------------------------------------------------------------
 
 
+_WEIGHT_SUFFIX = re.compile(r"[（(].*$")  # 产出指标（50分） -> 产出指标
+
+
 def _level1_blocks(ctx: Context) -> dict[str, list[Any]]:
     blocks: dict[str, list[Any]] = {}
     for ind in ctx.form.indicators:
-        label = re.sub(r"[（(].*$", "", text_of(ind.level1)).strip() or text_of(ind.level1)
+        text = text_of(ind.level1)
+        label = _WEIGHT_SUFFIX.sub("", text).strip() or text
         blocks.setdefault(label, []).append(ind)
     return blocks
 
@@ -494,11 +499,11 @@ def selfeval_weights(ctx: Context) -> Iterator[Finding]:
     total = ZERO
     known = True
     for label, rows in _level1_blocks(ctx).items():
-        ws = [_row_state(ctx, ind)["weight"] for ind in rows if not ind.is_blank()]
-        blank = [
-            ind for ind in rows if not ind.is_blank() and _row_state(ctx, ind)["weight"] is None
-        ]
-        if any(w is UNKNOWN for w in ws) or any(not _row_state(ctx, ind)["na"] for ind in blank):
+        states = [_row_state(ctx, ind) for ind in rows if is_filled(ctx, ind)]
+        ws = [st["weight"] for st in states]
+        if any(w is UNKNOWN for w in ws) or any(
+            st["weight"] is None and not st["na"] for st in states
+        ):
             known = False
             continue
         block = sum((w for w in ws if isinstance(w, Decimal)), ZERO)
