@@ -24,8 +24,6 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
 
-import cn2an
-
 from .numbers import NotANumber, to_decimal
 
 __all__ = [
@@ -338,6 +336,8 @@ def _cn_value(run: str) -> Decimal | None:
     """A Chinese numeral run through cn2an ("九十" -> 90); None when it is not one."""
     if not any(ch in _CN_DIGITS + "十" for ch in run):
         return None
+    import cn2an  # on first use: importing it compiles regexes for 0.2 s
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
