@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from enum import Enum
+from functools import lru_cache
 from typing import Any
 
+from .. import targets
 from ..layouts import LAYOUTS
 from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, value_of
 from ..numbers import fmt
@@ -16,23 +19,37 @@ from .values import UNKNOWN, excel_error, text_of
 
 
 def reading(ctx: Context, raw: Any):
-    """targets.read of a cell value, cached by text."""
-    from .. import targets
+    """targets.read of a cell value's text (*ctx*: kept for the callers)."""
+    return _read_text(text_of(raw))
 
-    text = text_of(raw)
-    key = ("reading", text)
-    if key not in ctx.cache:
-        ctx.cache[key] = targets.read(text if text else None)
-    return ctx.cache[key]
+
+@lru_cache(maxsize=8192)
+def _read_text(text: str):
+    """A Reading is immutable and depends on the text alone: cached across
+    forms, which repeat the same texts."""
+    return targets.read(text if text else None)
 
 
 def kind_is(reading_: Any, name: str) -> bool:
+    """Whether a reading's kind is *name* (by the kind's name or value, upper case)."""
     kind = getattr(reading_, "kind", None)
     if kind is None:
         return False
-    return (
-        getattr(kind, "name", str(kind)).upper() == name
-        or str(getattr(kind, "value", kind)).upper() == name
+    if isinstance(kind, Enum):  # members are immutable: their names once
+        names = _KIND_NAMES.get(kind)
+        if names is None:
+            names = _KIND_NAMES[kind] = _kind_names(kind)
+    else:
+        names = _kind_names(kind)
+    return name in names
+
+
+_KIND_NAMES: dict[Enum, frozenset[str]] = {}
+
+
+def _kind_names(kind: Any) -> frozenset[str]:
+    return frozenset(
+        (getattr(kind, "name", str(kind)).upper(), str(getattr(kind, "value", kind)).upper())
     )
 
 
@@ -153,7 +170,10 @@ def field_label(obj: Any, name: str) -> str:
 def formula_errors(ctx: Context) -> Iterator[Finding]:
     """Every cell whose formula result is an error value."""
     for obj, name in located_fields(ctx.form):
-        err = excel_error(getattr(obj, name, None))
+        raw = getattr(obj, name, None)
+        if raw is None:  # most cells of a form: nothing to look at
+            continue
+        err = excel_error(raw)
         if err:
             yield ctx.finding(
                 C.FORMULA_ERROR.code,
@@ -204,6 +224,17 @@ def row_label(ind: Any) -> str:
         name = name[:24] + "…"
     parts = [p for p in (text_of(ind.level2), name) if p]
     return "“" + "／".join(parts) + "”" if parts else "该行"
+
+
+def label_of(ctx: Context, ind: Any) -> str:
+    """:func:`row_label` of *ind*, computed once per row of a form."""
+    labels = ctx.cache.get("labels")
+    if labels is None:
+        labels = ctx.cache["labels"] = {}
+    label = labels.get(id(ind))
+    if label is None:
+        label = labels[id(ind)] = row_label(ind)
+    return label
 
 
 _WEIGHT_LABEL = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")

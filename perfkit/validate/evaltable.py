@@ -19,9 +19,9 @@ from .common import (
     effective,
     filled_rows,
     kind_is,
+    label_of,
     label_weight,
     reading,
-    row_label,
     score_range_findings,
     strip_label,
 )
@@ -61,7 +61,7 @@ def _state(ctx: Context, ind: Any) -> dict[str, Any]:
     key = ("row", id(ind))
     if key in ctx.cache:
         return ctx.cache[key]
-    label = row_label(ind)
+    label = label_of(ctx, ind)
     w = ctx.number(ind, "weight", f"{label}的权重")
     s = ctx.number(ind, "score", f"{label}的得分")
     st: dict[str, Any] = {
@@ -124,7 +124,7 @@ def evaltable_row_cells(ctx: Context) -> Iterator[Finding]:
     for ind in filled_rows(ctx):
         st = _state(ctx, ind)
         w, s = st["weight"], st["score"]
-        label = row_label(ind)
+        label = label_of(ctx, ind)
         if w is None:
             yield ctx.finding(C.REQUIRED_EMPTY.code, ctx.loc(ind, "weight"), f"{label}的权重为空")
         if s is None:
@@ -187,7 +187,7 @@ def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
         w, s, rule, expected = st["weight"], st["score"], st["rule"], st["expected"]
         if not isinstance(w, Decimal) or w <= 0:
             continue
-        label = row_label(ind)
+        label = label_of(ctx, ind)
         if rule is not None:
             top = rule.max_points(w)
             if top is not None and top != w:
@@ -265,7 +265,7 @@ def evaltable_deduction_reason(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 C.DEDUCTION_REASON_MISSING.code,
                 ctx.loc(ind, "deduction_reason"),
-                f"{row_label(ind)}得分 {fmt(shown)} 低于权重 {fmt(w)}，应填写扣分原因",
+                f"{label_of(ctx, ind)}得分 {fmt(shown)} 低于权重 {fmt(w)}，应填写扣分原因",
             )
 
 
@@ -414,7 +414,7 @@ def evaltable_text(ctx: Context) -> Iterator[Finding]:
     for ind in filled_rows(ctx):
         st = _state(ctx, ind)
         w = st["weight"]
-        label = row_label(ind)
+        label = label_of(ctx, ind)
         for field in ("description", "rule", "deduction_reason"):
             text = text_of(getattr(ind, field))
             if isinstance(w, Decimal):
@@ -443,7 +443,7 @@ def evaltable_text(ctx: Context) -> Iterator[Finding]:
                 yield ctx.finding(
                     C.RULE_DUPLICATE.code,
                     ctx.loc(ind, "rule"),
-                    f"{label}的评分标准与{row_label(other)}的完全相同，可能是复制错误",
+                    f"{label}的评分标准与{label_of(ctx, other)}的完全相同，可能是复制错误",
                 )
             else:
                 seen_rules.setdefault(rule_text, ind)

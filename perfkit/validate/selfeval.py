@@ -20,8 +20,8 @@ from .common import (
     filled_rows,
     is_filled,
     kind_is,
+    label_of,
     reading,
-    row_label,
     score_range_findings,
 )
 from .core import Context, Finding, check
@@ -218,8 +218,9 @@ def _row_state(ctx: Context, ind: Any) -> dict[str, Any]:
     key = ("row", id(ind))
     if key in ctx.cache:
         return ctx.cache[key]
-    w = ctx.number(ind, "weight", f"{row_label(ind)}的分值")
-    s = ctx.number(ind, "score", f"{row_label(ind)}的得分")
+    label = label_of(ctx, ind)
+    w = ctx.number(ind, "weight", f"{label}的分值")
+    s = ctx.number(ind, "score", f"{label}的得分")
     st: dict[str, Any] = {
         "weight": w,
         "score": s,
@@ -257,7 +258,7 @@ def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
     for ind in filled_rows(ctx):
         st = _row_state(ctx, ind)
         w, s = st["weight"], st["score"]
-        label = row_label(ind)
+        label = label_of(ctx, ind)
         if w is None and not st["na"]:
             yield ctx.finding(
                 C.REQUIRED_EMPTY.code,
@@ -312,7 +313,7 @@ def score_against_engine(
     sc, s, w = st["engine"], st["score"], st["weight"]
     if sc is None or not isinstance(w, Decimal):
         return
-    label = row_label(ind)
+    label = label_of(ctx, ind)
     kind = sc.kind
     if kind == "unreadable":
         yield ctx.finding(
@@ -382,7 +383,7 @@ def _has_percent(r: Any) -> bool:
 def text_findings(
     ctx: Context, ind: Any, target_field: str, target_label: str, satisfaction: bool
 ) -> Iterator[Finding]:
-    label = row_label(ind)
+    label = label_of(ctx, ind)
     t = reading(ctx, getattr(ind, target_field))
     a = reading(ctx, ind.actual)
     actual_text = text_of(ind.actual)
@@ -445,7 +446,7 @@ def selfeval_deviation(ctx: Context) -> Iterator[Finding]:
         w, s, sc = st["weight"], st["score"], st["engine"]
         if not is_blank(ind.deviation_reason):
             continue
-        label = row_label(ind)
+        label = label_of(ctx, ind)
         shown = effective(s, sc.value if sc is not None else None)
         if isinstance(w, Decimal) and isinstance(shown, Decimal) and shown < w and not st["na"]:
             yield ctx.finding(
