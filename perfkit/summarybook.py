@@ -1,0 +1,203 @@
+"""汇总.xlsx written with XlsxWriter: 汇总, 按单位, 按等级 (two native charts),
+无法读取 (only when some file was unreadable).
+
+XlsxWriter (pandas' own Excel engine) writes the cells, the column formats and
+the charts in one pass, several times faster than building the same workbook
+with openpyxl.  Text is always written as text: a file name or unit beginning
+with ``=`` or ``http`` never becomes a formula or a link.
+"""
+
+from __future__ import annotations
+
+import numbers
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from .summary import COLUMNS, NUMBER_FORMATS, by_grade, by_unit, to_chinese
+
+BLUE = "#305496"
+OPTIONS = {
+    "strings_to_numbers": False,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "nan_inf_to_errors": True,  # an infinite ratio shows #DIV/0! instead of failing
+    "constant_memory": False,  # cells are written column by column
+    "in_memory": True,  # no temporary file per sheet: the data is small
+}
+HEADER_STYLE = {
+    "bold": True,
+    "font_color": "#FFFFFF",
+    "bg_color": BLUE,
+    "pattern": 1,
+    "border": 1,
+    "border_color": "#BFBFBF",
+    "align": "center",
+    "valign": "vcenter",
+    "text_wrap": True,
+}
+MAIN_WIDTHS = {
+    "文件": 28,
+    "单位": 24,
+    "主管部门": 20,
+    "项目编码": 22,
+    "项目名称": 30,
+    "无法读取原因": 40,
+}
+UNIT_KINDS = {
+    "全年预算数（元）": "money",
+    "全年执行数（元）": "money",
+    "执行率（%）": "pct",
+    "平均总分": "score",
+    "表格数": "int",
+    "错误数": "int",
+    "警告数": "int",
+}
+UNIT_WIDTHS = {"单位": 28, "全年预算数（元）": 18, "全年执行数（元）": 18}
+GRADE_KINDS = {"表格数": "int", "占比（%）": "pct"}
+GRADE_WIDTHS = {"绩效等级": 12}
+CM = 360000 / 9525  # pixels per centimetre (EMU per cm / EMU per pixel)
+
+
+def write(df, path: str | Path, profile_name: str | None = None) -> None:
+    """Write 汇总.xlsx for the summary DataFrame *df* to *path* (not atomic:
+    ``summary.write_workbook`` gives it a temporary path)."""
+    wb = xlsxwriter.Workbook(str(path), OPTIONS)
+    try:
+        _fill(wb, df, profile_name)
+    finally:
+        wb.close()
+
+
+def _fill(wb, df, profile_name: str | None) -> None:
+    header = wb.add_format(HEADER_STYLE)
+    formats = {kind: wb.add_format({"num_format": f}) for kind, f in NUMBER_FORMATS.items()}
+
+    main = df.drop(columns=[c for c in ("_path",) if c in df])
+    ok_mask = main["read_error"].isna() | (main["read_error"] == "")
+    unreadable = main[~ok_mask]
+    main_cn = to_chinese(main)
+    kinds = {COLUMNS[k][0]: COLUMNS[k][1] for k in main.columns if k in COLUMNS}
+
+    ws = wb.add_worksheet("汇总")
+    _table(ws, main_cn, kinds, MAIN_WIDTHS, header, formats)
+
+    ws_unit = wb.add_worksheet("按单位")
+    _table(ws_unit, by_unit(main), UNIT_KINDS, UNIT_WIDTHS, header, formats)
+
+    ws_grade = wb.add_worksheet("按等级")
+    grades = by_grade(main, profile_name)
+    _table(ws_grade, grades, GRADE_KINDS, GRADE_WIDTHS, header, formats)
+    ws_grade.freeze_panes(1, 0)  # A2: the grade labels are one short column
+    last_grade = max(len(grades), 1)
+
+    bar = wb.add_chart({"type": "column"})
+    bar.add_series(
+        {
+            "name": ["按等级", 0, 1],
+            "categories": ["按等级", 1, 0, last_grade, 0],
+            "values": ["按等级", 1, 1, last_grade, 1],
+        }
+    )
+    bar.set_title({"name": "绩效等级分布"})
+    bar.set_x_axis({"name": "绩效等级"})
+    bar.set_y_axis({"name": "表格数"})
+    bar.set_legend({"none": True})
+    bar.set_size({"width": round(16 * CM), "height": round(9 * CM)})
+    ws_grade.insert_chart("E2", bar, {"object_position": 2})
+
+    columns = list(main_cn.columns)
+    rate_col = columns.index("执行率（%）")
+    total_col = columns.index("总分")
+    last_row = max(len(main_cn), 1)
+    scatter = wb.add_chart({"type": "scatter"})  # markers only, no connecting line
+    scatter.add_series(
+        {
+            "name": "表格",
+            "categories": ["汇总", 1, rate_col, last_row, rate_col],
+            "values": ["汇总", 1, total_col, last_row, total_col],
+            "marker": {
+                "type": "circle",
+                "size": 6,
+                "fill": {"color": BLUE},  # filled dots, not white ones
+                "border": {"color": BLUE},
+            },
+        }
+    )
+    scatter.set_title({"name": "预算执行率与总分"})
+    scatter.set_style(13)
+    scatter.set_x_axis({"name": "执行率（%）", "major_gridlines": {"visible": True}})
+    scatter.set_y_axis({"name": "总分"})
+    scatter.set_legend({"none": True})
+    scatter.set_size({"width": round(16 * CM), "height": round(10 * CM)})
+    ws_grade.insert_chart("E21", scatter, {"object_position": 2})
+
+    ws_grade.set_landscape()
+    ws_grade.set_paper(9)  # A4
+    ws_grade.fit_to_pages(1, 1)
+
+    if len(unreadable):
+        ws_bad = wb.add_worksheet("无法读取")
+        bad = unreadable[["file", "read_error"]].rename(
+            columns={"file": "文件", "read_error": "原因"}
+        )
+        _table(ws_bad, bad, {}, {"文件": 32, "原因": 80}, header, formats)
+
+
+def _table(ws, frame_, kinds: dict[str, str], widths: dict[str, float], header, formats) -> None:
+    """Header row, then the values.  A non-text column carries its number format
+    as the column's format: XlsxWriter gives it to every value cell written
+    without a format of its own, and Excel to the empty cells of the column.
+    Empty values are not written at all (a formatted blank cell would make the
+    scatter chart take its series for text)."""
+    headers = [str(h) for h in frame_.columns]
+    for c, name in enumerate(headers):
+        ws.write_string(0, c, name, header)
+        kind = kinds.get(name, "text")
+        width = widths.get(name) or max(8.0, min(40.0, _display_width(name) + 2))
+        # Same <col width> in the file as before: Excel shows width × 7 pixels
+        # (Calibri 11), whereas set_column() would add its 5-pixel padding.
+        ws.set_column_pixels(c, c, round(width * 7), formats[kind] if kind != "text" else None)
+    ws.set_row(0, 30)
+    columns = [frame_.iloc[:, c].tolist() for c in range(len(headers))]  # Python scalars
+    for r, values in enumerate(zip(*columns, strict=True), start=1):
+        for c, value in enumerate(values):
+            _write(ws, r, c, _cell_value(value))
+    ws.freeze_panes(1, 1)
+    ws.autofilter(0, 0, max(len(frame_), 1), len(headers) - 1)
+
+
+def _write(ws, r: int, c: int, value: Any) -> None:
+    if value is None or value == "":
+        return
+    if isinstance(value, str):
+        ws.write_string(r, c, value)
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value)
+    elif isinstance(value, numbers.Real):
+        ws.write_number(r, c, value)
+    elif isinstance(value, Decimal):
+        ws.write_number(r, c, float(value))
+    else:
+        ws.write_string(r, c, str(value))
+
+
+def _cell_value(value: Any) -> Any:
+    """None for NaN / NA / None; a Python number for a numpy scalar."""
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN / NA
+            return None
+    except (TypeError, ValueError):
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def _display_width(text: str) -> float:
+    """Width of *text* in Excel character units: CJK characters count two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
