@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
 import pytest
 
 from perfkit import (
+    render,
     summary,
     workbook,
 )
@@ -142,7 +144,7 @@ def test_cli_workbook(batch_dir, tmp_path):
     assert ws.cell(row=2, column=total_col).number_format == "0.00"
     money_col = headers.index("全年预算数（元）") + 1
     assert ws.cell(row=2, column=money_col).number_format == "#,##0.00"
-    assert len(wb["按等级"]._charts) == 2
+    assert len(wb["按等级"]._charts) == 2  # openpyxl reads the two charts back
     grades = {r[0]: r[1] for r in wb["按等级"].iter_rows(min_row=2, values_only=True)}
     assert grades["优"] == 5
     units = {r[0]: r for r in wb["按单位"].iter_rows(min_row=2, values_only=True)}
@@ -152,6 +154,234 @@ def test_cli_workbook(batch_dir, tmp_path):
     )
     csv = out.with_suffix(".csv").read_bytes()
     assert csv.startswith(b"\xef\xbb\xbf") and "总分".encode() in csv
+
+
+# --------------------------------------------------------------------------
+# 汇总.xlsx as written (XlsxWriter): charts, formats, text that looks like a formula
+# --------------------------------------------------------------------------
+
+C_NS = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def book(df, tmp_path_factory) -> Path:
+    return summary.write_workbook(df, tmp_path_factory.mktemp("book") / "汇总.xlsx")
+
+
+def _xml(zf, name: str):
+    from defusedxml import ElementTree
+
+    return ElementTree.fromstring(zf.read(name))
+
+
+def _rels(zf, part: str) -> dict[str, str]:
+    """Relationship id -> target part (full zip name) of *part*."""
+    import posixpath
+
+    folder, name = posixpath.split(part)
+    rels = _xml(zf, f"{folder}/_rels/{name}.rels")
+    out = {}
+    for rel in rels.iter(f"{REL_NS}Relationship"):
+        target = rel.get("Target")
+        if target.startswith("/"):
+            out[rel.get("Id")] = target.lstrip("/")
+        else:
+            out[rel.get("Id")] = posixpath.normpath(posixpath.join(folder, target))
+    return out
+
+
+def _sheet_parts(zf) -> dict[str, str]:
+    """Sheet name -> worksheet part."""
+    rels = _rels(zf, "xl/workbook.xml")
+    sheets = _xml(zf, "xl/workbook.xml").iter(f"{MAIN_NS}sheet")
+    return {s.get("name"): rels[s.get(R_ID)] for s in sheets}
+
+
+def _refs(series, tag: str) -> str:
+    """The range formula of one part of a series (val, cat, xVal, yVal), unquoted."""
+    node = series.find(f"{C_NS}{tag}")
+    return node.find(f".//{C_NS}f").text.replace("'", "")
+
+
+def test_workbook_charts_point_at_the_tables(book, df):
+    """Both native charts live in the drawing of 按等级; the column chart counts
+    the grades of that sheet, the scatter plots 执行率 against 总分 over every
+    row of 汇总, as filled dots without a connecting line, on visible axes."""
+    import zipfile
+
+    from openpyxl.utils import get_column_letter
+
+    headers = list(summary.to_chinese(df).columns)
+    rate = get_column_letter(headers.index("执行率（%）") + 1)
+    total = get_column_letter(headers.index("总分") + 1)
+    n_grades = len(summary.by_grade(df))
+    with zipfile.ZipFile(book) as zf:
+        names = set(zf.namelist())
+        assert {"xl/charts/chart1.xml", "xl/charts/chart2.xml"} <= names
+        assert not any(n.startswith("xl/charts/chart3") for n in names)
+        sheets = _sheet_parts(zf)
+        charted = {}
+        for sheet, part in sheets.items():
+            if part.replace("worksheets/", "worksheets/_rels/") + ".rels" not in names:
+                continue  # no drawing, no link: nothing attached to this sheet
+            for target in _rels(zf, part).values():
+                if "/drawings/" in target:
+                    charted[sheet] = sorted(_rels(zf, target).values())
+        assert charted == {"按等级": ["xl/charts/chart1.xml", "xl/charts/chart2.xml"]}
+        charts = [_xml(zf, name) for name in charted["按等级"]]
+
+    kinds = {
+        kind: chart
+        for chart in charts
+        for kind in ("barChart", "scatterChart")
+        if chart.find(f".//{C_NS}{kind}") is not None
+    }
+    assert set(kinds) == {"barChart", "scatterChart"}
+
+    bar = kinds["barChart"]
+    assert bar.find(f".//{C_NS}barDir").get("val") == "col"
+    assert "绩效等级分布" in "".join(bar.find(f"{C_NS}chart/{C_NS}title").itertext())
+    (series,) = bar.iter(f"{C_NS}ser")
+    assert _refs(series, "cat") == f"按等级!$A$2:$A${n_grades + 1}"
+    assert _refs(series, "val") == f"按等级!$B$2:$B${n_grades + 1}"
+    assert bar.find(f".//{C_NS}legend") is None
+
+    scatter = kinds["scatterChart"]
+    assert "预算执行率与总分" in "".join(scatter.find(f"{C_NS}chart/{C_NS}title").itertext())
+    (series,) = scatter.iter(f"{C_NS}ser")
+    assert _refs(series, "xVal") == f"汇总!${rate}$2:${rate}${len(df) + 1}"
+    assert _refs(series, "yVal") == f"汇总!${total}$2:${total}${len(df) + 1}"
+    # numbers, not text: a text x range would plot the forms 1, 2, 3 ... along x
+    assert series.find(f"{C_NS}xVal/{C_NS}numRef") is not None
+    assert series.find(f"{C_NS}yVal/{C_NS}numRef") is not None
+    marker = series.find(f"{C_NS}marker")
+    assert marker.find(f"{C_NS}symbol").get("val") == "circle"
+    fill = marker.find(f"{C_NS}spPr/{{*}}solidFill/{{*}}srgbClr")
+    assert fill.get("val") == "305496"
+    assert series.find(f"{C_NS}spPr/{{*}}ln/{{*}}noFill") is not None  # no connecting line
+
+    for chart in charts:
+        axes = [*chart.iter(f"{C_NS}catAx"), *chart.iter(f"{C_NS}valAx")]
+        assert len(axes) == 2
+        for axis in axes:
+            deleted = axis.find(f"{C_NS}delete")
+            assert deleted is None or deleted.get("val") in ("0", "false")
+            assert axis.find(f"{C_NS}title") is not None
+
+
+def test_workbook_number_formats(book, df):
+    """Each non-text column carries its kind's number format; text columns none;
+    empty values are empty cells and integers stay integers."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    ws = wb["汇总"]
+    headers = [c.value for c in ws[1]]
+    kinds = dict(summary.COLUMNS.values())  # header -> kind
+    seen = set()
+    for c, header in enumerate(headers, start=1):
+        kind = kinds[header]
+        cell = ws.cell(row=2, column=c)  # 0_党建事务: a fully scored 自评表
+        if cell.value is None:
+            continue
+        expected = "General" if kind == "text" else summary.NUMBER_FORMATS[kind]
+        assert cell.number_format == expected, header
+        seen.add(kind)
+    assert seen == {"text", "money", "pct", "score", "int"}
+    assert isinstance(ws.cell(row=2, column=headers.index("错误数") + 1).value, int)
+    bad = ws.max_row  # the unreadable file: no scores, empty cells
+    assert ws.cell(row=bad, column=headers.index("总分") + 1).value is None
+    assert ws.cell(row=bad, column=headers.index("年初预算数（元）") + 1).value is None
+
+    units = wb["按单位"]
+    formats = {h.value: units.cell(row=2, column=h.column).number_format for h in units[1]}
+    assert formats["全年预算数（元）"] == "#,##0.00"
+    assert formats["执行率（%）"] == formats["平均总分"] == "0.00"
+    assert formats["表格数"] == formats["错误数"] == "0"
+    assert formats["单位"] == "General"
+    grades = wb["按等级"]
+    assert [grades.cell(row=2, column=c).number_format for c in (1, 2, 3)] == [
+        "General",
+        "0",
+        "0.00",
+    ]
+    assert grades.freeze_panes == "A2" and ws.freeze_panes == "B2"
+    assert grades.page_setup.orientation == "landscape"
+    assert grades.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.row_dimensions[1].height == 30
+    head = ws["A1"]
+    assert head.font.b and head.font.color.rgb.endswith("FFFFFF")
+    assert head.fill.fgColor.rgb.endswith("305496")
+    assert head.alignment.horizontal == "center" and head.alignment.wrap_text
+
+
+def test_cell_values_are_plain_python():
+    import numpy as np
+    import pandas as pd
+
+    from perfkit.summarybook import _cell_value
+
+    assert _cell_value(float("nan")) is None
+    assert _cell_value(pd.NA) is None
+    assert _cell_value(None) is None
+    value = _cell_value(np.int64(3))
+    assert value == 3 and type(value) is int
+    value = _cell_value(np.float64(2.5))
+    assert value == 2.5 and type(value) is float
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    """A unit, project or file name beginning with = or http is written as a
+    string: never a formula (formula injection) nor a hyperlink."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    evil = {
+        "file": "=1+2",
+        "unit": '=HYPERLINK("http://example.invalid/x","点击")',
+        "project_name": "http://example.invalid/",
+        "project_code": "-2+3",
+        "dept": "@SUM(1,1)",
+    }
+    form = seed_004_selfeval()
+    row = summary.summarize_form(form)
+    row.update(evil)
+    out = summary.write_workbook(summary.frame([row]), tmp_path / "汇总.xlsx")
+    with zipfile.ZipFile(out) as zf:
+        sheet = zf.read(_sheet_parts(zf)["汇总"]).decode("utf-8")
+        names = zf.namelist()
+    assert "<f>" not in sheet and "<f " not in sheet
+    assert "<hyperlink" not in sheet
+    assert not any("externalLink" in n for n in names)
+    ws = load_workbook(out)["汇总"]
+    headers = [c.value for c in ws[1]]
+    for key, text in evil.items():
+        cell = ws.cell(row=2, column=headers.index(summary.COLUMNS[key][0]) + 1)
+        assert cell.value == text and cell.data_type == "s", key
+        assert cell.hyperlink is None
+    units = load_workbook(out)["按单位"]
+    assert units["A2"].value == evil["unit"] and units["A2"].data_type == "s"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(render.soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_workbook_renders_with_libreoffice(book, tmp_path):
+    """LibreOffice opens 汇总.xlsx; 按等级 prints on one page with both charts,
+    their titles and their axis titles."""
+    (pdf,) = render.to_pdf(book, tmp_path)
+    pages = render.pdf_text(pdf).split("\f")
+    (grade_page,) = [p for p in pages if "绩效等级分布" in p]
+    text = grade_page.replace(" ", "")
+    for label in ("绩效等级分布", "预算执行率与总分", "执行率（%）", "总分", "优", "良"):
+        assert label in text, label
+    joined = "".join(pages)
+    assert "深圳市龙岗区工商业联合会" in joined and "5_坏文件.xlsx" in joined
+    assert not any(e in joined for e in ("#NAME?", "#VALUE!", "#REF!", "Err:"))
 
 
 def test_cli_clean_batch_exit_0(batch_dir, tmp_path):
