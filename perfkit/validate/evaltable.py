@@ -139,8 +139,8 @@ def evaltable_row_cells(ctx: Context) -> Iterator[Finding]:
 def _whole_step_candidates(
     rule: Any, w: Decimal, bench: Any, score: Decimal, tol: Decimal
 ) -> tuple[list, Any]:
-    """For a deduction rule: the whole-step actual values that give *score*, and
-    the (possibly fractional) actual that would."""
+    """For a deduction rule: the whole-step actual values that give *score* (the
+    first three), and the (possibly fractional) actual that would."""
     step = getattr(rule, "step", None)
     top = getattr(rule, "benchmark", None)
     unit = getattr(rule, "unit", "") or ""
@@ -158,6 +158,8 @@ def _whole_step_candidates(
         got = rule.score(f"{a}{unit}", w, bench)
         if got is not None and abs(got - score) <= tol:
             hits.append(a)
+            if len(hits) == 3:  # the message names three at most
+                break
     per = rule.points_per_step(w) if hasattr(rule, "points_per_step") else None
     implied = None
     if per:
@@ -281,8 +283,11 @@ def evaltable_row_text(ctx: Context) -> Iterator[Finding]:
         yield from text_findings(ctx, ind, "benchmark", "标杆值", satisfaction=False)
 
 
+_PROJECT_PREFIX = re.compile(r"^项目")
+
+
 def _level1_key(label: Any) -> str:
-    return re.sub(r"^项目", "", strip_label(label)).replace("管理", "过程") if label else ""
+    return _PROJECT_PREFIX.sub("", strip_label(label)).replace("管理", "过程") if label else ""
 
 
 @check(EVAL_TABLE, codes=[C.LEVEL1_WEIGHT_SUM, C.WEIGHT_SUM_NOT_100])
@@ -397,6 +402,7 @@ def evaltable_total(ctx: Context) -> Iterator[Finding]:
             )
 
 
+_SPACE = re.compile(r"\s")
 _WEIGHT_IN_TEXT = re.compile(r"(?:分值|权重|满分)\s*(?:为|是|:|：)?\s*(\d+(?:\.\d+)?)\s*分")
 
 
@@ -436,7 +442,7 @@ def evaltable_text(ctx: Context) -> Iterator[Finding]:
                         f"{label}的{'指标说明' if field == 'description' else '评分标准'}提到 "
                         f"{'、'.join(str(y) for y in others)} 年，评价年度为 {year} 年，可能沿用了其他年度或项目的文字",
                     )
-        rule_text = re.sub(r"\s", "", text_of(ind.rule))
+        rule_text = _SPACE.sub("", text_of(ind.rule))
         if len(rule_text) >= 12:
             other = seen_rules.get(rule_text)
             if other is not None and text_of(other.level3) != text_of(ind.level3):

@@ -29,10 +29,19 @@ from .values import UNKNOWN, is_blank, text_of
 
 TIME_UNITS = ("工作日", "日", "天", "小时", "月", "年", "周")
 NA_WORDS = ("不适用", "无")
+_SPACE = re.compile(r"\s")
 
 
 def _fund_label(key: str) -> str:
     return FUND_LABELS[key].replace("其中：", "")
+
+
+# "年度资金总额 全年预算数" … for messages about each amount cell
+_AMOUNT_WHAT = {
+    (fkey, name): f"{_fund_label(fkey)} {AMOUNT_LABELS[name]}"
+    for fkey in FUND_ROWS
+    for name in AMOUNT_FIELDS
+}
 
 
 def _amounts(ctx: Context) -> dict[tuple[str, str], Any]:
@@ -42,11 +51,7 @@ def _amounts(ctx: Context) -> dict[tuple[str, str], Any]:
         for fkey in FUND_ROWS:
             row = ctx.form.funds.get(fkey)
             for name in AMOUNT_FIELDS:
-                out[(fkey, name)] = (
-                    ctx.number(row, name, f"{_fund_label(fkey)} {AMOUNT_LABELS[name]}")
-                    if row
-                    else None
-                )
+                out[(fkey, name)] = ctx.number(row, name, _AMOUNT_WHAT[fkey, name]) if row else None
         ctx.cache[key] = out
     return ctx.cache[key]
 
@@ -412,7 +417,7 @@ def text_findings(
     elif (
         kind_is(a, "QUALITATIVE")
         and kind_is(t, "QUANTITATIVE")
-        and re.sub(r"\s", "", actual_text) != re.sub(r"\s", "", target_text)
+        and _SPACE.sub("", actual_text) != _SPACE.sub("", target_text)
     ):
         yield ctx.finding(
             C.ACTUAL_NOT_MEASURED.code,
@@ -476,9 +481,12 @@ _WEIGHT_SUFFIX = re.compile(r"[（(].*$")  # 产出指标（50分） -> 产出�
 
 def _level1_blocks(ctx: Context) -> dict[str, list[Any]]:
     blocks: dict[str, list[Any]] = {}
+    labels: dict[str, str] = {}  # the rows of a block repeat its text
     for ind in ctx.form.indicators:
         text = text_of(ind.level1)
-        label = _WEIGHT_SUFFIX.sub("", text).strip() or text
+        label = labels.get(text)
+        if label is None:
+            label = labels[text] = _WEIGHT_SUFFIX.sub("", text).strip() or text
         blocks.setdefault(label, []).append(ind)
     return blocks
 
