@@ -78,16 +78,23 @@ def compare(
 def located_fields(form: Any) -> Iterator[tuple[Any, str]]:
     """(object, field) for every field of *form* that the layout gives a cell:
     header fields, fund rows and indicator rows alike."""
+    for obj, names in located_objects(form):
+        for name in names:
+            yield obj, name
+
+
+def located_objects(form: Any) -> Iterator[tuple[Any, tuple[str, ...]]]:
+    """:func:`located_fields` grouped by object: (object, its fields)."""
     layout = LAYOUTS[form.form]
-    for name in layout.fields:
-        if hasattr(form, name) and name != "profile":
-            yield form, name
-    for fund in getattr(form, "funds", {}).values():
-        for name in layout.fund_columns:
-            yield fund, name
+    yield form, tuple(name for name in layout.fields if hasattr(form, name) and name != "profile")
+    funds = getattr(form, "funds", {})
+    if funds:  # the 评分表 has none (nor fund columns)
+        fund_columns = tuple(layout.fund_columns)
+        for fund in funds.values():
+            yield fund, fund_columns
+    indicator_columns = tuple(layout.indicator_columns)
     for ind in form.indicators:
-        for name in layout.indicator_columns:
-            yield ind, name
+        yield ind, indicator_columns
 
 
 AMOUNT_FIELDS = ("initial_budget", "annual_budget", "executed")
@@ -169,18 +176,19 @@ def field_label(obj: Any, name: str) -> str:
 @check(SELF_EVAL, EVAL_TABLE, codes=[C.FORMULA_ERROR])
 def formula_errors(ctx: Context) -> Iterator[Finding]:
     """Every cell whose formula result is an error value."""
-    for obj, name in located_fields(ctx.form):
-        raw = getattr(obj, name, None)
-        if raw is None:  # most cells of a form: nothing to look at
-            continue
-        err = excel_error(raw)
-        if err:
-            yield ctx.finding(
-                C.FORMULA_ERROR.code,
-                ctx.loc(obj, name),
-                f"{field_label(obj, name)}的结果是错误值 {err}；请检查公式引用的单元格"
-                + ("（#NAME? 表示未加载 perfkit 加载项）" if err == "#NAME?" else ""),
-            )
+    for obj, names in located_objects(ctx.form):
+        for name in names:
+            raw = getattr(obj, name, None)
+            if raw is None or type(raw) is float:  # blank or a number: most cells
+                continue
+            err = excel_error(raw)
+            if err:
+                yield ctx.finding(
+                    C.FORMULA_ERROR.code,
+                    ctx.loc(obj, name),
+                    f"{field_label(obj, name)}的结果是错误值 {err}；请检查公式引用的单元格"
+                    + ("（#NAME? 表示未加载 perfkit 加载项）" if err == "#NAME?" else ""),
+                )
 
 
 NAME_LABELS = {

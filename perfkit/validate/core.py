@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ..layouts import LAYOUTS, split_ref
@@ -213,6 +214,7 @@ def dedupe(findings: Iterable[Finding]) -> list[Finding]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def _cell_key(cell: str) -> tuple[int, int]:
     letters = "".join(c for c in cell if c.isalpha())
     digits = "".join(c for c in cell if c.isdigit())

@@ -59,8 +59,9 @@ def _needs_number(ctx: Context, rule: Any, ind: Any) -> bool:
 
 def _state(ctx: Context, ind: Any) -> dict[str, Any]:
     key = ("row", id(ind))
-    if key in ctx.cache:
-        return ctx.cache[key]
+    cached = ctx.cache.get(key)
+    if cached is not None:
+        return cached
     label = label_of(ctx, ind)
     w = ctx.number(ind, "weight", f"{label}的权重")
     s = ctx.number(ind, "score", f"{label}的得分")

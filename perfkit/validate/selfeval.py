@@ -221,8 +221,9 @@ def _is_na(ctx: Context, ind: Any) -> bool:
 def _row_state(ctx: Context, ind: Any) -> dict[str, Any]:
     """Numbers and the engine's score of one indicator row (cached)."""
     key = ("row", id(ind))
-    if key in ctx.cache:
-        return ctx.cache[key]
+    cached = ctx.cache.get(key)
+    if cached is not None:
+        return cached
     label = label_of(ctx, ind)
     w = ctx.number(ind, "weight", f"{label}的分值")
     s = ctx.number(ind, "score", f"{label}的得分")
