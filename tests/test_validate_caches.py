@@ -1,0 +1,99 @@
+"""The short paths and caches of the validator give what the long way gives.
+
+``validate_form`` keeps per-form caches (filled rows, row labels, row states)
+and a few across forms (readings of a text, names of a kind, cell sort keys):
+none may leak one form's findings into another's.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from perfkit import targets
+from perfkit.model import Formula, FundRow
+from perfkit.validate import validate_form
+from perfkit.validate.common import kind_is, located_fields, located_objects, reading
+from perfkit.validate.core import Context, _cell_key
+from perfkit.validate.values import UNKNOWN, excel_error, read_number, text_of
+
+from .test_validate import futian_table, longgang1, longgang2
+
+
+def as_tuples(findings):
+    return [(f.code, f.sheet, f.cell, f.severity, f.message) for f in findings]
+
+
+def test_forms_validated_in_turn_keep_their_own_findings():
+    forms = [longgang1(), longgang2(), futian_table(), longgang1(exec_rate=Formula("=X", "#REF!"))]
+    alone = [as_tuples(validate_form(f)) for f in forms]
+    for _ in range(2):
+        assert [as_tuples(validate_form(f)) for f in forms] == alone
+    assert alone[0] != alone[3]
+
+
+def test_whole_step_candidates_named_three_at_most():
+    table = futian_table()
+    row = next(i for i in table.indicators if i.level3 == "辖区群众满意度")
+    row.score = 0  # every actual below 60 % gives 0: many whole steps fit
+    found = [f for f in validate_form(table) if f.code == "RULE_NOT_DERIVABLE"]
+    assert [f.cell for f in found] == ["I38"]
+    assert found[0].message.endswith("按规则需实际值为 59%、58%、57%")
+
+
+def test_excel_error_values():
+    assert excel_error(" #div/0! ") == "#DIV/0!"
+    assert excel_error(Formula("=A1/B1", "#N/A")) == "#N/A"
+    assert excel_error("#1 项目") is None
+    assert excel_error("正常") is None
+    assert excel_error(Formula("=A1")) is None
+    assert excel_error(None) is None
+    assert excel_error(3.0) is None
+
+
+def test_text_of_and_read_number():
+    assert text_of("  年度指标 ") == "年度指标"
+    assert text_of(12.0) == "12"
+    assert text_of(Formula("=A1")) == ""
+    assert text_of(Formula("=A1", 2.5)) == "2.5"
+    assert text_of(None) == ""
+    assert read_number(None) == (None, None)
+    assert read_number("—") == (None, None)
+    value, problem = read_number("约2万")
+    assert value is UNKNOWN
+    assert problem is not None and problem[0] == "NOT_A_NUMBER"
+
+
+def test_reading_is_targets_read_of_the_text():
+    ctx = Context(longgang1(), None)  # a profile is not needed to read text
+    for raw in ("≥90%", " 95% ", "不适用", "", None, 8.0, Formula("=A1", "完成")):
+        assert reading(ctx, raw) == targets.read(text_of(raw) or None)
+
+
+def test_kind_is_by_name_or_value():
+    class Reading:
+        def __init__(self, kind):
+            self.kind = kind
+
+    class Other(Enum):
+        ODD = "quantitative"
+
+    assert kind_is(targets.read("≥90%"), "QUANTITATIVE")
+    assert not kind_is(targets.read("≥90%"), "QUALITATIVE")
+    assert kind_is(targets.read("不适用"), "NOT_APPLICABLE")
+    assert kind_is(Reading("quantitative"), "QUANTITATIVE")
+    assert kind_is(Reading(Other.ODD), "ODD") and kind_is(Reading(Other.ODD), "QUANTITATIVE")
+    assert not kind_is(Reading(None), "EMPTY")
+    assert not kind_is(object(), "EMPTY")
+
+
+def test_located_objects_group_located_fields():
+    for form in (longgang1(), futian_table()):
+        flat = [(obj, name) for obj, names in located_objects(form) for name in names]
+        assert flat == list(located_fields(form))
+    assert not any(isinstance(obj, FundRow) for obj, _ in located_fields(futian_table()))
+
+
+def test_cell_key_orders_rows_then_columns():
+    assert _cell_key("AA10") == (10, 27)
+    assert _cell_key("b3") == (3, 2)
+    assert _cell_key("") == (0, 0)
