@@ -77,10 +77,20 @@ class Indicator:
     locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
 
     def is_blank(self) -> bool:
-        return all(
-            value_of(v) in (None, "")
-            for v in (self.level3, self.target, self.actual, self.weight, self.deviation_reason)
+        return _all_blank(
+            (self.level3, self.target, self.actual, self.weight, self.deviation_reason)
         ) and not _is_override(self.score)
+
+
+def _all_blank(values: tuple) -> bool:
+    """Every value (a formula's cached result) is None or ''; called for every
+    row of every form, hence spelt out."""
+    for v in values:
+        if isinstance(v, Formula):
+            v = v.cached
+        if v is not None and v != "":
+            return False
+    return True
 
 
 def _is_override(raw: Any) -> bool:
@@ -131,9 +141,8 @@ class EvalIndicator:
     locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
 
     def is_blank(self) -> bool:
-        return all(
-            value_of(v) in (None, "")
-            for v in (self.level3, self.benchmark, self.rule, self.weight, self.actual)
+        return _all_blank(
+            (self.level3, self.benchmark, self.rule, self.weight, self.actual)
         ) and not _is_override(self.score)
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import batch
+from . import batch, scoring
 from .fsutil import refuse_overwrite_input, write_atomic
 from .model import (
     EVAL_TABLE,
@@ -27,7 +27,8 @@ from .model import (
     SelfEvalForm,
     value_of,
 )
-from .numbers import HUNDRED, ZERO, NotANumber, round2, to_decimal
+from .numbers import HUNDRED, ZERO, NotANumber, fmt, round2, to_decimal
+from .rules import rule_score
 
 WAN = Decimal(10000)  # 评分表 amounts are in 万元, 自评表 amounts in 元
 
@@ -117,8 +118,6 @@ def self_eval_scores(
     form: SelfEvalForm, profile
 ) -> tuple[list[tuple[Indicator, Decimal | None]], Decimal | None]:
     """(indicator, engine score) for every non-blank row, and the 执行率得分."""
-    from . import scoring
-
     fund = form.funds.get("total")
     annual = _dec(fund.annual_budget) if fund else None
     executed = _dec(fund.executed) if fund else None
@@ -141,8 +140,6 @@ def indicator_value(ind: Indicator, profile) -> Decimal | None:
     judgement within the allowed band of a qualitative indicator (达成: 80–100 %
     of the weight), or where the rules cannot compute one — as the validator
     accepts them."""
-    from . import scoring
-
     typed = _dec(value_of(ind.score))
     try:
         score = scoring.indicator_score(
@@ -172,10 +169,6 @@ def eval_indicator_value(ind: EvalIndicator, table: EvalTable, profile) -> Decim
     """Score of one 评分表 row: its written 评分标准 applied to the actual value
     (for 预算执行率 the rate computed from the table's amounts), else the
     标杆值 comparison, else the evaluator's typed score."""
-    from . import scoring
-    from .numbers import fmt
-    from .rules import rule_score
-
     weight = _dec(ind.weight)
     actual = value_of(ind.actual)
     if is_exec_rate(_text(ind.level3)):
@@ -215,8 +208,6 @@ def summarize_form(
     form, profile_name: str | None = None, findings: list | None = None
 ) -> dict[str, Any]:
     """The summary row of one form (values as Python numbers, 2 dp)."""
-    from . import scoring
-
     profile = _profile_for(form, profile_name)
     row: dict[str, Any] = {key: None for key in COLUMNS}
     row.update(

@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
 
+from .model import value_of
 from .numbers import NotANumber, to_decimal
 
 __all__ = [
@@ -785,12 +786,7 @@ def _safe_text(value: object) -> str:
 
 
 def _read(value: object) -> Reading:
-    try:
-        from .model import value_of
-
-        value = value_of(value)
-    except Exception:
-        pass
+    value = value_of(value)
     if value is None:
         return Reading("", Kind.EMPTY)
     if isinstance(value, bool):
