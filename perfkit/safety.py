@@ -158,6 +158,8 @@ def _refuse(verdict: str, part: str, name: str) -> None:
 
 _MAX_PROLOG = 1024 * 1024
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
+# What Office and LibreOffice write: an optional BOM and XML declaration, then the root.
+_PLAIN_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^<>]*\?>\s*)?<[A-Za-z_]")
 
 
 def _prolog_verdict(fh, chunk: int) -> str:
@@ -166,6 +168,8 @@ def _prolog_verdict(fh, chunk: int) -> str:
     head = b""
     while True:
         block = fh.read(chunk)
+        if not head and _PLAIN_PROLOG.match(block):
+            return "ok"  # the root element follows the XML declaration: nothing to hide
         head += block
         prolog = _strip_comments(head)
         root = _ROOT_START.search(prolog)

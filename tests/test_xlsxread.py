@@ -218,3 +218,36 @@ def test_fast_scan_equals_full_parse_on_files_saved_by_libreoffice(tmp_path):
             sheet = book.sheet_names[0]
             cached += len(book.formulas(sheet, 60, 12)[1])
     assert cached > 20  # cached results were there to compare
+
+
+@pytest.mark.parametrize(
+    ("xml", "refused"),
+    [
+        (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet/>', None),
+        (b'\xef\xbb\xbf<?xml version="1.0"?><workbook/>', None),
+        (b"<worksheet/>", None),
+        (b"<!-- <!DOCTYPE x> only a comment --><worksheet/>", None),
+        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><worksheet/>', "DOCTYPE"),
+        (b'<?xml version="1.0"?><!-- note --><!DOCTYPE x><worksheet/>', "DOCTYPE"),
+        (b'<?xml version="1.0"?><?pi data?><!ENTITY a "b"><worksheet/>', "DOCTYPE"),
+        (b'<?xml version="1.0"?>' + b" " * (1100 * 1024) + b"<worksheet/>", "冗长"),
+    ],
+    ids=[
+        "office",
+        "bom",
+        "no-declaration",
+        "comment",
+        "doctype",
+        "after-comment",
+        "after-pi",
+        "long",
+    ],
+)
+def test_check_part_prolog(xml, refused):
+    from perfkit.safety import check_part
+
+    if refused is None:
+        assert check_part(xml, "xl/part.xml", "book.xlsx") is xml
+    else:
+        with pytest.raises(InputError, match=refused):
+            check_part(xml, "xl/part.xml", "book.xlsx")
