@@ -39,14 +39,15 @@ def discover_rooted(
 ) -> list[tuple[Path, Path]]:
     """(file, root) for files named on the command line (root: its folder) and
     every .xlsx/.xlsm below a named folder (root: that folder) — sorted, Excel
-    lock files ``~$…`` and hidden files skipped, each file once.  A named file
-    that does not exist is kept: reading it reports the error for that file."""
-    skip = {Path(p).resolve() for p in exclude}
+    lock files ``~$…`` and hidden files skipped, each file once (the same file
+    reached twice, also through a link, is the same device and inode).  A named
+    file that does not exist is kept: reading it reports the error for that file."""
+    skip = {_identity(Path(p)) for p in exclude}
     found: list[tuple[Path, Path]] = []
-    seen: set[Path] = set()
+    seen: set[object] = set()
 
     def add(path: Path, root: Path) -> None:
-        key = path.resolve()
+        key = _identity(path)
         if key in skip or key in seen:
             return
         seen.add(key)
@@ -57,14 +58,25 @@ def discover_rooted(
         if path.is_dir():
             for sub in sorted(path.rglob("*")):
                 if (
-                    sub.is_file()
-                    and sub.suffix.lower() in EXCEL_SUFFIXES
+                    sub.suffix.lower() in EXCEL_SUFFIXES
                     and not sub.name.startswith(("~$", "."))
+                    and sub.is_file()
                 ):
                     add(sub, path)
         else:
             add(path, path.parent)
     return found
+
+
+def _identity(path: Path) -> object:
+    """What makes two paths the same file: device and inode (one stat, where
+    resolving a path costs a stat per component); the absolute path for a
+    file that does not exist."""
+    try:
+        st = path.stat()
+    except OSError:
+        return os.path.abspath(path)
+    return (st.st_dev, st.st_ino)
 
 
 def discover(
