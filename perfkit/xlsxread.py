@@ -3,15 +3,20 @@
 One reader for every surface that reads a form from disk (``read_form``,
 ``perfkit validate``, ``perfkit summarize``):
 
-* the file passes the guards of :mod:`perfkit.safety` first (zip limits,
-  XML prologs of the parts read here);
+* the file passes the guards of :mod:`perfkit.safety` first (zip limits;
+  the XML prolog of every part read, DOCTYPE/ENTITY refused);
 * python-calamine gives the cached values (fast, Rust);
-* the sheet XML of the sheets asked for is parsed with defusedxml's
-  ``iterparse`` for what calamine does not give: the formula text of each
-  cell (shared formulas translated to their own cell, as Excel shows them)
-  and the cached result of formula cells, error values included;
+* the sheet XML of the sheets asked for gives what calamine does not: the
+  formula text of each cell (shared formulas translated to their own cell, as
+  Excel shows them) and the cached result of formula cells, error values
+  included;
 * only the rows and columns asked for are kept — declared sheet dimensions
-  are never trusted, and parsing stops after the last row needed.
+  are never trusted.
+
+The sheet list and the formula cells are read with regular expressions when
+the XML is as spreadsheet programs write it (unprefixed, no comments, CDATA
+or DTD, every element where the schema puts it); anything else is parsed in
+full with defusedxml, and tests hold the two paths to the same result.
 """
 
 from __future__ import annotations
@@ -97,25 +102,16 @@ class XlsxReader:
 
     # -- structure -------------------------------------------------------------
 
-    def _sheet_parts(self) -> dict[str, str]:
-        """Sheet name -> zip part, in workbook order."""
-        book = fromstring(self._read("xl/workbook.xml"))
-        rels = fromstring(self._read("xl/_rels/workbook.xml.rels"))
-        targets = {}
-        for rel in rels.iter(_PKG_REL):
-            target = rel.get("Target", "")
-            if target.startswith("/"):
-                part = target.lstrip("/")
-            else:
-                part = posixpath.normpath(posixpath.join("xl", target))
-            targets[rel.get("Id")] = part
-        parts = {}
-        sheets = book.find(f"{_MAIN}sheets")
-        for sheet in sheets if sheets is not None else ():
-            part = targets.get(sheet.get(_DOC_REL))
-            if part and part in self._zip.NameToInfo:
-                parts[sheet.get("name", "")] = part
-        return parts
+    def _sheet_parts(self, exact: bool = False) -> dict[str, str]:
+        """Sheet name -> zip part, in workbook order.  Workbooks as spreadsheet
+        programs write them take a fast path; anything else (or ``exact``)
+        is parsed with defusedxml."""
+        book = self._read("xl/workbook.xml")
+        rels = self._read("xl/_rels/workbook.xml.rels")
+        parts = None if exact else _sheet_parts_fast(book, rels)
+        if parts is None:
+            parts = _sheet_parts_parsed(book, rels)
+        return {name: part for name, part in parts.items() if part in self._zip.NameToInfo}
 
     def _read(self, part: str, what: str = "") -> bytes:
         """A part's bytes, decompressed once and prolog-checked (DOCTYPE refused);
@@ -284,6 +280,72 @@ def _shared(text: str, kind: str | None, si: str | None, here: str, shared: dict
         base, origin = shared[si]
         return Translator("=" + base, origin=origin).translate_formula(here)[1:]
     return text
+
+
+def _part_of(target: str) -> str:
+    """Zip part of a relationship target of the workbook part."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join("xl", target))
+
+
+def _sheet_parts_parsed(book_xml: bytes, rels_xml: bytes) -> dict[str, str]:
+    book = fromstring(book_xml)
+    rels = fromstring(rels_xml)
+    targets = {rel.get("Id"): _part_of(rel.get("Target", "")) for rel in rels.iter(_PKG_REL)}
+    parts = {}
+    sheets = book.find(f"{_MAIN}sheets")
+    for sheet in sheets if sheets is not None else ():
+        part = targets.get(sheet.get(_DOC_REL))
+        if part:
+            parts[sheet.get("name", "")] = part
+    return parts
+
+
+_SHEETS = re.compile(rb"<sheets>(.*?)</sheets>", re.S)
+_SHEET = re.compile(rb"<sheet\b([^>]*)/>")
+_NAME_ATTR = re.compile(rb'\sname="([^"]*)"')
+_RID_ATTR = re.compile(rb'\s([A-Za-z_][\w.-]*):id="([^"]*)"')
+_REL = re.compile(rb"<Relationship\b([^>]*)/>")
+_ID_ATTR = re.compile(rb'\sId="([^"]*)"')
+_TARGET_ATTR = re.compile(rb'\sTarget="([^"]*)"')
+_DOC_REL_NS = b'="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+
+def _sheet_parts_fast(book_xml: bytes, rels_xml: bytes) -> dict[str, str] | None:
+    """The sheet list read with regular expressions from unprefixed workbook
+    and relationship parts; None (parse them fully) when anything is unusual."""
+    if not (book_xml.lstrip().startswith((b"<?xml", b"<workbook")) and b"<workbook " in book_xml):
+        return None
+    if any(mark in data for data in (book_xml, rels_xml) for mark in _UNUSUAL):
+        return None
+    block = _SHEETS.search(book_xml)
+    if block is None:
+        return None
+    targets = {}
+    for m in _REL.finditer(rels_xml):
+        rid, target = _ID_ATTR.search(m.group(1)), _TARGET_ATTR.search(m.group(1))
+        if rid is None or target is None:
+            return None
+        targets[_xml_text(rid.group(1))] = _part_of(_xml_text(target.group(1)))
+    if rels_xml.count(b"<Relationship ") != len(targets):
+        return None
+    parts = {}
+    for m in _SHEET.finditer(block.group(1)):
+        name, rid = _NAME_ATTR.search(m.group(1)), _RID_ATTR.search(m.group(1))
+        if name is None or rid is None or b"xmlns:" + rid.group(1) + _DOC_REL_NS not in book_xml:
+            return None
+        part = targets.get(_xml_text(rid.group(2)))
+        if part:
+            parts[_xml_text(name.group(1))] = part
+    if block.group(1).count(b"<sheet") != len(_SHEET.findall(block.group(1))):
+        return None
+    return parts
+
+
+def _xml_text(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
 
 
 class _NotPlain(Exception):

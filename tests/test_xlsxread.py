@@ -173,6 +173,7 @@ TRICKY_SHEETS = {
 
 def _assert_fast_equals_full(path) -> int:
     with XlsxReader(path) as book:
+        assert book._parts == book._sheet_parts(exact=True)
         for sheet in book.sheet_names:
             fast = book.formulas(sheet, 60, 12)
             full = book.formulas(sheet, 60, 12, exact=True)
@@ -251,3 +252,47 @@ def test_check_part_prolog(xml, refused):
     else:
         with pytest.raises(InputError, match=refused):
             check_part(xml, "xl/part.xml", "book.xlsx")
+
+
+# -- the sheet list: fast read equals the full parse, or falls back to it ------------
+
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RELS = (
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rId7" Type="{REL_NS}/worksheet" Target="worksheets/sheet3.xml"/>'
+    f'<Relationship Target="/xl/worksheets/sheet1.xml" Id="rId2" Type="{REL_NS}/worksheet"/>'
+    "</Relationships>"
+)
+WORKBOOKS = {
+    "excel": f'<?xml version="1.0"?>\n<workbook {NS} xmlns:r="{REL_NS}"><sheets>'
+    '<sheet name="自评表" sheetId="1" r:id="rId7"/><sheet name="A&amp;B" sheetId="2" r:id="rId2"/>'
+    "</sheets></workbook>",
+    "prefix per sheet": f"<workbook {NS}><sheets>"
+    f'<sheet xmlns:rel="{REL_NS}" name="设置" rel:id="rId2" sheetId="9"/></sheets></workbook>',
+    "prefixed root": '<x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    f' xmlns:r="{REL_NS}"><x:sheets><x:sheet name="表" sheetId="1" r:id="rId2"/></x:sheets></x:workbook>',
+    "other namespace": f'<workbook {NS} xmlns:r="urn:other"><sheets>'
+    '<sheet name="表" sheetId="1" r:id="rId2"/></sheets></workbook>',
+    "comment": f'<workbook {NS} xmlns:r="{REL_NS}"><sheets><!-- x -->'
+    '<sheet name="表" sheetId="1" r:id="rId2"/></sheets></workbook>',
+    "sheet with children": f'<workbook {NS} xmlns:r="{REL_NS}"><sheets>'
+    '<sheet name="表" sheetId="1" r:id="rId2"></sheet></sheets></workbook>',
+    "single quotes": f"<workbook {NS} xmlns:r='{REL_NS}'><sheets>"
+    "<sheet name='表' sheetId='1' r:id='rId2'/></sheets></workbook>",
+}
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_sheet_list_fast_read_equals_full_parse(name):
+    from perfkit.xlsxread import _sheet_parts_fast, _sheet_parts_parsed
+
+    book = WORKBOOKS[name].encode("utf-8")
+    fast = _sheet_parts_fast(book, RELS.encode("utf-8"))
+    full = _sheet_parts_parsed(book, RELS.encode("utf-8"))
+    assert fast is None or fast == full
+    if name == "excel":
+        assert fast == {"自评表": "xl/worksheets/sheet3.xml", "A&B": "xl/worksheets/sheet1.xml"}
+    if name == "prefix per sheet":
+        assert fast == {"设置": "xl/worksheets/sheet1.xml"}
+    if name in ("prefixed root", "other namespace", "comment", "sheet with children"):
+        assert fast is None  # sent to the full parse
