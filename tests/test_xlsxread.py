@@ -296,3 +296,15 @@ def test_sheet_list_fast_read_equals_full_parse(name):
         assert fast == {"设置": "xl/worksheets/sheet1.xml"}
     if name in ("prefixed root", "other namespace", "comment", "sheet with children"):
         assert fast is None  # sent to the full parse
+
+
+def test_calamine_does_not_parse_the_content_types_part(tmp_path):
+    """Why the read path does not prolog-check [Content_Types].xml: calamine
+    never parses it (garbage there changes nothing)."""
+    from python_calamine import CalamineWorkbook
+
+    path = _with_part(tmp_path, "[Content_Types].xml", BOMB + "<Types><<garbage &lol2;")
+    book = CalamineWorkbook.from_path(str(path))
+    assert book.get_sheet_by_name("表").to_python() is not None
+    with XlsxReader(path) as reader:
+        assert reader.values("表", 2, 2) is not None
