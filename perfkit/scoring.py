@@ -8,8 +8,9 @@ come from a :class:`~perfkit.profiles.Profile`.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -315,6 +316,26 @@ def _pair(target: Measure, actuals: list[Measure]) -> Decimal | None:
     return same[0].base()[0]
 
 
+# Within :func:`remembered`, questions already answered: key -> (profile, Score).
+_memo: dict | None = None
+
+
+@contextlib.contextmanager
+def remembered() -> Iterator[None]:
+    """Within the block, :func:`indicator_score` answers a question it has
+    already answered from memory.  The batch opens one per form, where the
+    validator and the summary score the same rows: one form's scope, so the
+    figures of a benchmark are those of forms that share nothing."""
+    global _memo
+    outer = _memo
+    if outer is None:
+        _memo = {}
+    try:
+        yield
+    finally:
+        _memo = outer
+
+
 def indicator_score(
     target: object,
     actual: object,
@@ -332,6 +353,24 @@ def indicator_score(
     hand score may take.
     """
     prof = _profile(profile)
+    memo = _memo
+    if memo is None:
+        return _indicator_score(target, actual, weight, direction, name, prof)
+    try:
+        # repr: Decimal("5") and Decimal("5.0") are equal but not the same
+        # question.  The profile is held in the entry: its id cannot be reused.
+        key = (target, actual, repr(weight), direction, name, id(prof))
+        hit = memo.get(key)
+    except Exception:  # an unhashable argument: not remembered
+        return _indicator_score(target, actual, weight, direction, name, prof)
+    if hit is None:
+        hit = memo[key] = (prof, _indicator_score(target, actual, weight, direction, name, prof))
+    return hit[1]
+
+
+def _indicator_score(
+    target: object, actual: object, weight: object, direction: object, name: object, prof: Profile
+) -> Score:
     w = to_decimal(weight)
     if w is None:
         return Score(None, "empty", note="缺少分值")

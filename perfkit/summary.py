@@ -142,9 +142,11 @@ def indicator_value(ind: Indicator, profile) -> Decimal | None:
     accepts them."""
     typed = _dec(value_of(ind.score))
     try:
+        # Asked as the validator asks it, so that within scoring.remembered()
+        # the row is scored once per form.
         score = scoring.indicator_score(
-            value_of(ind.target),
-            value_of(ind.actual),
+            _text(ind.target) or None,
+            _text(ind.actual) or None,
             _dec(ind.weight),
             None,
             _text(ind.level3),
@@ -310,20 +312,21 @@ def summarize_path(job: _Job) -> dict[str, Any]:
     except Exception as exc:
         return error_row(job.path, _message(exc))
     row: dict[str, Any]
-    try:
-        from .validate import validate_form
+    with scoring.remembered():  # the validator and the summary score the same rows
+        try:
+            from .validate import validate_form
 
-        profile = _profile_for(form, job.profile)
-        findings = validate_form(form, profile)
-    except Exception as exc:  # a validator defect must not stop the batch
-        findings = None
-        validate_error = _message(exc)
-    else:
-        validate_error = ""
-    try:
-        row = summarize_form(form, job.profile, findings)
-    except Exception as exc:
-        return error_row(job.path, f"无法计分：{_message(exc)}")
+            profile = _profile_for(form, job.profile)
+            findings = validate_form(form, profile)
+        except Exception as exc:  # a validator defect must not stop the batch
+            findings = None
+            validate_error = _message(exc)
+        else:
+            validate_error = ""
+        try:
+            row = summarize_form(form, job.profile, findings)
+        except Exception as exc:
+            return error_row(job.path, f"无法计分：{_message(exc)}")
     if validate_error:
         row["note"] = f"未能校验：{validate_error}"
     return row
