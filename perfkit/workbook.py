@@ -88,37 +88,43 @@ class _Reader:
         self.formulas = formulas or {}
         self.source = source
 
-    def sheet(self, sheet: str):
-        """``raw(r, c)`` for one sheet (zero-based row and column): the value,
-        or a :class:`Formula` (text and cached value) for a formula cell."""
-        values = self.values.get(sheet) or ()
-        formulas = self.formulas.get(sheet) or ()
-        n_values, n_formulas = len(values), len(formulas)
-
-        def raw(r: int, c: int) -> Any:
-            value = None
-            if r < n_values:
-                line = values[r]
-                if line is not None and c < len(line):
-                    value = line[c]
-                    if value == "":
-                        value = None
-            if r >= n_formulas:
-                return value
-            line = formulas[r]
-            formula = line[c] if line is not None and c < len(line) else None
-            if formula is None:
-                return value
-            if hasattr(formula, "text"):  # openpyxl ArrayFormula
-                formula = "=" + str(formula.text).lstrip("=")
-            if isinstance(formula, str) and formula.startswith("=") and len(formula) > 1:
-                return Formula(formula, value)
-            return value
-
-        return raw
+    def sheet(self, sheet: str) -> _SheetCells:
+        return _SheetCells(self.values.get(sheet) or (), self.formulas.get(sheet) or ())
 
     def raw(self, sheet: str, cell: str) -> Any:
         return self.sheet(sheet)(*cell_index(cell))
+
+
+class _SheetCells:
+    """Raw values of one sheet's cells (zero-based row and column): the value,
+    or a :class:`Formula` (text and cached value) for a formula cell."""
+
+    __slots__ = ("formulas", "values")
+
+    def __init__(self, values, formulas):
+        self.values, self.formulas = values, formulas
+
+    def __call__(self, r: int, c: int) -> Any:
+        return self.row(r, (c,))[0]
+
+    def row(self, r: int, columns: tuple[int, ...]) -> list[Any]:
+        """Raw values of *columns* of row *r*."""
+        line = (self.values[r] if r < len(self.values) else None) or ()
+        flines = (self.formulas[r] if r < len(self.formulas) else None) or ()
+        n, nf = len(line), len(flines)
+        out = []
+        for c in columns:
+            value = line[c] if c < n else None
+            if value == "":
+                value = None
+            formula = flines[c] if c < nf else None
+            if formula is not None:
+                if hasattr(formula, "text"):  # openpyxl ArrayFormula
+                    formula = "=" + str(formula.text).lstrip("=")
+                if isinstance(formula, str) and formula.startswith("=") and len(formula) > 1:
+                    value = Formula(formula, value)
+            out.append(value)
+        return out
 
 
 def _identify(sheet_names: list[str], form_id: Any, source: str) -> str:
@@ -219,7 +225,9 @@ def _selfeval_plan():
                 "level2": Loc(L.sheet, f"{L.level2_column}{g.first_row}"),
                 **{attr: loc for attr, loc, _, _ in cells},
             }
-            rows.append((g.level1, g.level2, row, locs, tuple((a, r, c) for a, _, r, c in cells)))
+            attrs = tuple(a for a, _, _, _ in cells)
+            columns = tuple(c for _, _, _, c in cells)
+            rows.append((g.level1, g.level2, row, locs, cells[0][2], attrs, columns))
     return fields, _fields_plan(L, _SETTINGS), funds, tuple(rows)
 
 
@@ -233,13 +241,11 @@ def _selfeval_from(reader: _Reader) -> SelfEvalForm:
     for key, cells in funds:
         fund = form.funds[key] = FundRow(key)
         _read_fields(reader, cells, fund, fund.locs)
-    raw = reader.sheet(SelfEvalLayout.sheet)
+    read_row = reader.sheet(SelfEvalLayout.sheet).row
     indicators = form.indicators
-    for level1, level2, row, locs, cells in rows:
-        ind = Indicator(level1=level1, level2=level2, row=row, locs=dict(locs))
-        for attr, r, c in cells:
-            setattr(ind, attr, raw(r, c))
-        indicators.append(ind)
+    for level1, level2, row, locs, r, attrs, columns in rows:
+        cells = dict(zip(attrs, read_row(r, columns), strict=True))
+        indicators.append(Indicator(level1, level2, **cells, row=row, locs=dict(locs)))
     return form
 
 
@@ -267,7 +273,9 @@ def _evaltable_plan():
                 _cell_plan(key, L.sheet, f"{col}{row}") for key, col in L.indicator_columns.items()
             )
             locs = {attr: loc for attr, loc, _, _ in cells}
-            rows.append((row, locs, tuple((a, r, c) for a, _, r, c in cells)))
+            attrs = tuple(a for a, _, _, _ in cells)
+            columns = tuple(c for _, _, _, c in cells)
+            rows.append((row, locs, cells[0][2], attrs, columns))
         blocks.append(
             (
                 block.level1,
@@ -299,14 +307,12 @@ def _evaltable_from(reader: _Reader) -> EvalTable:
         label = label or level1
         form.level1_weights[label] = raw(*weight_cell)
         form.locs[f"summary:{level1}"] = summary_loc
-        for row, locs, cells in rows:
-            ind = EvalIndicator(row=row, locs=dict(locs))
-            for attr, r, c in cells:
-                value = raw(r, c)
-                if value is None and attr in ("level1", "level2"):
-                    value = ""
-                setattr(ind, attr, value)
-            form.indicators.append(ind)
+        for row, locs, r, attrs, columns in rows:
+            cells = dict(zip(attrs, raw.row(r, columns), strict=True))
+            for attr in ("level1", "level2"):
+                if cells[attr] is None:
+                    cells[attr] = ""
+            form.indicators.append(EvalIndicator(**cells, row=row, locs=dict(locs)))
     return form
 
 
