@@ -344,6 +344,7 @@ def _sheet_parts_fast(book_xml: bytes, rels_xml: bytes) -> dict[str, str] | None
 
 
 def _xml_text(raw: bytes) -> str:
+    """Text of an attribute value or element content (entities resolved)."""
     text = raw.decode("utf-8")
     return html.unescape(text) if "&" in text else text
 
@@ -384,19 +385,19 @@ def _scan_formulas(data: bytes, nrows: int, ncols: int, grid: Grid, cached: dict
         if m is None or m.start(2) != tag.start():
             raise _NotPlain
         cattrs, _, fattrs, ftext, vtext = m.groups()
-        ref = _R_ATTR.search(cattrs)
-        if ref is None or cattrs.endswith(b"/"):
+        cell = _cell_attrs(cattrs)
+        if cell is None:
             raise _NotPlain  # positional cells: the full parse counts them
-        r, c = cell_index(ref.group(1).decode("ascii"))
+        r, c, kind = cell
         if r >= nrows or c >= ncols:
             continue
-        text = _unescape(ftext or b"")
+        text = _unescape(ftext) if ftext else ""
         if fattrs:
-            kind = _T_ATTR.search(fattrs)
+            shared_kind = _T_ATTR.search(fattrs)
             si = _SI_ATTR.search(fattrs)
             text = _shared(
                 text,
-                kind.group(1).decode() if kind else None,
+                shared_kind.group(1).decode() if shared_kind else None,
                 si.group(1).decode() if si else None,
                 _address(r, c),
                 shared,
@@ -405,15 +406,25 @@ def _scan_formulas(data: bytes, nrows: int, ncols: int, grid: Grid, cached: dict
             continue
         grid[r][c] = "=" + text
         if vtext:  # <v></v> holds nothing, as in the full parse
-            kind = _T_ATTR.search(cattrs)
-            cached[(r, c)] = _typed(_unescape(vtext), kind.group(1).decode() if kind else "n")
-        elif b'"inlineStr"' in cattrs:
+            cached[(r, c)] = _typed(_xml_text(vtext), kind)
+        elif kind == "inlineStr":
             raise _NotPlain  # an inline string result: the full parse reads it
 
 
-def _unescape(raw: bytes) -> str:
-    text = raw.decode("utf-8")
-    return html.unescape(text) if "&" in text else text
+# Forms made from one template repeat the same cell tags and formula texts:
+# each is worked out once per process.
+@lru_cache(maxsize=4096)
+def _cell_attrs(cattrs: bytes) -> tuple[int, int, str] | None:
+    """(row, column, type) of a ``<c …>`` tag's attributes; None without an
+    address or for an empty cell."""
+    ref = _R_ATTR.search(cattrs)
+    if ref is None or cattrs.endswith(b"/"):
+        return None
+    kind = _T_ATTR.search(cattrs)
+    return (*cell_index(ref.group(1).decode("ascii")), kind.group(1).decode() if kind else "n")
+
+
+_unescape = lru_cache(maxsize=4096)(_xml_text)  # formula texts repeat; cached values do not
 
 
 def _typed(text: str, kind: str) -> Any:
