@@ -330,6 +330,20 @@ _REPLACE = [
 ]
 
 
+# Patterns used while reading one text, compiled once.
+_SPACES = re.compile(r"\s+")
+_LABEL_QUOTED = re.compile(r"《[^》]*》|<[^>]*>|\([^()]*\)")
+_LABEL_PERIOD = re.compile(r"^(?:\d{4}年度?|一年|全年|每年|年度|本年度|本年|当年|今年)")
+_LABEL_VERB = re.compile(r"^(?:举办|开展|完成|组织|出版|打造了?|实现|提供|共计|累计)")
+_LABEL_TAIL = re.compile(r"(?:共计|累计|合计|共|约|为|是|了|的|:|：|\s)+$")
+_PARENS = re.compile(r"\([^()]*\)")
+_DIGIT_OR_PAREN = re.compile(r"[\d(]")
+_DATE_UNIT_AFTER = re.compile(r"\s*(?:年|月|日|号|时|:\d)")
+_YEAR_RANGE_AFTER = re.compile(r"\s*[-~至到]\s*\d{4}\s*年")
+_APPROX_AFTER = re.compile(r"\s*(多|余)")
+_INCLUSIVE_NOTE = re.compile(r"\(含[^()]*\)")
+
+
 # --------------------------------------------------------------------------- numerals
 
 
@@ -399,7 +413,7 @@ def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     for old, new in _REPLACE:
         text = text.replace(old, new)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = _SPACES.sub(" ", text).strip()
     return _convert_dates_and_percent(text)
 
 
@@ -526,13 +540,13 @@ def _terminated(text: str, pos: int) -> bool:
 
 
 def _clean_label(label: str) -> str:
-    label = re.sub(r"《[^》]*》|<[^>]*>|\([^()]*\)", "", label)
+    label = _LABEL_QUOTED.sub("", label)
     label = label.strip(" ,;。、:：()（）\"“”'")
-    label = re.sub(r"^(?:\d{4}年度?|一年|全年|每年|年度|本年度|本年|当年|今年)", "", label)
-    label = re.sub(r"^(?:举办|开展|完成|组织|出版|打造了?|实现|提供|共计|累计)", "", label)
+    label = _LABEL_PERIOD.sub("", label)
+    label = _LABEL_VERB.sub("", label)
     if label in ("与", "和", "及", "同", "对"):
         label = ""
-    label = re.sub(r"(?:共计|累计|合计|共|约|为|是|了|的|:|：|\s)+$", "", label)
+    label = _LABEL_TAIL.sub("", label)
     return label.strip()
 
 
@@ -556,8 +570,8 @@ def _following_label(text: str, pos: int) -> str:
     j = pos
     while j < len(text) and text[j] not in _SEPARATORS:
         j += 1
-    words = re.sub(r"\([^()]*\)", "", text[pos:j])
-    words = re.split(r"[\d(]", words, maxsplit=1)[0]
+    words = _PARENS.sub("", text[pos:j])
+    words = _DIGIT_OR_PAREN.split(words, maxsplit=1)[0]
     return _clean_label(words)[:20]
 
 
@@ -634,13 +648,9 @@ def _measure_at(
     before = text[start - 1] if start > 0 else ""
     if before == "第" or (before.isalpha() and before.isascii()):
         return None
-    if not chinese and re.match(r"\s*(?:年|月|日|号|时|:\d)", text[end:]):
+    if not chinese and _DATE_UNIT_AFTER.match(text, end):
         return None  # dates and times
-    if (
-        not chinese
-        and len(match.group("ar")) == 4
-        and re.match(r"\s*[-~至到]\s*\d{4}\s*年", text[end:])
-    ):
+    if not chinese and len(match.group("ar")) == 4 and _YEAR_RANGE_AFTER.match(text, end):
         return None
 
     prefix, weak, op_start, op_symbol = _prefix_op(text, start)
@@ -652,13 +662,13 @@ def _measure_at(
             prefix, weak, op_start, op_symbol = p2, w2, s2, sym2
 
     pos = end
-    approx = re.match(r"\s*(多|余)", text[pos:])
+    approx = _APPROX_AFTER.match(text, pos)
     more = False
     if approx and not chinese:
-        unit_probe, _ = _unit_at(text, approx.end() + pos, chinese)
+        unit_probe, _ = _unit_at(text, approx.end(), chinese)
         if unit_probe:
             more = True
-            pos += approx.end()
+            pos = approx.end()
     unit, pos = _unit_at(text, pos, chinese)
 
     # range "5-8 家", "5～8家", "5至8家"
@@ -835,7 +845,7 @@ def _read_text(original: str) -> Reading:
         if not inside and _malformed_matters(text, malformed):
             return unreadable(f"数字格式无法识别：{malformed.group(0)}")
     # "(含10万元)" restates the bound just written: not a second measure
-    blocked += [match.span() for match in re.finditer(r"\(含[^()]*\)", text)]
+    blocked += [match.span() for match in _INCLUSIVE_NOTE.finditer(text)]
     try:
         measures, spans = _extract(text, blocked)
     except _Unreadable as err:
