@@ -111,21 +111,22 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         summary.run(paths[:20], Path(tmp) / "warm.xlsx", jobs=1, progress=False)
 
-    def best(fn, repeat: int = args.repeat) -> tuple[float, object]:
-        """Best wall time of *repeat* runs (as timeit does: the machine's noise only adds)."""
-        times, result = [], None
-        for _ in range(repeat):
-            t = time.perf_counter()
-            result = fn()
-            times.append(time.perf_counter() - t)
-        return min(times), result
-
-    base, cells = best(lambda: calamine_read_all(paths))
-    validate_s, counts = best(lambda: list(batch.imap(validate_path, paths, jobs=jobs)))
+    # The three measurements take turns, so that a slow spell of a shared
+    # machine (timings here swing ±20 % over a minute) falls on all of them;
+    # the best run of each is kept, as timeit does (noise only ever adds).
+    times: dict[str, list[float]] = {"base": [], "validate": [], "summarize": []}
     with tempfile.TemporaryDirectory() as tmp:
-        summarize_s, (df, unreadable) = best(
-            lambda: summary.run(paths, Path(tmp) / "汇总.xlsx", jobs=jobs, progress=False)
-        )
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            cells = calamine_read_all(paths)
+            times["base"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            counts = list(batch.imap(validate_path, paths, jobs=jobs))
+            times["validate"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            df, unreadable = summary.run(paths, Path(tmp) / "汇总.xlsx", jobs=jobs, progress=False)
+            times["summarize"].append(time.perf_counter() - t)
+    base, validate_s, summarize_s = (min(times[k]) for k in ("base", "validate", "summarize"))
 
     errors = sum(e for e, _ in counts if e > 0)
     print(

@@ -1,9 +1,11 @@
 """Generate N filled 自评表 for the batch benchmark: ``python benchmarks/gen_forms.py N DIR``.
 
-Forms vary in unit, budget, execution rate, targets and actual values; about one
-in six carries a mistake the validator should find (hand score over the formula,
-missing actual value, weights that do not add up, amount typed as text, wrong
-total).  Deterministic: the same N gives the same files.
+Forms vary in unit, budget, execution rate, the number of indicator rows (9–12),
+targets and actual values — numbers, decimals, units, dates and wordings vary, so
+that a batch holds mostly different texts as forms of many units do; five in six
+carry a mistake the validator should find (hand score over the formula, missing
+actual value, weights that do not add up, amount typed as text, wrong total).
+Deterministic: the same N gives the same files.
 """
 
 from __future__ import annotations
@@ -39,49 +41,98 @@ PROJECTS = [
     "设备购置",
 ]
 
-# (level1, level2, name, target, actual maker, weight share)
+# Quantitative rows: (level2, name, target, actual wordings).  Placeholders:
+# n/m count target/actual, N/M larger counts, p/q percentages (q may carry a
+# decimal), c/d costs, y/mo/mo2/dd dates.  Numbers and wordings vary so that a
+# batch holds mostly different texts, as forms of many units do: the text
+# reader's cache must not flatter the benchmark.
 QUANT = [
-    ("产出指标", "数量指标", "举办活动次数", "≥{n}次", "{m}次"),
-    ("产出指标", "数量指标", "服务企业数量", "不少于{n}家", "{m}家"),
-    ("产出指标", "质量指标", "验收合格率", "≥{p}%", "{q}%"),
-    ("产出指标", "时效指标", "按时完成率", "100%", "{q}%"),
-    ("产出指标", "成本指标", "人均培训成本", "≤{c}元/人", "{d}元/人"),
+    ("数量指标", "举办活动次数", "≥{n}次", ("{m}次", "全年举办{m}次", "完成{m}次")),
+    ("数量指标", "服务企业数量", "不少于{n}家", ("{m}家", "服务企业{m}家")),
+    ("数量指标", "培训人次", "≥{N}人次", ("{M}人次", "培训{M}人次")),
+    ("数量指标", "宣传报道篇数", "≥{n}篇", ("{m}篇", "刊发{m}篇")),
+    ("数量指标", "覆盖社区数", "{n}个", ("{m}个", "覆盖{m}个社区")),
+    ("质量指标", "验收合格率", "≥{p}%", ("{q}%", "合格率{q}%")),
+    ("质量指标", "资金拨付及时率", "≥{p}%", ("{q}%",)),
+    ("质量指标", "问题整改率", "{p}%", ("{q}%", "整改完成{q}%")),
+    ("时效指标", "按时完成率", "100%", ("{q}%",)),
+    (
+        "时效指标",
+        "项目完成时间",
+        "{y}年{mo}月底前",
+        ("{y}年{mo2}月完成", "已于{y}年{mo2}月{dd}日完成"),
+    ),
+    ("成本指标", "人均培训成本", "≤{c}元/人", ("{d}元/人", "人均{d}元")),
+    ("成本指标", "单次活动成本", "≤{C}万元", ("{D}万元",)),
 ]
 QUAL = [
-    ("效益指标", "社会效益指标", "营商环境改善", "效果明显"),
-    ("效益指标", "可持续影响指标", "长效机制建立", "建立长效机制"),
-    ("效益指标", "经济效益指标", "助力企业发展", "有所成效"),
+    ("社会效益指标", "营商环境改善", "效果明显", ("效果明显", "成效显著", "有所改善")),
+    ("可持续影响指标", "长效机制建立", "建立长效机制", ("已建立长效机制", "建立长效机制")),
+    ("经济效益指标", "助力企业发展", "有所成效", ("有所成效", "成效明显", "企业受益明显")),
+    ("社会效益指标", "群众获得感", "逐步提升", ("有所提升", "明显提升")),
+    ("生态效益指标", "节能减排", "能耗下降", ("能耗有所下降", "达到预期")),
 ]
+
+
+def _quant_texts(rnd: random.Random, target: str, wordings: tuple[str, ...]) -> tuple[str, str]:
+    n, p = rnd.randint(2, 60), rnd.choice([85, 90, 95, 98, 99])
+    m = n if rnd.random() < 0.6 else rnd.randint(max(1, n - 5), n + 9)
+    big = rnd.randint(100, 9000)
+    q = 100 if rnd.random() < 0.4 else round(rnd.uniform(p - 8, 100), rnd.choice([0, 1, 2]))
+    c, cost = rnd.randint(150, 1500), round(rnd.uniform(0.5, 30), 1)
+    y, mo = rnd.choice([2022, 2023, 2024]), rnd.randint(3, 12)
+    values = {
+        "n": n,
+        "m": m,
+        "N": big,
+        "M": big if rnd.random() < 0.6 else rnd.randint(big // 2, big * 2),
+        "p": p,
+        "q": f"{q:g}",
+        "c": c,
+        "d": c if rnd.random() < 0.6 else rnd.randint(c - 100, c + 120),
+        "C": cost,
+        "D": cost if rnd.random() < 0.6 else round(cost * rnd.uniform(0.8, 1.2), 2),
+        "y": y,
+        "mo": mo,
+        "mo2": mo if rnd.random() < 0.7 else min(12, mo + rnd.randint(-2, 2)),
+        "dd": rnd.randint(1, 28),
+    }
+    return target.format(**values), rnd.choice(wordings).format(**values)
+
+
+def _split(rnd: random.Random, total: int, parts: int) -> list[int]:
+    """*parts* whole weights adding up to *total*, each at least 2."""
+    cuts = sorted(rnd.sample(range(1, total // 2), parts - 1))
+    weights = [b - a for a, b in zip([0, *cuts], [*cuts, total // 2], strict=True)]
+    return [2 * w for w in weights]
 
 
 def make_form(i: int) -> SelfEvalForm:
     rnd = random.Random(1000 + i)
-    budget = rnd.choice([27500, 378500, 1959300, 500000, 1200000]) + rnd.randint(0, 99) * 100
-    rate = rnd.choice([1.0, 1.0, 0.9935, 0.9887, 0.95, 0.85, 0.72, 0.55, 1.02])
+    budget = rnd.randint(20_000, 5_000_000) + rnd.randint(0, 99) / 100
+    rate = rnd.choice([1.0, 1.0, 0.9935, 0.9887, 0.95, 0.85, 0.72, 0.55, 1.02, rnd.uniform(0.6, 1)])
     executed = round(budget * rate, 2)
-    initial = budget if rnd.random() < 0.7 else budget + 2500
+    initial = budget if rnd.random() < 0.7 else budget + rnd.randint(1, 50) * 500
     inds: list[Indicator] = []
-    weights = [20, 15, 15]
-    for k, (l1, l2, name, target, actual) in enumerate(rnd.sample(QUANT, 3)):
-        n, p, c = rnd.randint(2, 12), rnd.choice([90, 95, 98]), rnd.choice([300, 550, 800])
-        m = n if rnd.random() < 0.7 else rnd.randint(max(1, n - 3), n + 5)
-        q = rnd.choice([100, 100, p, p - 5])
-        d = c if rnd.random() < 0.8 else c + 50
-        inds.append(
-            Indicator(
-                l1, l2, name, target.format(n=n, p=p, c=c), actual.format(m=m, q=q, d=d), weights[k]
-            )
-        )
-    for (l1, l2, name, text), w in zip(rnd.sample(QUAL, 2), (15, 15), strict=True):
-        done = text if rnd.random() < 0.85 else "部分完成，尚在推进"
-        inds.append(Indicator(l1, l2, name, text, done, w))
+    rows = []
+    for row in sorted(rnd.sample(QUANT, rnd.randint(5, 8)), key=QUANT.index):
+        if sum(r[0] == row[0] for r in rows) < 3:  # three rows per group on the form
+            rows.append(row)
+    for (l2, name, target, wordings), w in zip(rows, _split(rnd, 50, len(rows)), strict=True):
+        t, a = _quant_texts(rnd, target, wordings)
+        inds.append(Indicator("产出指标", l2, name, t, a, w))
+    quals = rnd.sample(QUAL, rnd.randint(2, 3))
+    for (l2, name, target, done), w in zip(quals, _split(rnd, 30, len(quals)), strict=True):
+        actual = rnd.choice(done) if rnd.random() < 0.85 else "部分完成，尚在推进"
+        inds.append(Indicator("效益指标", l2, name, target, actual, w))
+    p = rnd.choice([85, 90, 95])
     inds.append(
         Indicator(
             "满意度指标",
             "服务对象满意度指标",
             "服务对象满意度",
-            "≥90%",
-            f"{rnd.choice([85, 92, 96, 100])}%",
+            f"≥{p}%",
+            f"{round(rnd.uniform(p - 6, 100), rnd.choice([0, 1, 2])):g}%",
             10,
         )
     )
@@ -103,16 +154,12 @@ def make_form(i: int) -> SelfEvalForm:
     )
     mistake = i % 6
     if mistake == 1:
-        inds[0].score = inds[0].weight  # hand score over the formula
-        inds[
-            0
-        ].actual = (
-            f"{max(1, int(''.join(ch for ch in str(inds[0].actual) if ch.isdigit()) or 1) // 2)}次"
-        )
+        inds[0].score = inds[0].weight  # hand score over the formula, with the target missed
+        inds[0].actual = "0" + str(inds[0].actual)[-1]  # e.g. "0次": nothing done
     elif mistake == 2:
-        inds[3].actual = None  # missing actual value
+        inds[-2].actual = None  # missing actual value
     elif mistake == 3:
-        inds[1].weight = 12  # block weights no longer add up to 50
+        inds[1].weight += 2  # block weights no longer add up to 50
     elif mistake == 4:
         form.funds["total"].executed = f"{executed:,.2f}元"  # amount typed as text
     elif mistake == 5:
