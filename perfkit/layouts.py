@@ -9,9 +9,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import UsageError
 from .model import EVAL_TABLE, FUND_ROWS, SELF_EVAL
 
 LAYOUT_VERSION = 1
+
+# The two forms: names, template files, and what a user may call them.
+TEMPLATE_FILES = {
+    SELF_EVAL: "项目支出绩效自评表.xlsx",
+    EVAL_TABLE: "绩效评价指标体系评分表.xlsx",
+}
+DEFAULT_DIR = "xlsx_templates"  # where the built templates are committed
+TITLES = {SELF_EVAL: "项目支出绩效自评表", EVAL_TABLE: "绩效评价指标体系评分表"}
+KIND_ALIASES = {
+    SELF_EVAL: SELF_EVAL,
+    "自评表": SELF_EVAL,
+    "项目支出绩效自评表": SELF_EVAL,
+    EVAL_TABLE: EVAL_TABLE,
+    "评分表": EVAL_TABLE,
+    "绩效评价指标体系评分表": EVAL_TABLE,
+}
+
+
+def resolve_kind(name: str) -> str:
+    """'selfeval' / 'evaltable' / Chinese form name -> form kind."""
+    kind = KIND_ALIASES.get(str(name).strip())
+    if kind is None:
+        raise UsageError(
+            f"未知的模板 {name!r}；可用：selfeval（项目支出绩效自评表）、evaltable（绩效评价指标体系评分表）"
+        )
+    return kind
 
 
 @dataclass(frozen=True)

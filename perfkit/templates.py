@@ -26,25 +26,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import profiles
-from .errors import UsageError
 from .fsutil import write_bytes_atomic
-from .layouts import LAYOUTS, EvalTableLayout, SelfEvalLayout, split_ref
+from .layouts import (
+    DEFAULT_DIR,
+    KIND_ALIASES,
+    LAYOUTS,
+    TEMPLATE_FILES,
+    TITLES,
+    EvalTableLayout,
+    SelfEvalLayout,
+    resolve_kind,
+    split_ref,
+)
 from .model import EVAL_TABLE, FUND_LABELS, FUND_ROWS, SELF_EVAL
-
-TEMPLATE_FILES = {
-    SELF_EVAL: "项目支出绩效自评表.xlsx",
-    EVAL_TABLE: "绩效评价指标体系评分表.xlsx",
-}
-TITLES = {SELF_EVAL: "项目支出绩效自评表", EVAL_TABLE: "绩效评价指标体系评分表"}
-KIND_ALIASES = {
-    SELF_EVAL: SELF_EVAL,
-    "自评表": SELF_EVAL,
-    "项目支出绩效自评表": SELF_EVAL,
-    EVAL_TABLE: EVAL_TABLE,
-    "评分表": EVAL_TABLE,
-    "绩效评价指标体系评分表": EVAL_TABLE,
-}
-DEFAULT_DIR = "xlsx_templates"
 
 # Fixed stamps so that a build is byte-for-byte reproducible.
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
@@ -80,16 +74,6 @@ LEGEND = (
     "说明：黄色单元格为填写项；绿色单元格由公式自动计算，定性指标等可直接输入得分覆盖公式；"
     "其余单元格自动计算并已锁定（工作表保护未设密码）。带 * 为必填项。"
 )
-
-
-def resolve_kind(name: str) -> str:
-    """'selfeval' / 'evaltable' / Chinese form name -> form kind."""
-    kind = KIND_ALIASES.get(str(name).strip())
-    if kind is None:
-        raise UsageError(
-            f"未知的模板 {name!r}；可用：selfeval（项目支出绩效自评表）、evaltable（绩效评价指标体系评分表）"
-        )
-    return kind
 
 
 # --------------------------------------------------------------------------

@@ -22,10 +22,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import profiles, templates
+from . import profiles
 from .errors import InputError, NotAForm, PerfkitError
 from .fsutil import refuse_overwrite_input
-from .layouts import LAYOUTS, EvalTableLayout, SelfEvalLayout, split_ref
+from .layouts import (
+    KIND_ALIASES,
+    LAYOUTS,
+    TEMPLATE_FILES,
+    TITLES,
+    EvalTableLayout,
+    SelfEvalLayout,
+    resolve_kind,
+    split_ref,
+)
 from .model import (
     EVAL_TABLE,
     FUND_ROWS,
@@ -44,6 +53,15 @@ from .xlsxread import XlsxReader, cell_index, grid_get
 
 Form = SelfEvalForm | EvalTable
 Grid = dict[str, list[list[Any]]]
+
+
+def _templates():
+    """The template builder, imported on first use: it brings openpyxl, which
+    reading a form (the batch path) never needs."""
+    from . import templates
+
+    return templates
+
 
 EXPECTED = (
     "「项目支出绩效自评表.xlsx」（工作表 自评表）或「绩效评价指标体系评分表.xlsx」（工作表 评分表）"
@@ -157,7 +175,7 @@ def form_from_grid(
     *values* holds what the cells show (cached results for formulas);
     *formulas* the formula text (``"=…"``; anything else is ignored).
     """
-    kind = templates.resolve_kind(kind)
+    kind = resolve_kind(kind)
     layout = LAYOUTS[kind]
     if layout.sheet not in values:
         raise InputError(f"缺少工作表「{layout.sheet}」", path=source or None)
@@ -339,7 +357,7 @@ def read_form(path: str | os.PathLike) -> Form:
         layout = LAYOUTS[kind]
         if layout.sheet not in sheet_names:
             raise InputError(
-                f"缺少工作表「{layout.sheet}」（模板 {templates.TEMPLATE_FILES[kind]}）", path=name
+                f"缺少工作表「{layout.sheet}」（模板 {TEMPLATE_FILES[kind]}）", path=name
             )
         values: Grid = {}
         formulas: Grid = {}
@@ -407,7 +425,7 @@ def form_to_dict(form: Form) -> dict:
 
 def _selfeval_to_dict(form: SelfEvalForm) -> dict:
     L = SelfEvalLayout
-    f = templates.selfeval_formulas()
+    f = _templates().selfeval_formulas()
     out: dict[str, Any] = {"form": SELF_EVAL, "version": L.version, "profile": form.profile}
     for name in SELFEVAL_HEADER:
         out[name] = _json_value(getattr(form, name))
@@ -433,7 +451,7 @@ def _selfeval_to_dict(form: SelfEvalForm) -> dict:
             if key == "score":
                 row = ind.row
                 item[key] = (
-                    _json_computed(raw, templates.selfeval_score_formula(row))
+                    _json_computed(raw, _templates().selfeval_score_formula(row))
                     if row
                     else _json_value(raw)
                 )
@@ -450,7 +468,7 @@ def _selfeval_to_dict(form: SelfEvalForm) -> dict:
 
 def _evaltable_to_dict(form: EvalTable) -> dict:
     L = EvalTableLayout
-    f = templates.evaltable_formulas()
+    f = _templates().evaltable_formulas()
     out: dict[str, Any] = {"form": EVAL_TABLE, "version": L.version, "profile": form.profile}
     for name in EVAL_HEADER:
         out[name] = _json_value(getattr(form, name))
@@ -465,7 +483,7 @@ def _evaltable_to_dict(form: EvalTable) -> dict:
             raw = getattr(ind, key)
             if key == "score":
                 if ind.row:
-                    item[key] = _json_computed(raw, templates.evaltable_score_formula(ind.row))
+                    item[key] = _json_computed(raw, _templates().evaltable_score_formula(ind.row))
                 else:
                     item[key] = None if isinstance(raw, Formula) else _json_value(raw)
             else:
@@ -549,7 +567,7 @@ def form_from_dict(data: dict, source: str = "") -> Form:
             else SELF_EVAL
         )
     try:
-        kind = templates.resolve_kind(kind)
+        kind = resolve_kind(kind)
     except Exception:
         raise InputError(
             f"form 应为 selfeval 或 evaltable，实际为 {kind!r}", path=source or None
@@ -718,7 +736,7 @@ def _load_template(kind: str | None, template: str | os.PathLike | None, profile
     """(workbook, kind) from a template path, a kind name, or a fresh build."""
     import openpyxl
 
-    if template is not None and templates.KIND_ALIASES.get(str(template).strip()) is None:
+    if template is not None and KIND_ALIASES.get(str(template).strip()) is None:
         name = os.fspath(template)
         if not os.path.exists(name):
             raise InputError(
@@ -729,7 +747,7 @@ def _load_template(kind: str | None, template: str | os.PathLike | None, profile
         tkind = read_kind(name)
         if kind is not None and tkind != kind:
             raise InputError(
-                f"模板是「{templates.TITLES[tkind]}」，数据是「{templates.TITLES[kind]}」",
+                f"模板是「{TITLES[tkind]}」，数据是「{TITLES[kind]}」",
                 path=name,
             )
         try:
@@ -738,13 +756,11 @@ def _load_template(kind: str | None, template: str | os.PathLike | None, profile
             raise InputError(f"无法读取模板（{exc}）", path=name) from None
         return wb, tkind
     if template is not None:
-        tkind = templates.resolve_kind(str(template))
+        tkind = resolve_kind(str(template))
         if kind is not None and tkind != kind:
-            raise InputError(
-                f"模板是「{templates.TITLES[tkind]}」，数据是「{templates.TITLES[kind]}」"
-            )
+            raise InputError(f"模板是「{TITLES[tkind]}」，数据是「{TITLES[kind]}」")
         kind = tkind
-    return templates.new_workbook(kind, profile), kind
+    return _templates().new_workbook(kind, profile), kind
 
 
 def read_kind(path: str | os.PathLike) -> str:
@@ -795,16 +811,16 @@ def fill(
     source: str = "",
 ) -> Path:
     """Write *data* (JSON dict or form) into a copy of the template at *out*."""
-    if template is not None and templates.KIND_ALIASES.get(str(template).strip()) is None:
+    if template is not None and KIND_ALIASES.get(str(template).strip()) is None:
         refuse_overwrite_input(out, [template])
     wb = fill_workbook(data, template, source)
-    return templates.write_output(out, templates.deterministic_bytes(wb))
+    return _templates().write_output(out, _templates().deterministic_bytes(wb))
 
 
 def _fill_selfeval(wb, form: SelfEvalForm, source: str) -> None:
     L = SelfEvalLayout
     ws = wb[L.sheet]
-    f = templates.selfeval_formulas()
+    f = _templates().selfeval_formulas()
     for name in (*SELFEVAL_HEADER, "exec_weight", "goal_expected", "goal_actual"):
         _set(ws, L.fields[name], getattr(form, name), source)
     for name in SELFEVAL_COMPUTED:
@@ -833,7 +849,7 @@ def _fill_selfeval(wb, form: SelfEvalForm, source: str) -> None:
                 path=source or None,
             )
         _fill_rows(
-            ws, g.row_numbers(), items, Indicator, cols, templates.selfeval_score_formula, source
+            ws, g.row_numbers(), items, Indicator, cols, _templates().selfeval_score_formula, source
         )
     _fit_rows_selfeval(ws)
 
@@ -856,7 +872,7 @@ def _fill_rows(ws, rows, items, blank, cols, score_formula, source: str, blank_t
 def _fill_evaltable(wb, form: EvalTable, source: str) -> None:
     L = EvalTableLayout
     ws = wb[L.sheet]
-    f = templates.evaltable_formulas()
+    f = _templates().evaltable_formulas()
     for name in EVAL_HEADER:
         _set(ws, L.fields[name], getattr(form, name), source)
     for name in EVAL_COMPUTED:
@@ -887,7 +903,7 @@ def _fill_evaltable(wb, form: EvalTable, source: str) -> None:
             items,
             EvalIndicator,
             cols,
-            templates.evaltable_score_formula,
+            _templates().evaltable_score_formula,
             source,
             blank_text=True,
         )
@@ -1050,7 +1066,7 @@ def _freeze_selfeval(wb, form: SelfEvalForm, prof) -> list[str]:
 
     L = SelfEvalLayout
     ws = wb[L.sheet]
-    f = templates.selfeval_formulas()
+    f = _templates().selfeval_formulas()
     changed = []
     fund = form.funds.get("total") or FundRow("total")
     executed, budget = value_of(fund.executed), value_of(fund.annual_budget)
@@ -1080,7 +1096,7 @@ def _freeze_selfeval(wb, form: SelfEvalForm, prof) -> list[str]:
         put,
         form,
         L.sheet,
-        templates.selfeval_score_formula,
+        _templates().selfeval_score_formula,
         lambda ind: scoring.perf_score(
             value_of(ind.target),
             value_of(ind.actual),
@@ -1117,7 +1133,7 @@ def _freeze_evaltable(wb, form: EvalTable, prof) -> list[str]:
 
     L = EvalTableLayout
     ws = wb[L.sheet]
-    f = templates.evaltable_formulas()
+    f = _templates().evaltable_formulas()
     changed = []
 
     def put(cell: str, value: Any) -> None:
@@ -1131,7 +1147,7 @@ def _freeze_evaltable(wb, form: EvalTable, prof) -> list[str]:
         put,
         form,
         L.sheet,
-        templates.evaltable_score_formula,
+        _templates().evaltable_score_formula,
         lambda ind: rules.rule_score(
             value_of(ind.rule),
             value_of(ind.actual),
@@ -1195,7 +1211,7 @@ def freeze(path: str | os.PathLike, out: str | os.PathLike) -> Path:
     form = read_form(name)
     wb = openpyxl.load_workbook(name)
     freeze_workbook(wb, form, _cached_grids(name, wb))
-    return templates.write_output(out, templates.deterministic_bytes(wb))
+    return _templates().write_output(out, _templates().deterministic_bytes(wb))
 
 
 __all__ = [

@@ -30,8 +30,6 @@ from functools import lru_cache
 from typing import Any
 
 from defusedxml.ElementTree import fromstring, iterparse
-from openpyxl.formula.translate import Translator
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from .errors import InputError
 from .safety import CALAMINE_PARTS, check_part, open_checked
@@ -44,11 +42,19 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relati
 _ROW, _CELL, _F, _V, _IS, _T = (f"{_MAIN}{t}" for t in ("row", "c", "f", "v", "is", "t"))
 
 
+_A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+
+
 @lru_cache(maxsize=4096)
 def cell_index(cell: str) -> tuple[int, int]:
     """'H14' -> (13, 7): zero-based row and column."""
-    col, row = coordinate_from_string(cell)
-    return row - 1, column_index_from_string(col) - 1
+    m = _A1.fullmatch(cell)
+    if m is None or int(m.group(2)) < 1:
+        raise ValueError(f"不是单元格地址：{cell!r}")
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
 
 
 def grid_get(grid: Grid | None, cell: str) -> Any:
@@ -239,7 +245,7 @@ class XlsxReader:
                 shared[si] = (text, here)
             elif si in shared:
                 base, origin = shared[si]
-                text = Translator("=" + base, origin=origin).translate_formula(here)[1:]
+                text = _translate(base, origin, here)
         if not text:
             return
         grid[r][c] = "=" + text
@@ -278,7 +284,7 @@ def _shared(text: str, kind: str | None, si: str | None, here: str, shared: dict
         return text
     if si in shared:
         base, origin = shared[si]
-        return Translator("=" + base, origin=origin).translate_formula(here)[1:]
+        return _translate(base, origin, here)
     return text
 
 
@@ -347,6 +353,14 @@ def _xml_text(raw: bytes) -> str:
     """Text of an attribute value or element content (entities resolved)."""
     text = raw.decode("utf-8")
     return html.unescape(text) if "&" in text else text
+
+
+def _translate(formula: str, origin: str, here: str) -> str:
+    """A shared formula's text as the cell *here* shows it (openpyxl's
+    translator, imported only for files that use shared formulas)."""
+    from openpyxl.formula.translate import Translator
+
+    return Translator("=" + formula, origin=origin).translate_formula(here)[1:]
 
 
 class _NotPlain(Exception):

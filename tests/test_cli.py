@@ -51,3 +51,27 @@ def test_output_into_a_closed_pipe_is_not_a_traceback():
         timeout=120,
     )
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_reading_and_checking_a_form_imports_neither_openpyxl_nor_pandas():
+    """Start-up cost of every command line run and of every batch worker:
+    openpyxl (template building, marked copies) and pandas (the summary table)
+    are imported only where they are used."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "longgang2023_dangjian.xlsx"
+    code = (
+        "import sys, perfkit.cli\n"
+        "perfkit.cli.build_parser()\n"
+        "from perfkit.workbook import read_form\n"
+        "from perfkit.validate import validate_form\n"
+        "from perfkit import summary\n"
+        f"form = read_form({str(example)!r})\n"
+        "assert validate_form(form)\n"
+        "summary.summarize_path(summary._Job(form.source, None))\n"
+        "print(sorted(m for m in ('openpyxl', 'pandas', 'xlwings') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import templates
+from ..layouts import DEFAULT_DIR
 
 
 def register(subparsers) -> None:
@@ -16,13 +16,13 @@ def register(subparsers) -> None:
     )
     sub = parser.add_subparsers(dest="templates_command", metavar="ACTION")
     build = sub.add_parser("build", help="生成两个模板到目录（默认 xlsx_templates）")
-    build.add_argument("--out", default=templates.DEFAULT_DIR, help="输出目录（默认 %(default)s）")
+    build.add_argument("--out", default=DEFAULT_DIR, help="输出目录（默认 %(default)s）")
     build.add_argument(
         "--profile", default="mof2020", help="模板中预选的评分规则（默认 %(default)s）"
     )
     build.set_defaults(func=_build)
     check = sub.add_parser("check", help="核对已提交的模板与重新生成的是否一致（不一致退出码 1）")
-    check.add_argument("--dir", default=templates.DEFAULT_DIR, help="模板目录（默认 %(default)s）")
+    check.add_argument("--dir", default=DEFAULT_DIR, help="模板目录（默认 %(default)s）")
     check.set_defaults(func=_check)
     parser.set_defaults(func=lambda args: _usage(parser))
 
@@ -33,12 +33,16 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from .. import templates  # openpyxl: only when templates are built
+
     for path in templates.build_all(args.out, args.profile):
         print(f"已生成 {path}")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .. import templates
+
     stale = templates.check(args.dir)
     if stale:
         for path in stale:
