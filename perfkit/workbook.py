@@ -2,8 +2,9 @@
 schema (``form_to_dict`` / ``form_from_dict``), ``fill``, ``extract`` and ``freeze``.
 
 Only the cells named by :mod:`perfkit.layouts` are read; a workbook's declared
-dimensions are never trusted.  Formulas come from openpyxl, the values last
-computed by a spreadsheet program (cached values) from python-calamine.
+dimensions are never trusted.  Reading goes through :mod:`perfkit.xlsxread`
+(values last computed by a spreadsheet program from python-calamine, formula
+text from the sheet XML); openpyxl is used only to write (fill, freeze).
 
 JSON convention for computed cells (得分, 执行率, 总分 …): ``null`` means "keep
 the template formula"; a number or text is a literal typed over the formula
