@@ -238,6 +238,19 @@ _PREFIX_OPS: list[tuple[str, Op, bool]] = sorted(
 )
 _OP_SYMBOLS = "≥≤<>=≠"
 
+
+def _by_last_char(ops: list[tuple[str, Op, bool]]) -> dict[str, list[tuple[str, Op, bool, bool]]]:
+    """(words, op, weak, is symbol) by the last character of the words, in the
+    order given: a number is mostly preceded by a character that ends no
+    comparison word, and then no word needs trying."""
+    table: dict[str, list[tuple[str, Op, bool, bool]]] = {}
+    for words, op, weak in ops:
+        table.setdefault(words[-1], []).append((words, op, weak, words in _OP_SYMBOLS))
+    return table
+
+
+_PREFIX_OPS_BY_LAST = _by_last_char(_PREFIX_OPS)
+
 _SUFFIX_OPS = re.compile(r"\s*(?:\(含\)\s*)?(及以上|或以上|以上|及以下|或以下|以下|以内|之内|内)")
 _SUFFIX_OP = {
     "及以上": Op.GE,
@@ -375,44 +388,64 @@ _CN_MONTH = re.compile(r"(?<![" + _CN_CHARS + r"\d个])([一二三四五六七�
 _CN_DAY = re.compile(r"(?<=月)(\s*)([一二三四五六七八九十]{1,3})(?=\s*[日号])")
 
 
+def _percent(match: re.Match[str]) -> str:
+    number = match.group(1)
+    if number[0].isdigit():
+        return number + "%"
+    value = _cn_value(number)
+    return match.group(0) if value is None else _fmt(value) + "%"
+
+
+def _year(match: re.Match[str]) -> str:
+    return _cn_digits(match.group(1))
+
+
+def _month(match: re.Match[str]) -> str:
+    value = _cn_value(match.group(1))
+    if value is None or not 1 <= value <= 12:
+        return match.group(0)
+    return _fmt(value)
+
+
+def _day(match: re.Match[str]) -> str:
+    value = _cn_value(match.group(2))
+    if value is None or not 1 <= value <= 31:
+        return match.group(0)
+    return match.group(1) + _fmt(value)
+
+
 def _convert_dates_and_percent(text: str) -> str:
-    """Chinese numerals that are plainly dates or percentages become digits."""
+    """Chinese numerals that are plainly dates or percentages become digits.
 
-    def percent(match: re.Match[str]) -> str:
-        number = match.group(1)
-        if number[0].isdigit():
-            return number + "%"
-        value = _cn_value(number)
-        return match.group(0) if value is None else _fmt(value) + "%"
-
-    def month(match: re.Match[str]) -> str:
-        value = _cn_value(match.group(1))
-        if value is None or not 1 <= value <= 12:
-            return match.group(0)
-        return _fmt(value)
-
-    def day(match: re.Match[str]) -> str:
-        value = _cn_value(match.group(2))
-        if value is None or not 1 <= value <= 31:
-            return match.group(0)
-        return match.group(1) + _fmt(value)
-
-    text = _CN_PERCENT.sub(percent, text.replace("百分之百", "100%"))
-    text = _CN_YEAR.sub(lambda m: _cn_digits(m.group(1)), text)
-    text = _CN_MONTH.sub(month, text)
-    return _CN_DAY.sub(day, text)
+    Each pattern needs its word (百分之, 年, 月): most texts hold none, and a
+    substring test is cheaper than a pattern that finds nothing."""
+    if "百分之" in text:
+        text = _CN_PERCENT.sub(_percent, text.replace("百分之百", "100%"))
+    if "年" in text:
+        text = _CN_YEAR.sub(_year, text)
+    if "月" in text:
+        text = _CN_MONTH.sub(_month, text)
+        text = _CN_DAY.sub(_day, text)
+    return text
 
 
 # --------------------------------------------------------------------------- normalising
 
+# Any one of the _REPLACE texts: when none occurs, no replacement applies.
+_REPLACE_ANY = re.compile("|".join(re.escape(old) for old, _new in _REPLACE))
+
 
 def _normalise(text: str) -> str:
-    text = _TAG_RE.sub(" ", text)
-    for pattern, repl in _LATEX:
-        text = pattern.sub(repl, text)
+    if "<" in text:  # what _TAG_RE starts with
+        text = _TAG_RE.sub(" ", text)
+    if "\\" in text or "$" in text:  # every _LATEX pattern needs one
+        for pattern, repl in _LATEX:
+            text = pattern.sub(repl, text)
     text = unicodedata.normalize("NFKC", text)
-    for old, new in _REPLACE:
-        text = text.replace(old, new)
+    # In order: in "<=>" the first one to apply decides.
+    if _REPLACE_ANY.search(text):
+        for old, new in _REPLACE:
+            text = text.replace(old, new)
     text = _SPACES.sub(" ", text).strip()
     return _convert_dates_and_percent(text)
 
@@ -503,10 +536,10 @@ def _prefix_op(text: str, start: int) -> tuple[Op | None, bool, int, bool]:
     i = start
     while i > 0 and text[i - 1] == " ":
         i -= 1
-    head = text[:i]
-    for words, op, weak in _PREFIX_OPS:
-        if head.endswith(words):
-            return op, weak, i - len(words), words in _OP_SYMBOLS
+    if i:
+        for words, op, weak, symbol in _PREFIX_OPS_BY_LAST.get(text[i - 1], ()):
+            if text.endswith(words, 0, i):
+                return op, weak, i - len(words), symbol
     return None, False, start, False
 
 
