@@ -74,12 +74,12 @@ def measure_rss(directory: str, n: int, jobs: int | None) -> dict:
     paths = sorted(str(p) for p in Path(directory).glob("form_*.xlsx"))[:n]
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        df, _ = summary.run(paths, Path(tmp) / "汇总.xlsx", jobs=jobs, progress=False)
+        rows, _ = summary.run(paths, Path(tmp) / "汇总.xlsx", jobs=jobs, progress=False)
         wall = time.perf_counter() - t
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
-        "n": len(df),
+        "n": len(rows),
         "wall": wall,
         "self_maxrss_mb": own.ru_maxrss / 1024,
         "children_maxrss_mb": kids.ru_maxrss / 1024,
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             counts = list(batch.imap(validate_path, paths, jobs=jobs))
             times["validate"].append(time.perf_counter() - t)
             t = time.perf_counter()
-            df, unreadable = summary.run(paths, Path(tmp) / "汇总.xlsx", jobs=jobs, progress=False)
+            rows, unreadable = summary.run(paths, Path(tmp) / "汇总.xlsx", jobs=jobs, progress=False)
             times["summarize"].append(time.perf_counter() - t)
     base, validate_s, summarize_s = (min(times[k]) for k in ("base", "validate", "summarize"))
 
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{(validate_s + summarize_s) / base:5.2f}"
     )
     print(
-        f"rows {len(df)}, unreadable {unreadable}, forms with errors {sum(e > 0 for e, _ in counts)}, errors {errors}"
+        f"rows {len(rows)}, unreadable {unreadable}, forms with errors {sum(e > 0 for e, _ in counts)}, errors {errors}"
     )
 
     # The same jobs as a user runs them: fresh processes, interpreter start and

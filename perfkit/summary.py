@@ -370,13 +370,22 @@ def summarize(
     return frame(rows)
 
 
+def columns_of(rows: list[dict[str, Any]]) -> list[str]:
+    """Column ids of a summary: all of :data:`COLUMNS`, less the 评分表-only
+    subtotals (决策, 过程) when no row has them."""
+    return [
+        column
+        for column in COLUMNS
+        if column not in EVAL_ONLY_COLUMNS or any(row.get(column) is not None for row in rows)
+    ]
+
+
 def frame(rows: list[dict[str, Any]]):
+    """The rows as a pandas DataFrame (the Python API; the command line does
+    not need pandas)."""
     import pandas as pd
 
-    df = pd.DataFrame(rows, columns=list(COLUMNS))
-    for column in EVAL_ONLY_COLUMNS:
-        if df[column].isna().all():
-            df = df.drop(columns=column)
+    df = pd.DataFrame(rows, columns=columns_of(rows))
     for column, (_, kind) in COLUMNS.items():
         if column not in df:
             continue
@@ -392,25 +401,66 @@ def to_chinese(df):
     return df.rename(columns={k: v[0] for k, v in COLUMNS.items()})
 
 
+def rows_of(rows_or_df) -> list[dict[str, Any]]:
+    """Summary rows from a list of rows or a DataFrame of :func:`frame` (NaN and
+    NA become None, numpy scalars Python numbers)."""
+    if isinstance(rows_or_df, list):
+        return rows_or_df
+    return [
+        {key: plain_value(value) for key, value in record.items()}
+        for record in rows_or_df.to_dict("records")
+    ]
+
+
+def plain_value(value: Any) -> Any:
+    """None for None, NaN and pandas' NA; a Python number for a numpy scalar."""
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN / NA
+            return None
+    except (TypeError, ValueError):  # pd.NA refuses to be a bool
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _readable(row: dict[str, Any]) -> bool:
+    return not row.get("read_error")
+
+
 # --------------------------------------------------------------------------
 # 汇总.xlsx
 # --------------------------------------------------------------------------
 
 NUMBER_FORMATS = {"money": "#,##0.00", "pct": "0.00", "score": "0.00", "int": "0", "text": "@"}
 
+UNIT_COLUMNS = [
+    "单位",
+    "表格数",
+    "全年预算数（元）",
+    "全年执行数（元）",
+    "执行率（%）",
+    "平均总分",
+    "错误数",
+    "警告数",
+]
+GRADE_COLUMNS = ["绩效等级", "表格数", "占比（%）"]
 
-def by_unit(df):
-    """按单位: count, budget, executed, rate (from the sums), mean total."""
-    import pandas as pd
 
-    ok = df[df["read_error"].isna() | (df["read_error"] == "")] if "read_error" in df else df
-    ok = ok[ok["total"].notna()]
+def unit_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """按单位 from summary rows: count, budget, executed, rate (from the sums),
+    mean total, errors, warnings — of the forms that could be scored."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if _readable(row) and row.get("total") is not None:
+            groups.setdefault(row.get("unit") or "（未填写单位）", []).append(row)
     out = []
-    for unit, group in ok.groupby(ok["unit"].fillna("").replace("", "（未填写单位）"), sort=True):
-        budget = _dec_sum(group["annual_budget"])
-        executed = _dec_sum(group["executed"])
+    for unit in sorted(groups):
+        group = groups[unit]
+        budget = _dec_sum(r.get("annual_budget") for r in group)
+        executed = _dec_sum(r.get("executed") for r in group)
         rate = round2(executed / budget * HUNDRED) if budget else None
-        mean = round2(_dec_sum(group["total"]) / len(group)) if len(group) else None
+        mean = round2(_dec_sum(r["total"] for r in group) / len(group))
         out.append(
             {
                 "单位": unit,
@@ -418,29 +468,24 @@ def by_unit(df):
                 "全年预算数（元）": float(budget),
                 "全年执行数（元）": float(executed),
                 "执行率（%）": None if rate is None else float(rate),
-                "平均总分": None if mean is None else float(mean),
-                "错误数": int(group["errors"].fillna(0).sum()),
-                "警告数": int(group["warnings"].fillna(0).sum()),
+                "平均总分": float(mean),
+                "错误数": sum(r.get("errors") or 0 for r in group),
+                "警告数": sum(r.get("warnings") or 0 for r in group),
             }
         )
-    return pd.DataFrame(
-        out,
-        columns=[
-            "单位",
-            "表格数",
-            "全年预算数（元）",
-            "全年执行数（元）",
-            "执行率（%）",
-            "平均总分",
-            "错误数",
-            "警告数",
-        ],
-    )
+    return out
 
 
-def _dec_sum(series) -> Decimal:
+def by_unit(df):
+    """按单位 as a DataFrame (see :func:`unit_rows`)."""
+    import pandas as pd
+
+    return pd.DataFrame(unit_rows(rows_of(df)), columns=UNIT_COLUMNS)
+
+
+def _dec_sum(values) -> Decimal:
     acc = ZERO
-    for v in series:
+    for v in values:
         if v is not None and v == v:  # skip NaN
             acc += Decimal(repr(float(v)))
     return acc
@@ -453,34 +498,42 @@ def grade_order(profile_name: str | None = None) -> list[str]:
     return [label for _, label in prof.grade_bands] + [prof.grade_below]
 
 
-def by_grade(df, profile_name: str | None = None):
-    """按等级: count and share of each grade (profile order, then any other label)."""
-    import pandas as pd
-
-    grades = df["grade"].dropna()
-    grades = grades[grades != ""]
+def grade_rows(rows: list[dict[str, Any]], profile_name: str | None = None) -> list[dict]:
+    """按等级 from summary rows: count and share of each grade (profile order,
+    then any other label)."""
+    grades = [row["grade"] for row in rows if row.get("grade")]
     order = grade_order(profile_name)
     order += sorted(set(grades) - set(order))
     n = len(grades)
-    rows = []
+    out = []
     for label in order:
-        count = int((grades == label).sum())
+        count = grades.count(label)
         share = round2(Decimal(count) / Decimal(n) * HUNDRED) if n else ZERO
-        rows.append({"绩效等级": label, "表格数": count, "占比（%）": float(share)})
-    return pd.DataFrame(rows, columns=["绩效等级", "表格数", "占比（%）"])
+        out.append({"绩效等级": label, "表格数": count, "占比（%）": float(share)})
+    return out
 
 
-def write_workbook(df, out: str | os.PathLike, profile_name: str | None = None) -> Path:
+def by_grade(df, profile_name: str | None = None):
+    """按等级 as a DataFrame (see :func:`grade_rows`)."""
+    import pandas as pd
+
+    return pd.DataFrame(grade_rows(rows_of(df), profile_name), columns=GRADE_COLUMNS)
+
+
+def write_workbook(rows_or_df, out: str | os.PathLike, profile_name: str | None = None) -> Path:
     """汇总.xlsx: 汇总, 按单位, 按等级 (with charts), 无法读取 (if any); atomic.
+    *rows_or_df*: summary rows, or the DataFrame of :func:`frame`.
 
     Written with XlsxWriter by :mod:`perfkit.summarybook`."""
     from . import summarybook
 
-    return write_atomic(out, lambda tmp: summarybook.write(df, tmp, profile_name))
+    rows = rows_of(rows_or_df)
+    return write_atomic(out, lambda tmp: summarybook.write(rows, tmp, profile_name))
 
 
-def write_csv(df, out: str | os.PathLike) -> Path:
+def write_csv(rows_or_df, out: str | os.PathLike) -> Path:
     """CSV with Chinese headers, UTF-8 with BOM so Excel opens it correctly."""
+    df = rows_or_df if not isinstance(rows_or_df, list) else frame(rows_or_df)
     frame_ = to_chinese(df.drop(columns=[c for c in ("_path",) if c in df]))
     return write_atomic(out, lambda tmp: frame_.to_csv(tmp, index=False, encoding="utf-8-sig"))
 
@@ -493,7 +546,8 @@ def run(
     csv: bool = False,
     progress: bool = True,
 ) -> tuple[Any, int]:
-    """The ``summarize`` command: returns (DataFrame, number of unreadable files)."""
+    """The ``summarize`` command: returns (summary rows, number of unreadable
+    files).  pandas is not needed here (``summarize`` gives the DataFrame)."""
     named = [p for p in paths if not Path(p).is_dir()]
     refuse_overwrite_input(out, named)
     if csv:
@@ -508,9 +562,8 @@ def run(
             progress="汇总" if progress else False,
         )
     )
-    df = frame(rows)
-    unreadable = int(df["read_error"].notna().sum()) if len(df) else 0
-    write_workbook(df, out, profile)
+    unreadable = sum(1 for row in rows if not _readable(row))
+    write_workbook(rows, out, profile)
     if csv:
-        write_csv(df, Path(out).with_suffix(".csv"))
-    return df, unreadable
+        write_csv(rows, Path(out).with_suffix(".csv"))
+    return rows, unreadable

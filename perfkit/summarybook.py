@@ -16,7 +16,18 @@ from typing import Any
 
 import xlsxwriter
 
-from .summary import COLUMNS, NUMBER_FORMATS, by_grade, by_unit, to_chinese
+from .summary import (
+    COLUMNS,
+    GRADE_COLUMNS,
+    NUMBER_FORMATS,
+    UNIT_COLUMNS,
+    columns_of,
+    grade_rows,
+    unit_rows,
+)
+from .summary import (
+    plain_value as _cell_value,
+)
 
 BLUE = "#305496"
 OPTIONS = {
@@ -61,35 +72,57 @@ GRADE_WIDTHS = {"绩效等级": 12}
 CM = 360000 / 9525  # pixels per centimetre (EMU per cm / EMU per pixel)
 
 
-def write(df, path: str | Path, profile_name: str | None = None) -> None:
-    """Write 汇总.xlsx for the summary DataFrame *df* to *path* (not atomic:
+def write(rows: list[dict[str, Any]], path: str | Path, profile_name: str | None = None) -> None:
+    """Write 汇总.xlsx for the summary *rows* to *path* (not atomic:
     ``summary.write_workbook`` gives it a temporary path)."""
     wb = xlsxwriter.Workbook(str(path), OPTIONS)
     try:
-        _fill(wb, df, profile_name)
+        _fill(wb, rows, profile_name)
     finally:
         wb.close()
 
 
-def _fill(wb, df, profile_name: str | None) -> None:
+def _fill(wb, rows: list[dict[str, Any]], profile_name: str | None) -> None:
     header = wb.add_format(HEADER_STYLE)
     formats = {kind: wb.add_format({"num_format": f}) for kind, f in NUMBER_FORMATS.items()}
 
-    main = df.drop(columns=[c for c in ("_path",) if c in df])
-    ok_mask = main["read_error"].isna() | (main["read_error"] == "")
-    unreadable = main[~ok_mask]
-    main_cn = to_chinese(main)
-    kinds = {COLUMNS[k][0]: COLUMNS[k][1] for k in main.columns if k in COLUMNS}
-
+    ids = columns_of(rows)
+    headers = [COLUMNS[k][0] for k in ids]
+    kinds = {COLUMNS[k][0]: COLUMNS[k][1] for k in ids}
     ws = wb.add_worksheet("汇总")
-    _table(ws, main_cn, kinds, MAIN_WIDTHS, header, formats)
+    _table(
+        ws,
+        headers,
+        [[row.get(k) for k in ids] for row in rows],
+        kinds,
+        MAIN_WIDTHS,
+        header,
+        formats,
+    )
 
     ws_unit = wb.add_worksheet("按单位")
-    _table(ws_unit, by_unit(main), UNIT_KINDS, UNIT_WIDTHS, header, formats)
+    units = unit_rows(rows)
+    _table(
+        ws_unit,
+        UNIT_COLUMNS,
+        _values(units, UNIT_COLUMNS),
+        UNIT_KINDS,
+        UNIT_WIDTHS,
+        header,
+        formats,
+    )
 
     ws_grade = wb.add_worksheet("按等级")
-    grades = by_grade(main, profile_name)
-    _table(ws_grade, grades, GRADE_KINDS, GRADE_WIDTHS, header, formats)
+    grades = grade_rows(rows, profile_name)
+    _table(
+        ws_grade,
+        GRADE_COLUMNS,
+        _values(grades, GRADE_COLUMNS),
+        GRADE_KINDS,
+        GRADE_WIDTHS,
+        header,
+        formats,
+    )
     ws_grade.freeze_panes(1, 0)  # A2: the grade labels are one short column
     last_grade = max(len(grades), 1)
 
@@ -108,10 +141,9 @@ def _fill(wb, df, profile_name: str | None) -> None:
     bar.set_size({"width": round(16 * CM), "height": round(9 * CM)})
     ws_grade.insert_chart("E2", bar, {"object_position": 2})
 
-    columns = list(main_cn.columns)
-    rate_col = columns.index("执行率（%）")
-    total_col = columns.index("总分")
-    last_row = max(len(main_cn), 1)
+    rate_col = headers.index("执行率（%）")
+    total_col = headers.index("总分")
+    last_row = max(len(rows), 1)
     scatter = wb.add_chart({"type": "scatter"})  # markers only, no connecting line
     scatter.add_series(
         {
@@ -138,21 +170,30 @@ def _fill(wb, df, profile_name: str | None) -> None:
     ws_grade.set_paper(9)  # A4
     ws_grade.fit_to_pages(1, 1)
 
-    if len(unreadable):
+    unreadable = [[row.get("file"), row["read_error"]] for row in rows if row.get("read_error")]
+    if unreadable:
         ws_bad = wb.add_worksheet("无法读取")
-        bad = unreadable[["file", "read_error"]].rename(
-            columns={"file": "文件", "read_error": "原因"}
-        )
-        _table(ws_bad, bad, {}, {"文件": 32, "原因": 80}, header, formats)
+        _table(ws_bad, ["文件", "原因"], unreadable, {}, {"文件": 32, "原因": 80}, header, formats)
 
 
-def _table(ws, frame_, kinds: dict[str, str], widths: dict[str, float], header, formats) -> None:
+def _values(records: list[dict[str, Any]], columns: list[str]) -> list[list[Any]]:
+    return [[record.get(column) for column in columns] for record in records]
+
+
+def _table(
+    ws,
+    headers: list[str],
+    data: list[list[Any]],
+    kinds: dict[str, str],
+    widths: dict[str, float],
+    header,
+    formats,
+) -> None:
     """Header row, then the values.  A non-text column carries its number format
     as the column's format: XlsxWriter gives it to every value cell written
     without a format of its own, and Excel to the empty cells of the column.
     Empty values are not written at all (a formatted blank cell would make the
     scatter chart take its series for text)."""
-    headers = [str(h) for h in frame_.columns]
     for c, name in enumerate(headers):
         ws.write_string(0, c, name, header)
         kind = kinds.get(name, "text")
@@ -161,12 +202,11 @@ def _table(ws, frame_, kinds: dict[str, str], widths: dict[str, float], header, 
         # (Calibri 11), whereas set_column() would add its 5-pixel padding.
         ws.set_column_pixels(c, c, round(width * 7), formats[kind] if kind != "text" else None)
     ws.set_row(0, 30)
-    columns = [frame_.iloc[:, c].tolist() for c in range(len(headers))]  # Python scalars
-    for r, values in enumerate(zip(*columns, strict=True), start=1):
+    for r, values in enumerate(data, start=1):
         for c, value in enumerate(values):
             _write(ws, r, c, _cell_value(value))
     ws.freeze_panes(1, 1)
-    ws.autofilter(0, 0, max(len(frame_), 1), len(headers) - 1)
+    ws.autofilter(0, 0, max(len(data), 1), len(headers) - 1)
 
 
 def _write(ws, r: int, c: int, value: Any) -> None:
@@ -182,20 +222,6 @@ def _write(ws, r: int, c: int, value: Any) -> None:
         ws.write_number(r, c, float(value))
     else:
         ws.write_string(r, c, str(value))
-
-
-def _cell_value(value: Any) -> Any:
-    """None for NaN / NA / None; a Python number for a numpy scalar."""
-    if value is None:
-        return None
-    try:
-        if value != value:  # NaN / NA
-            return None
-    except (TypeError, ValueError):
-        return None
-    if hasattr(value, "item"):  # numpy scalar
-        return value.item()
-    return value
 
 
 def _display_width(text: str) -> float:

@@ -46,7 +46,7 @@ def _summarize(args: argparse.Namespace) -> int:
 
     if Path(args.output).suffix.lower() != ".xlsx":
         raise UsageError(f"输出文件应为 .xlsx：{args.output}")
-    df, unreadable = run(
+    rows, unreadable = run(
         args.paths,
         args.output,
         profile=args.profile,
@@ -54,9 +54,9 @@ def _summarize(args: argparse.Namespace) -> int:
         csv=args.csv,
         progress=not args.no_progress,
     )
-    n = len(df)
-    errors = int(df["errors"].fillna(0).sum()) if n else 0
-    warnings = int(df["warnings"].fillna(0).sum()) if n else 0
+    n = len(rows)
+    errors = sum(row.get("errors") or 0 for row in rows)
+    warnings = sum(row.get("warnings") or 0 for row in rows)
     print(
         f"已汇总 {n - unreadable} 份表格（{COLUMNS['errors'][0]} {errors}，{COLUMNS['warnings'][0]} {warnings}）"
         f"，无法读取 {unreadable} 份 -> {args.output}",
