@@ -253,10 +253,7 @@ def _selfeval_plan():
 def _selfeval_from(reader: _Reader) -> SelfEvalForm:
     fields, settings, funds, rows = _selfeval_plan()
     form = SelfEvalForm(source=reader.source)
-    _read_fields(reader, fields, form, form.locs)
-    setup: dict[str, Any] = {}
-    _read_fields(reader, settings, _Attrs(setup), form.locs)
-    form.profile = _profile_name(setup["profile"])
+    _read_head(reader, form, fields, settings)
     for key, cells in funds:
         fund = form.funds[key] = FundRow(key)
         _read_fields(reader, cells, fund, fund.locs)
@@ -266,6 +263,16 @@ def _selfeval_from(reader: _Reader) -> SelfEvalForm:
         cells = dict(zip(attrs, read_row(r, columns), strict=True))
         indicators.append(Indicator(level1, level2, **cells, row=row, locs=dict(locs)))
     return form
+
+
+def _read_head(reader: _Reader, form, fields, *located) -> None:
+    """The form's fields, then cells that are located but are not model fields
+    (the settings sheet …); the profile is taken from the latter."""
+    _read_fields(reader, fields, form, form.locs)
+    extra: dict[str, Any] = {}
+    for plan in located:
+        _read_fields(reader, plan, _Attrs(extra), form.locs)
+    form.profile = _profile_name(extra["profile"])
 
 
 class _Attrs:
@@ -310,11 +317,7 @@ def _evaltable_plan():
 def _evaltable_from(reader: _Reader) -> EvalTable:
     fields, located, settings, blocks = _evaltable_plan()
     form = EvalTable(source=reader.source)
-    _read_fields(reader, fields, form, form.locs)
-    extra: dict[str, Any] = {}
-    _read_fields(reader, located, _Attrs(extra), form.locs)
-    _read_fields(reader, settings, _Attrs(extra), form.locs)
-    form.profile = _profile_name(extra["profile"])
+    _read_head(reader, form, fields, located, settings)
     raw = reader.sheet(EvalTableLayout.sheet)
     for level1, label_cells, weight_cell, summary_loc, rows in blocks:
         label = None
