@@ -316,6 +316,8 @@ _PLACEHOLDER_RE = re.compile(
     r"[≥≤<>=]\s*(?:[?？*＊×]|[xX]{1,3}(?![A-Za-z]))|\*\*|[?？]\s*(?:%|家|个|次|期|人|元|万)"
     r"|(?<![A-Za-z])[xX]{1,3}\s*(?:%|家|个|次|期|人|元|万)"
 )
+# Every placeholder holds one of these: a quick test first, as few texts do.
+_PLACEHOLDER_CHAR = re.compile(r"[?？*＊×xX]")
 
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _LATEX = [
@@ -355,6 +357,7 @@ _DATE_UNIT_AFTER = re.compile(r"\s*(?:年|月|日|号|时|:\d)")
 _YEAR_RANGE_AFTER = re.compile(r"\s*[-~至到]\s*\d{4}\s*年")
 _APPROX_AFTER = re.compile(r"\s*(多|余)")
 _INCLUSIVE_NOTE = re.compile(r"\(含[^()]*\)")
+_OP_SYMBOL = re.compile("[" + _OP_SYMBOLS + "]")
 
 
 # --------------------------------------------------------------------------- numerals
@@ -479,6 +482,8 @@ class _DateHit:
 
 def _find_dates(text: str) -> list[_DateHit]:
     hits: list[_DateHit] = []
+    if not ("年" in text or "月" in text or "-" in text or "/" in text or "." in text):
+        return hits  # every form of _DATE_RE needs one: most texts hold no date
     for match in _DATE_RE.finditer(text):
         g = match.groupdict()
         marked = False
@@ -867,30 +872,28 @@ def _read_text(original: str) -> Reading:
     def unreadable(note: str) -> Reading:
         return Reading(original, Kind.UNREADABLE, note=note)
 
-    if _PLACEHOLDER_RE.search(text):
+    if _PLACEHOLDER_CHAR.search(text) and _PLACEHOLDER_RE.search(text):
         return unreadable("含问号或占位符（如“≥？”“**”“XX”），没有填写可识别的数值")
 
     dates = _find_dates(text)
     strong = [d for d in dates if not d.weak]
     blocked = [(d.start, d.end) for d in dates]
-    for malformed in _MALFORMED_RE.finditer(text):
-        inside = any(a <= malformed.start() < b for a, b in blocked)
-        if not inside and _malformed_matters(text, malformed):
-            return unreadable(f"数字格式无法识别：{malformed.group(0)}")
+    if "." in text:  # in every malformed number
+        for malformed in _MALFORMED_RE.finditer(text):
+            inside = any(a <= malformed.start() < b for a, b in blocked)
+            if not inside and _malformed_matters(text, malformed):
+                return unreadable(f"数字格式无法识别：{malformed.group(0)}")
     # "(含10万元)" restates the bound just written: not a second measure
-    blocked += [match.span() for match in _INCLUSIVE_NOTE.finditer(text)]
+    if "(含" in text:
+        blocked += [match.span() for match in _INCLUSIVE_NOTE.finditer(text)]
     try:
         measures, spans = _extract(text, blocked)
     except _Unreadable as err:
         return unreadable(str(err.args[0]))
 
-    dangling = [
-        i
-        for i, ch in enumerate(text)
-        if ch in _OP_SYMBOLS and not any(a <= i < b for a, b in spans)
-    ]
-    if dangling:
-        return unreadable(f"比较符号“{text[dangling[0]]}”后没有可识别的数值")
+    for symbol in _OP_SYMBOL.finditer(text):
+        if not any(a <= symbol.start() < b for a, b in spans):
+            return unreadable(f"比较符号“{symbol.group()}”后没有可识别的数值")
     for hit in dates:
         if hit.deadline is None and (hit.marked or not hit.weak):
             return unreadable(f"日期无效：{text[hit.start : hit.end]}")
