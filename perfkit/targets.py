@@ -464,6 +464,8 @@ _DATE_RE = re.compile(
     r"|(?<![\d" + _CN_CHARS + r"])(?P<ye>年底|年末)"
     r"|(?P<oy>\d{4})\s*年(?:度)?"
 )
+# The one form of _DATE_RE without 年 or 月 ("2021-12-31")
+_ISO_DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)")
 _DATE_AFTER = re.compile(r"\s*(之前|以前|前|止|已完成|完成|之后|以后|后|起)")
 _DATE_BEFORE = re.compile(r"(截止|截至|于|在)\s*$")
 _FILLER = re.compile(
@@ -482,8 +484,8 @@ class _DateHit:
 
 def _find_dates(text: str) -> list[_DateHit]:
     hits: list[_DateHit] = []
-    if not ("年" in text or "月" in text or "-" in text or "/" in text or "." in text):
-        return hits  # every form of _DATE_RE needs one: most texts hold no date
+    if "年" not in text and "月" not in text and not _ISO_DATE.search(text):
+        return hits  # the other forms of _DATE_RE need 年 or 月: most texts hold no date
     for match in _DATE_RE.finditer(text):
         g = match.groupdict()
         marked = False
@@ -553,9 +555,10 @@ def _unit_at(text: str, pos: int, chinese: bool) -> tuple[str, int]:
     match = _UNIT_RE.match(text, pos)
     if not match:
         return "", pos
-    unit = _UNIT_ALIASES.get(match.group(1), match.group(1))
-    if match.group(2):
-        unit = f"{unit}/{match.group(2)}"
+    unit, per = match.groups()
+    unit = _UNIT_ALIASES.get(unit, unit)
+    if per:
+        unit = f"{unit}/{per}"
     end = match.end()
     nxt = text[end : end + 1]
     if nxt == "性" or (unit in ("分", "米", "万", "亿") and _is_cjk(nxt) and nxt not in "以内"):
@@ -578,6 +581,8 @@ def _terminated(text: str, pos: int) -> bool:
 
 
 def _clean_label(label: str) -> str:
+    if not label:
+        return label  # the usual case ("≥95%"): nothing to clean
     label = _LABEL_QUOTED.sub("", label)
     label = label.strip(" ,;。、:：()（）\"“”'")
     label = _LABEL_PERIOD.sub("", label)
@@ -605,6 +610,8 @@ def _segment_start(text: str, pos: int, floor: int) -> int:
 
 
 def _following_label(text: str, pos: int) -> str:
+    if pos >= len(text):
+        return ""  # the number closes the text ("≥95%")
     j = pos
     while j < len(text) and text[j] not in _SEPARATORS:
         j += 1
@@ -644,7 +651,7 @@ def _extract(
             break
         pos = match.end()
         start = match.start()
-        if any(a <= start < b for a, b in blocked):
+        if blocked and any(a <= start < b for a, b in blocked):
             pos = max(pos, next(b for a, b in blocked if a <= start < b))
             floor = pos
             continue
@@ -878,7 +885,7 @@ def _read_text(original: str) -> Reading:
     dates = _find_dates(text)
     strong = [d for d in dates if not d.weak]
     blocked = [(d.start, d.end) for d in dates]
-    if "." in text:  # in every malformed number
+    if text.count(".") > 1:  # every malformed number has two
         for malformed in _MALFORMED_RE.finditer(text):
             inside = any(a <= malformed.start() < b for a, b in blocked)
             if not inside and _malformed_matters(text, malformed):
