@@ -146,20 +146,79 @@ def score_range_findings(
         )
 
 
-def filled_rows(ctx: Context) -> list[Any]:
-    """The indicator rows that hold anything (computed once per form)."""
-    rows = ctx.cache.get("rows")
-    if rows is None:
-        rows = ctx.cache["rows"] = [ind for ind in ctx.form.indicators if not ind.is_blank()]
-    return rows
+# The texts of an indicator row the checks of each form read.
+ROW_TEXTS = {
+    SELF_EVAL: ("level1", "level2", "level3", "target", "actual"),
+    EVAL_TABLE: (
+        "level1",
+        "level2",
+        "level3",
+        "description",
+        "benchmark",
+        "rule",
+        "actual",
+        "deduction_reason",
+    ),
+}
 
 
-def is_filled(ctx: Context, ind: Any) -> bool:
-    """Whether *ind* is one of :func:`filled_rows` (without asking the row again)."""
-    ids = ctx.cache.get("filled")
-    if ids is None:
-        ids = ctx.cache["filled"] = {id(row) for row in filled_rows(ctx)}
-    return id(ind) in ids
+class Row:
+    """A filled indicator row as the checks see it (see :func:`rows`).
+
+    Every check used to ask the model row for the same things again: the text
+    of a cell up to five times, its label, its readings.  The view takes each
+    text once; ``state`` holds the numbers and scores the checks of a form
+    share, filled in by the first check that needs them (so the cells that
+    are not numbers are reported in the same order as before)."""
+
+    __slots__ = ("ind", "label", "state", "texts")
+
+    def __init__(self, ind: Any, columns: tuple[str, ...]):
+        self.ind = ind
+        texts = self.texts = {name: text_of(getattr(ind, name)) for name in columns}
+        self.label = _label(texts["level2"], texts["level3"])
+        self.state: dict[str, Any] | None = None
+
+    def reading(self, name: str):
+        """targets.read of the text of cell *name* (the same as :func:`reading`)."""
+        return _read_text(self.texts[name])
+
+
+def rows(ctx: Context) -> list[Row]:
+    """The indicator rows that hold anything, as :class:`Row` views (built
+    once per form)."""
+    views = ctx.cache.get("rows")
+    if views is None:
+        views = _build_rows(ctx)[0]
+    return views
+
+
+def row_grid(ctx: Context) -> list[Row | None]:
+    """Every indicator row of the form in order: its :class:`Row` view, or
+    None for a blank row."""
+    grid = ctx.cache.get("grid")
+    if grid is None:
+        grid = _build_rows(ctx)[1]
+    return grid
+
+
+def _build_rows(ctx: Context) -> tuple[list[Row], list[Row | None]]:
+    columns = ROW_TEXTS.get(ctx.form.form, ("level1", "level2", "level3", "actual"))
+    views: list[Row] = []
+    grid: list[Row | None] = []
+    seen: dict[int, Row] = {}  # a row object listed twice is one row (as before)
+    for ind in ctx.form.indicators:
+        if ind.is_blank():
+            grid.append(None)
+            continue
+        view = seen.get(id(ind))
+        if view is None:
+            view = seen[id(ind)] = Row(ind, columns)
+        views.append(view)
+        grid.append(view)
+    ctx.cache["rows"] = views
+    ctx.cache["grid"] = grid
+    return views, grid
 
 
 def field_label(obj: Any, name: str) -> str:
@@ -227,22 +286,16 @@ def name_label(name: str) -> str:
 
 def row_label(ind: Any) -> str:
     """“产出指标/数量指标/推动…” for messages."""
-    name = text_of(ind.level3)
+    return _label(text_of(ind.level2), text_of(ind.level3))
+
+
+def _label(level2: str, level3: str) -> str:
+    """:func:`row_label` from the texts of the row's 二级 and 三级指标."""
+    name = level3
     if len(name) > 24:
         name = name[:24] + "…"
-    parts = [p for p in (text_of(ind.level2), name) if p]
+    parts = [p for p in (level2, name) if p]
     return "“" + "／".join(parts) + "”" if parts else "该行"
-
-
-def label_of(ctx: Context, ind: Any) -> str:
-    """:func:`row_label` of *ind*, computed once per row of a form."""
-    labels = ctx.cache.get("labels")
-    if labels is None:
-        labels = ctx.cache["labels"] = {}
-    label = labels.get(id(ind))
-    if label is None:
-        label = labels[id(ind)] = row_label(ind)
-    return label
 
 
 _WEIGHT_LABEL = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")

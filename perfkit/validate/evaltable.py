@@ -14,14 +14,14 @@ from . import codes as C
 from .common import (
     AMOUNT_FIELDS,
     AMOUNT_LABELS,
+    Row,
     amount_findings,
     compare,
     effective,
-    filled_rows,
     kind_is,
-    label_of,
     label_weight,
     reading,
+    rows,
     score_range_findings,
     strip_label,
 )
@@ -44,68 +44,80 @@ def _exec_pct(ctx: Context) -> Decimal | None:
     return ctx.cache["exec_pct"]
 
 
-def _is_exec_row(ind: Any) -> bool:
-    return any(n in text_of(ind.level3) for n in EXEC_NAMES)
+def _is_exec_row(row: Row) -> bool:
+    name = row.texts["level3"]
+    return any(n in name for n in EXEC_NAMES)
 
 
-def _needs_number(ctx: Context, rule: Any, ind: Any) -> bool:
+def _needs_number(rule: Any, row: Row) -> bool:
     """A deduction rule measured against a number (≥90%, ≥8次) needs a measured actual."""
     if not isinstance(rule, rules.DeductRule):
         return False
     return getattr(rule, "benchmark", None) is not None or kind_is(
-        reading(ctx, ind.benchmark), "QUANTITATIVE"
+        row.reading("benchmark"), "QUANTITATIVE"
     )
 
 
-def _state(ctx: Context, ind: Any) -> dict[str, Any]:
-    key = ("row", id(ind))
-    cached = ctx.cache.get(key)
-    if cached is not None:
-        return cached
-    label = label_of(ctx, ind)
+def _header_amounts(ctx: Context) -> tuple[Any, Any]:
+    """全年执行数 and 全年预算数 of the header, read once per form (their
+    problems are reported by :func:`evaltable_amounts`)."""
+    got = ctx.cache.get("header_amounts")
+    if got is None:  # not kept when reading raises: each row then says so
+        got = ctx.cache["header_amounts"] = (
+            ctx.number(ctx.form, "executed"),
+            ctx.number(ctx.form, "annual_budget"),
+        )
+    return got
+
+
+def _state(ctx: Context, row: Row) -> dict[str, Any]:
+    """Numbers, the parsed 评分标准 and the expected score of one row (once per row)."""
+    st = row.state
+    if st is not None:
+        return st
+    ind, label, texts = row.ind, row.label, row.texts
     w = ctx.number(ind, "weight", f"{label}的权重")
     s = ctx.number(ind, "score", f"{label}的得分")
-    st: dict[str, Any] = {
+    st = {
         "weight": w,
         "score": s,
         "rule": None,
         "expected": None,
-        "actual": text_of(ind.actual),
+        "actual": texts["actual"],
     }
     try:
-        st["rule"] = rules.parse_rule(text_of(ind.rule) or None)
+        st["rule"] = rules.parse_rule(texts["rule"] or None)
     except Exception as exc:  # an engine defect must not hide the other checks
         st["rule_error"] = f"{type(exc).__name__}: {exc}"
     actual = st["actual"]
-    if not actual and _is_exec_row(ind) and _exec_pct(ctx) is not None:
+    if not actual and _is_exec_row(row) and _exec_pct(ctx) is not None:
         actual = f"{_exec_pct(ctx)}%"
         st["actual"] = actual
         st["derived_actual"] = True
     if isinstance(w, Decimal) and w >= 0:
-        bench = text_of(ind.benchmark) or None
+        bench = texts["benchmark"] or None
         try:
-            e = ctx.number(ctx.form, "executed")
-            b = ctx.number(ctx.form, "annual_budget")
+            e, b = _header_amounts(ctx)
             if st["rule"] is not None:
-                if _needs_number(ctx, st["rule"], ind) and not kind_is(
+                if _needs_number(st["rule"], row) and not kind_is(
                     reading(ctx, actual), "QUANTITATIVE"
                 ):
                     st["unmeasured"] = True  # a numeric rule cannot score words
                 else:
                     st["expected"] = st["rule"].score(actual or None, w, bench)
-            elif _is_exec_row(ind) and _exec_pct(ctx) is not None and w > 0:
+            elif _is_exec_row(row) and _exec_pct(ctx) is not None and w > 0:
                 st["expected"] = scoring.exec_score(e, b, w, ctx.profile)
                 st["by_profile"] = True
             elif bench and actual and w > 0:
                 sc = scoring.indicator_score(
-                    bench, actual, w, name=text_of(ind.level3), profile=ctx.profile
+                    bench, actual, w, name=texts["level3"], profile=ctx.profile
                 )
                 if sc.kind == "quantitative":
                     st["expected"] = sc.value
                     st["by_benchmark"] = True
         except Exception as exc:
             st["error"] = str(exc)
-    ctx.cache[key] = st
+    row.state = st
     return st
 
 
@@ -122,10 +134,10 @@ def evaltable_amounts(ctx: Context) -> Iterator[Finding]:
 )
 def evaltable_row_cells(ctx: Context) -> Iterator[Finding]:
     """权重 and 得分 filled, within [0, 权重]."""
-    for ind in filled_rows(ctx):
-        st = _state(ctx, ind)
+    for row in rows(ctx):
+        st = _state(ctx, row)
         w, s = st["weight"], st["score"]
-        label = label_of(ctx, ind)
+        ind, label = row.ind, row.label
         if w is None:
             yield ctx.finding(C.REQUIRED_EMPTY.code, ctx.loc(ind, "weight"), f"{label}的权重为空")
         if s is None:
@@ -185,12 +197,12 @@ def _whole_step_candidates(
 )
 def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
     """Each score against its written 评分标准 (or the 标杆值 when there is none)."""
-    for ind in filled_rows(ctx):
-        st = _state(ctx, ind)
+    for row in rows(ctx):
+        st = _state(ctx, row)
         w, s, rule, expected = st["weight"], st["score"], st["rule"], st["expected"]
         if not isinstance(w, Decimal) or w <= 0:
             continue
-        label = label_of(ctx, ind)
+        ind, label = row.ind, row.label
         if rule is not None:
             top = rule.max_points(w)
             if top is not None and top != w:
@@ -220,7 +232,7 @@ def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
                 )
             else:
                 how = (
-                    f"标杆值 {text_of(ind.benchmark)}，{actual_note}，权重 {fmt(w)}"
+                    f"标杆值 {row.texts['benchmark']}，{actual_note}，权重 {fmt(w)}"
                     if not st.get("by_profile")
                     else f"评分规则“{ctx.profile.name}”的执行率计分，{actual_note}"
                 )
@@ -242,7 +254,7 @@ def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
         msg = f"{label}得分 {fmt(s)} 低于满分 {fmt(full)}，但表中没有可按评分标准（{rule.describe()}）计算的实际值，得分无法核实"
         if isinstance(rule, rules.DeductRule):
             hits, implied = _whole_step_candidates(
-                rule, w, text_of(ind.benchmark) or None, s, ctx.profile.tol_rounding
+                rule, w, row.texts["benchmark"] or None, s, ctx.profile.tol_rounding
             )
             unit = rule.unit or ""
             if hits:
@@ -255,20 +267,20 @@ def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
 @check(EVAL_TABLE, codes=[C.DEDUCTION_REASON_MISSING])
 def evaltable_deduction_reason(ctx: Context) -> Iterator[Finding]:
     """A score below the weight needs its 扣分原因."""
-    for ind in filled_rows(ctx):
-        st = _state(ctx, ind)
+    for row in rows(ctx):
+        st = _state(ctx, row)
         w, s = st["weight"], st["score"]
         shown = effective(s, st["expected"])
         if (
             isinstance(w, Decimal)
             and isinstance(shown, Decimal)
             and shown < w
-            and is_blank(ind.deduction_reason)
+            and is_blank(row.ind.deduction_reason)
         ):
             yield ctx.finding(
                 C.DEDUCTION_REASON_MISSING.code,
-                ctx.loc(ind, "deduction_reason"),
-                f"{label_of(ctx, ind)}得分 {fmt(shown)} 低于权重 {fmt(w)}，应填写扣分原因",
+                ctx.loc(row.ind, "deduction_reason"),
+                f"{row.label}得分 {fmt(shown)} 低于权重 {fmt(w)}，应填写扣分原因",
             )
 
 
@@ -278,10 +290,10 @@ def evaltable_deduction_reason(ctx: Context) -> Iterator[Finding]:
 )
 def evaltable_row_text(ctx: Context) -> Iterator[Finding]:
     """实际值 text against its 标杆值."""
-    for ind in filled_rows(ctx):
-        if is_blank(ind.actual):
+    for row in rows(ctx):
+        if is_blank(row.ind.actual):
             continue
-        yield from text_findings(ctx, ind, "benchmark", "标杆值", satisfaction=False)
+        yield from text_findings(ctx, row, "benchmark", "标杆值", satisfaction=False)
 
 
 _PROJECT_PREFIX = re.compile(r"^项目")
@@ -295,15 +307,16 @@ def _level1_key(label: Any) -> str:
 def evaltable_weights(ctx: Context) -> Iterator[Finding]:
     """Declared first/second-level weights = Σ rows; all weights = 100."""
     form = ctx.form
-    rows = filled_rows(ctx)
+    views = rows(ctx)
     sums: dict[str, Decimal] = {}
     firsts: dict[str, Any] = {}
     unknown: set[str] = set()
     level2: dict[tuple[str, str], list[Any]] = {}
     grand = ZERO
     all_known = True
-    for ind in rows:
-        w = _state(ctx, ind)["weight"]
+    for row in views:
+        ind = row.ind
+        w = _state(ctx, row)["weight"]
         key = _level1_key(ind.level1)
         firsts.setdefault(key, ind)
         if w is UNKNOWN:
@@ -314,7 +327,7 @@ def evaltable_weights(ctx: Context) -> Iterator[Finding]:
             sums[key] = sums.get(key, ZERO) + w
             grand += w
         if label_weight(ind.level2) is not None:
-            level2.setdefault((key, text_of(ind.level2)), []).append(w)
+            level2.setdefault((key, row.texts["level2"]), []).append(w)
     declared: dict[str, tuple[Decimal, Loc, str]] = {}
     for i, (label, raw) in enumerate((form.level1_weights or {}).items()):
         value, _ = read_number(raw)
@@ -342,13 +355,13 @@ def evaltable_weights(ctx: Context) -> Iterator[Finding]:
         want = label_weight(label)
         got = sum(ws, ZERO)
         if want is not None and got != want:
-            first = next(ind for ind in rows if text_of(ind.level2) == label)
+            first = next(row.ind for row in views if row.texts["level2"] == label)
             yield ctx.finding(
                 C.LEVEL1_WEIGHT_SUM.code,
                 ctx.loc(first, "level2"),
                 f"二级指标“{strip_label(label)}”标注 {fmt(want)} 分，其下各行权重合计 {fmt(got)}",
             )
-    if all_known and rows and grand != HUNDRED:
+    if all_known and views and grand != HUNDRED:
         yield ctx.finding(
             C.WEIGHT_SUM_NOT_100.code,
             ctx.loc(form, "total_weight"),
@@ -375,8 +388,8 @@ def evaltable_total(ctx: Context) -> Iterator[Finding]:
     """合计 = Σ 得分; 绩效等级 by the profile's bands."""
     form = ctx.form
     parts = []
-    for ind in filled_rows(ctx):
-        st = _state(ctx, ind)
+    for row in rows(ctx):
+        st = _state(ctx, row)
         parts.append(effective(st["score"], st["expected"]))
     shown = ctx.number(form, "total", "合计得分")
     expected = None
@@ -417,13 +430,13 @@ def evaltable_text(ctx: Context) -> Iterator[Finding]:
     if year is None:
         m = re.search(r"20\d{2}", text_of(form.year))
         year = int(m.group(0)) if m else None
-    seen_rules: dict[str, Any] = {}
-    for ind in filled_rows(ctx):
-        st = _state(ctx, ind)
+    seen_rules: dict[str, Row] = {}
+    for row in rows(ctx):
+        st = _state(ctx, row)
         w = st["weight"]
-        label = label_of(ctx, ind)
+        ind, label = row.ind, row.label
         for field in ("description", "rule", "deduction_reason"):
-            text = text_of(getattr(ind, field))
+            text = row.texts[field]
             if isinstance(w, Decimal):
                 for m in _WEIGHT_IN_TEXT.finditer(text):
                     said = Decimal(m.group(1))
@@ -443,14 +456,14 @@ def evaltable_text(ctx: Context) -> Iterator[Finding]:
                         f"{label}的{'指标说明' if field == 'description' else '评分标准'}提到 "
                         f"{'、'.join(str(y) for y in others)} 年，评价年度为 {year} 年，可能沿用了其他年度或项目的文字",
                     )
-        rule_text = _SPACE.sub("", text_of(ind.rule))
+        rule_text = _SPACE.sub("", row.texts["rule"])
         if len(rule_text) >= 12:
             other = seen_rules.get(rule_text)
-            if other is not None and text_of(other.level3) != text_of(ind.level3):
+            if other is not None and other.texts["level3"] != row.texts["level3"]:
                 yield ctx.finding(
                     C.RULE_DUPLICATE.code,
                     ctx.loc(ind, "rule"),
-                    f"{label}的评分标准与{label_of(ctx, other)}的完全相同，可能是复制错误",
+                    f"{label}的评分标准与{other.label}的完全相同，可能是复制错误",
                 )
             else:
-                seen_rules.setdefault(rule_text, ind)
+                seen_rules.setdefault(rule_text, row)

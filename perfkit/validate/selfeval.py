@@ -14,14 +14,13 @@ from . import codes as C
 from .common import (
     AMOUNT_FIELDS,
     AMOUNT_LABELS,
+    Row,
     amount_findings,
     compare,
     effective,
-    filled_rows,
-    is_filled,
     kind_is,
-    label_of,
-    reading,
+    row_grid,
+    rows,
     score_range_findings,
 )
 from .core import Context, Finding, check
@@ -211,41 +210,41 @@ def selfeval_exec(ctx: Context) -> Iterator[Finding]:
 # -- indicators ------------------------------------------------------------------
 
 
-def _is_na(ctx: Context, ind: Any) -> bool:
-    for raw in (ind.target, ind.actual):
-        if kind_is(reading(ctx, raw), "NOT_APPLICABLE"):
+def _is_na(row: Row) -> bool:
+    for name in ("target", "actual"):
+        if kind_is(row.reading(name), "NOT_APPLICABLE"):
             return True
-    return text_of(ind.actual) in NA_WORDS or text_of(ind.level3) in NA_WORDS
+    texts = row.texts
+    return texts["actual"] in NA_WORDS or texts["level3"] in NA_WORDS
 
 
-def _row_state(ctx: Context, ind: Any) -> dict[str, Any]:
-    """Numbers and the engine's score of one indicator row (cached)."""
-    key = ("row", id(ind))
-    cached = ctx.cache.get(key)
-    if cached is not None:
-        return cached
-    label = label_of(ctx, ind)
+def _row_state(ctx: Context, row: Row) -> dict[str, Any]:
+    """Numbers and the engine's score of one indicator row (once per row)."""
+    st = row.state
+    if st is not None:
+        return st
+    ind, label, texts = row.ind, row.label, row.texts
     w = ctx.number(ind, "weight", f"{label}的分值")
     s = ctx.number(ind, "score", f"{label}的得分")
-    st: dict[str, Any] = {
+    st = {
         "weight": w,
         "score": s,
-        "na": _is_na(ctx, ind),
+        "na": _is_na(row),
         "engine": None,
         "error": "",
     }
     if isinstance(w, Decimal) and w > 0 and not st["na"]:
         try:
             st["engine"] = scoring.indicator_score(
-                text_of(ind.target) or None,
-                text_of(ind.actual) or None,
+                texts["target"] or None,
+                texts["actual"] or None,
                 w,
-                name=text_of(ind.level3),
+                name=texts["level3"],
                 profile=ctx.profile,
             )
         except Exception as exc:  # ScoringError and friends: reported as unscorable
             st["error"] = str(exc)
-    ctx.cache[key] = st
+    row.state = st
     return st
 
 
@@ -261,10 +260,10 @@ def _row_state(ctx: Context, ind: Any) -> dict[str, Any]:
 )
 def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
     """Required cells of each used row, 不适用 rows, score within [0, weight]."""
-    for ind in filled_rows(ctx):
-        st = _row_state(ctx, ind)
+    for row in rows(ctx):
+        st = _row_state(ctx, row)
         w, s = st["weight"], st["score"]
-        label = label_of(ctx, ind)
+        ind, label = row.ind, row.label
         if w is None and not st["na"]:
             yield ctx.finding(
                 C.REQUIRED_EMPTY.code,
@@ -308,24 +307,25 @@ def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
 )
 def selfeval_row_scores(ctx: Context) -> Iterator[Finding]:
     """Each score against the engine: quantitative value, qualitative band."""
-    for ind in filled_rows(ctx):
-        st = _row_state(ctx, ind)
-        yield from score_against_engine(ctx, ind, st, "target", "年度指标值")
+    for row in rows(ctx):
+        st = _row_state(ctx, row)
+        if st["engine"] is not None:
+            yield from score_against_engine(ctx, row, st, "target", "年度指标值")
 
 
 def score_against_engine(
-    ctx: Context, ind: Any, st: dict, target_field: str, target_label: str
+    ctx: Context, row: Row, st: dict, target_field: str, target_label: str
 ) -> Iterator[Finding]:
     sc, s, w = st["engine"], st["score"], st["weight"]
     if sc is None or not isinstance(w, Decimal):
         return
-    label = label_of(ctx, ind)
+    ind, label = row.ind, row.label
     kind = sc.kind
     if kind == "unreadable":
         yield ctx.finding(
             C.TARGET_UNREADABLE.code,
             ctx.loc(ind, target_field),
-            f"{label}的{target_label}“{text_of(getattr(ind, target_field))}”无法识别为可度量的指标，无法按规则计分",
+            f"{label}的{target_label}“{row.texts[target_field]}”无法识别为可度量的指标，无法按规则计分",
         )
         return
     if kind == "mismatch":
@@ -334,7 +334,7 @@ def score_against_engine(
     if not isinstance(s, Decimal) or sc.value is None:
         return
     if kind == "quantitative":
-        how = f"{target_label} {reading(ctx, getattr(ind, target_field)).describe()}，实际 {text_of(ind.actual)}，分值 {fmt(w)}"
+        how = f"{target_label} {row.reading(target_field).describe()}，实际 {row.texts['actual']}，分值 {fmt(w)}"
         if sc.ratio is not None and sc.ratio < 1:
             how += f"，完成比例 {fmt(sc.ratio * HUNDRED)}%"
         yield from compare(
@@ -367,12 +367,12 @@ def score_against_engine(
 )
 def selfeval_row_text(ctx: Context) -> Iterator[Finding]:
     """Target/actual text: unreadable, not measured, a constraint, satisfaction without %."""
-    for ind in filled_rows(ctx):
-        st = _row_state(ctx, ind)
+    for row in rows(ctx):
+        st = _row_state(ctx, row)
         w = st["weight"]
         if st["na"] or (isinstance(w, Decimal) and w == 0):
             continue
-        yield from text_findings(ctx, ind, "target", "年度指标值", satisfaction=True)
+        yield from text_findings(ctx, row, "target", "年度指标值", satisfaction=True)
 
 
 def _has_percent(r: Any) -> bool:
@@ -387,13 +387,13 @@ def _has_percent(r: Any) -> bool:
 
 
 def text_findings(
-    ctx: Context, ind: Any, target_field: str, target_label: str, satisfaction: bool
+    ctx: Context, row: Row, target_field: str, target_label: str, satisfaction: bool
 ) -> Iterator[Finding]:
-    label = label_of(ctx, ind)
-    t = reading(ctx, getattr(ind, target_field))
-    a = reading(ctx, ind.actual)
-    actual_text = text_of(ind.actual)
-    target_text = text_of(getattr(ind, target_field))
+    ind, label, texts = row.ind, row.label, row.texts
+    t = row.reading(target_field)
+    a = row.reading("actual")
+    actual_text = texts["actual"]
+    target_text = texts[target_field]
     if kind_is(a, "UNREADABLE"):
         yield ctx.finding(
             C.ACTUAL_UNREADABLE.code,
@@ -426,33 +426,33 @@ def text_findings(
             f"{label}的{target_label}是数值（{t.describe()}），实际完成值“{actual_text}”没有数值，无法按比例计分",
         )
     if satisfaction:
-        levels = text_of(ind.level1) + text_of(ind.level2)
+        levels = texts["level1"] + texts["level2"]
         if "满意度" in levels:
-            texts = text_of(ind.level3) + target_text + actual_text
-            if not (_has_percent(t) or _has_percent(a) or "满意" in texts):
+            said = texts["level3"] + target_text + actual_text
+            if not (_has_percent(t) or _has_percent(a) or "满意" in said):
                 yield ctx.finding(
                     C.SATISFACTION_NO_PERCENT.code,
                     ctx.loc(ind, "actual"),
                     f"{label}位于满意度指标下，但指标值和实际完成值都没有百分比或“满意”字样，应填写满意度（如 ≥ 90%）",
                 )
-    name = reading(ctx, ind.level3)
+    name = row.reading("level3")
     if kind_is(name, "QUANTITATIVE") and any(getattr(m.op, "name", None) for m in name.measures):
         yield ctx.finding(
             C.TARGET_IN_LEVEL3.code,
             ctx.loc(ind, "level3"),
-            f"三级指标名称“{text_of(ind.level3)}”含有指标值（{name.describe()}），数值应写在{target_label}列",
+            f"三级指标名称“{texts['level3']}”含有指标值（{name.describe()}），数值应写在{target_label}列",
         )
 
 
 @check(SELF_EVAL, codes=[C.DEVIATION_REASON_MISSING, C.OVER_ACHIEVEMENT])
 def selfeval_deviation(ctx: Context) -> Iterator[Finding]:
     """Score below weight, or over-achievement ≥ 130 %, needs 偏差原因分析."""
-    for ind in filled_rows(ctx):
-        st = _row_state(ctx, ind)
+    for row in rows(ctx):
+        st = _row_state(ctx, row)
         w, s, sc = st["weight"], st["score"], st["engine"]
+        ind, label = row.ind, row.label
         if not is_blank(ind.deviation_reason):
             continue
-        label = label_of(ctx, ind)
         shown = effective(s, sc.value if sc is not None else None)
         if isinstance(w, Decimal) and isinstance(shown, Decimal) and shown < w and not st["na"]:
             yield ctx.finding(
@@ -480,26 +480,31 @@ def selfeval_deviation(ctx: Context) -> Iterator[Finding]:
 _WEIGHT_SUFFIX = re.compile(r"[（(].*$")  # 产出指标（50分） -> 产出指标
 
 
-def _level1_blocks(ctx: Context) -> dict[str, list[Any]]:
-    blocks: dict[str, list[Any]] = {}
+def _level1_blocks(ctx: Context) -> dict[str, tuple[Any, list[Row]]]:
+    """First-level label -> (the first row of its block, blank or not; the
+    filled rows of the block), in the order of the form."""
+    blocks: dict[str, tuple[Any, list[Row]]] = {}
     labels: dict[str, str] = {}  # the rows of a block repeat its text
-    for ind in ctx.form.indicators:
-        text = text_of(ind.level1)
+    for ind, row in zip(ctx.form.indicators, row_grid(ctx), strict=True):
+        text = row.texts["level1"] if row is not None else text_of(ind.level1)
         label = labels.get(text)
         if label is None:
             label = labels[text] = _WEIGHT_SUFFIX.sub("", text).strip() or text
-        blocks.setdefault(label, []).append(ind)
+        block = blocks.get(label)
+        if block is None:
+            block = blocks[label] = (ind, [])
+        if row is not None:
+            block[1].append(row)
     return blocks
 
 
-def _block_loc(ctx: Context, label: str, rows: list[Any]) -> Loc:
+def _block_loc(ctx: Context, label: str, first: Any) -> Loc:
     layout = ctx.layout
     try:
-        first = layout.level1_blocks()[label][0]
-        return Loc(layout.sheet, f"{layout.level1_column}{first}")
+        row = layout.level1_blocks()[label][0]
+        return Loc(layout.sheet, f"{layout.level1_column}{row}")
     except (AttributeError, KeyError):
-        ind = rows[0]
-        return ctx.loc(ind, "level1") if ind.row else ctx.loc(ind, "weight")
+        return ctx.loc(first, "level1") if first.row else ctx.loc(first, "weight")
 
 
 @check(SELF_EVAL, codes=[C.LEVEL1_WEIGHT_PROFILE, C.WEIGHT_SUM_NOT_100, C.TOTAL_WEIGHT_MISMATCH])
@@ -508,8 +513,8 @@ def selfeval_weights(ctx: Context) -> Iterator[Finding]:
     form = ctx.form
     total = ZERO
     known = True
-    for label, rows in _level1_blocks(ctx).items():
-        states = [_row_state(ctx, ind) for ind in rows if is_filled(ctx, ind)]
+    for label, (first, filled) in _level1_blocks(ctx).items():
+        states = [_row_state(ctx, row) for row in filled]
         ws = [st["weight"] for st in states]
         if any(w is UNKNOWN for w in ws) or any(
             st["weight"] is None and not st["na"] for st in states
@@ -522,7 +527,7 @@ def selfeval_weights(ctx: Context) -> Iterator[Finding]:
         if expected is not None and block != expected and any(isinstance(w, Decimal) for w in ws):
             yield ctx.finding(
                 C.LEVEL1_WEIGHT_PROFILE.code,
-                _block_loc(ctx, label, rows),
+                _block_loc(ctx, label, first),
                 f"{label}各行分值合计 {fmt(block)}，评分规则“{ctx.profile.name}”为 {fmt(expected)}",
             )
     ex = _exec_expected(ctx)
@@ -557,8 +562,8 @@ def selfeval_total(ctx: Context) -> Iterator[Finding]:
     """总分 = Σ indicator scores + execution score; cap; 绩效等级."""
     form = ctx.form
     parts = []
-    for ind in filled_rows(ctx):
-        st = _row_state(ctx, ind)
+    for row in rows(ctx):
+        st = _row_state(ctx, row)
         sc = st["engine"]
         parts.append(effective(st["score"], sc.value if sc is not None else None))
     ex = _exec_expected(ctx)
