@@ -76,6 +76,19 @@ def _fmt(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+@lru_cache(maxsize=1024)
+def _unit_factor(unit: str) -> tuple[Decimal, str]:
+    """(factor, base unit) of a unit: "万元" -> (10000, "元").  Cached: scoring
+    asks it of every measure it compares, from a vocabulary of a few dozen."""
+    if unit in _BASE:
+        return _BASE[unit]
+    if len(unit) > 1 and unit[0] in _PREFIX_FACTOR:
+        rest = unit[1:]
+        factor, base = _BASE.get(rest, (Decimal(1), rest))
+        return _PREFIX_FACTOR[unit[0]] * factor, base
+    return Decimal(1), unit
+
+
 @dataclass(frozen=True)
 class Measure:
     """One number with its comparison and unit: "≥2家" -> (GE, 2, None, "家")."""
@@ -87,14 +100,7 @@ class Measure:
     label: str = ""  # the words around the number ("活动", "杂志出版")
 
     def _factor(self) -> tuple[Decimal, str]:
-        unit = self.unit
-        if unit in _BASE:
-            return _BASE[unit]
-        if len(unit) > 1 and unit[0] in _PREFIX_FACTOR:
-            rest = unit[1:]
-            factor, base = _BASE.get(rest, (Decimal(1), rest))
-            return _PREFIX_FACTOR[unit[0]] * factor, base
-        return Decimal(1), unit
+        return _unit_factor(self.unit)
 
     def base(self) -> tuple[Decimal, str]:
         """Value in the base unit: 3 万 -> (30000, "元"), 2.75 万元 -> (27500, "元")."""
@@ -179,7 +185,7 @@ def comparable(a: Measure, b: Measure) -> bool:
     """Same base unit (3 万 vs 27500 元), or either unit left out."""
     if not a.unit or not b.unit:
         return True
-    return a.base()[1] == b.base()[1]
+    return a._factor()[1] == b._factor()[1]  # the base units, without the amounts
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -832,6 +838,8 @@ def _zero_at(text: str, start: int, end: int, floor: int) -> tuple[Measure, tupl
 def read(value: object) -> Reading:
     """Read a target/actual cell. Never raises."""
     try:
+        if type(value) is str:  # the usual case, straight to the cache
+            return _read_text(value)
         return _read(value)
     except Exception as err:  # the last guard: a UDF must never see an exception
         return Reading(_safe_text(value), Kind.UNREADABLE, note=f"内部错误：{type(err).__name__}")
