@@ -77,6 +77,18 @@ NOT_MET_WORDS = (
 PARTLY_MET_WORDS = ("部分达成", "部分完成", "基本完成", "基本达成", "部分实现", "一定效果", "有待")
 
 
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern finding any of *words*: a single search where a loop over
+    the words would test each in turn."""
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+_REVERSE_NAME_HINT = _any_of(REVERSE_NAME_HINTS)
+_NOT_MET = _any_of(NOT_MET_WORDS)
+_PARTLY_MET = _any_of(PARTLY_MET_WORDS)
+_NORM_DROP = re.compile(r"[\s，,。.；;、:：\"“”'‘’（）()]")
+
+
 class ScoringError(PerfkitError):
     """Input that a rule cannot score (negative budget, unknown direction …)."""
 
@@ -204,7 +216,7 @@ def direction_of(measure: Measure, name: str = "", override: str | None = None) 
         return REVERSE
     if measure.op == Op.EQ:
         return EQUAL
-    if any(h in (name or "") or h in measure.label for h in REVERSE_NAME_HINTS):
+    if (name and _REVERSE_NAME_HINT.search(name)) or _REVERSE_NAME_HINT.search(measure.label):
         return REVERSE
     return POSITIVE
 
@@ -213,8 +225,11 @@ def completion(
     target: Measure, actual: Decimal, direction: str, reverse_rule: str = "ratio"
 ) -> Decimal:
     """Fraction of the weight earned (0..1) for one quantitative target."""
-    a, _ = target.base()
-    b = actual
+    return _completion(target.base()[0], actual, direction, reverse_rule)
+
+
+def _completion(a: Decimal, b: Decimal, direction: str, reverse_rule: str) -> Decimal:
+    """:func:`completion` of a target amount *a* already in base units."""
     if direction == POSITIVE:
         if b >= a:
             return ONE
@@ -239,7 +254,7 @@ def completion(
 
 
 def _norm_text(value: object) -> str:
-    return re.sub(r"[\s，,。.；;、:：\"“”'‘’（）()]", "", str(value or ""))
+    return _NORM_DROP.sub("", str(value or ""))
 
 
 def qualitative_level(target: object, actual: object) -> str:
@@ -247,9 +262,9 @@ def qualitative_level(target: object, actual: object) -> str:
     text = _norm_text(actual)
     if text and text == _norm_text(target):
         return "达成"
-    if any(w in text for w in NOT_MET_WORDS):
+    if _NOT_MET.search(text):
         return "未达成"
-    if any(w in text for w in PARTLY_MET_WORDS):
+    if _PARTLY_MET.search(text):
         return "部分达成"
     return "达成"
 
@@ -407,8 +422,8 @@ def _indicator_score(
                     note=f"实际完成值（{a.describe()}）与指标值（{t.describe()}）单位不一致，无法比较",
                 )
             d = direction_of(tm, name_text, override)
-            fractions.append(completion(tm, b, d, prof.reverse))
             av, _ = tm.base()
+            fractions.append(_completion(av, b, d, prof.reverse))
             if d == POSITIVE and av > 0:
                 ratio = b / av
                 ratios.append(ratio)
