@@ -86,6 +86,9 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
 _REVERSE_NAME_HINT = _any_of(REVERSE_NAME_HINTS)
 _NOT_MET = _any_of(NOT_MET_WORDS)
 _PARTLY_MET = _any_of(PARTLY_MET_WORDS)
+# Looking up a member of an Enum class is slow enough to matter per indicator.
+_UP_OPS = (Op.GE, Op.GT, Op.RANGE)
+_DOWN_OPS = (Op.LE, Op.LT)
 _NORM_DROP = re.compile(r"[\s，,。.；;、:：\"“”'‘’（）()]")
 
 
@@ -210,11 +213,12 @@ def direction_of(measure: Measure, name: str = "", override: str | None = None) 
     the indicator name (成本, 控制率 … are reverse), else positive."""
     if override:
         return override
-    if measure.op in (Op.GE, Op.GT, Op.RANGE):
+    op = measure.op
+    if op in _UP_OPS:
         return POSITIVE
-    if measure.op in (Op.LE, Op.LT):
+    if op in _DOWN_OPS:
         return REVERSE
-    if measure.op == Op.EQ:
+    if op == Op.EQ:
         return EQUAL
     if (name and _REVERSE_NAME_HINT.search(name)) or _REVERSE_NAME_HINT.search(measure.label):
         return REVERSE
