@@ -307,3 +307,27 @@ def test_remembered_scores_a_row_once_within_a_form(monkeypatch):
         scoring.indicator_score("≥10家", ["8家"], Decimal("10"), None, "x")  # unhashable
     assert len(calls) == 3  # 10 and 10.0 are asked apart; the list is not remembered
     assert scoring._memo is None
+
+
+def test_direction_completion_and_level_words():
+    from perfkit.targets import Measure, Op
+
+    unsigned = Measure(None, D(3), None, "%")
+    assert scoring.direction_of(unsigned, "预算调整率") == scoring.REVERSE
+    assert scoring.direction_of(Measure(None, D(3), None, "元", "人均成本")) == scoring.REVERSE
+    assert scoring.direction_of(unsigned, "") == scoring.POSITIVE
+    assert scoring.direction_of(unsigned, "", scoring.EQUAL) == scoring.EQUAL
+    assert scoring.direction_of(Measure(Op.RANGE, D(5), D(8), "家")) == scoring.POSITIVE
+    assert scoring.direction_of(Measure(Op.LT, D(5), None, "家")) == scoring.REVERSE
+    assert scoring.direction_of(Measure(Op.EQ, D(5), None, "家")) == scoring.EQUAL
+    # completion of a target in 万元 against an amount in 元
+    three = Measure(Op.LE, D(3), None, "万元")
+    assert scoring.completion(three, D(27500), scoring.REVERSE) == 1
+    assert scoring.completion(three, D(40000), scoring.REVERSE) == D(30000) / D(40000)
+    assert scoring.completion(three, D(40000), scoring.REVERSE, "vendor") == D(
+        "0.6666666666666666666666666667"
+    )
+    assert scoring.qualitative_level("按时完成", "未能按时完成") == "未达成"
+    assert scoring.qualitative_level("按时完成", "基本完成") == "部分达成"
+    assert scoring.qualitative_level("按时完成", "按时完成。") == "达成"
+    assert scoring.qualitative_level("按时完成", "未收到投诉") == "达成"

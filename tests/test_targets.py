@@ -716,3 +716,32 @@ def test_ge_round_trip(value, unit, label):
     assert (measure.op, measure.value, measure.upper, measure.unit) == (GE, value, None, unit)
     assert measure.label == label
     assert read(measure.describe()).measures[0].value == value
+
+
+# Texts where a quick look at the characters decides whether a pattern is tried
+# at all: dates need 年, 月 or an ISO date, malformed numbers two dots, the
+# symbol pairs (<=, =>) and LaTeX their characters.  They read as before.
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [
+        ("2.5万元，2021.12.31前完成", "2.5 万元；截止 2021-12-31"),
+        ("预算2.04万元", "2.04 万元"),
+        ("<=>5家", "无法识别：比较符号“<”后没有可识别的数值"),
+        ("5=>3家", "≥ 3 家"),
+        ("≥5个，见1.2.3节说明", "≥ 5 个"),
+        ("1.2.3个", "无法识别：数字格式无法识别：1.2.3"),
+        ("约3.5个百分点", "3.5 个百分点"),
+        ("≥九十%", "≥ 90 %"),
+        ("二〇二一年十二月底前", "截止 2021-12"),
+        ("$\\le$ 3 万元", "≤ 3 万元"),
+    ],
+)
+def test_texts_on_the_short_paths(text, described):
+    assert read(text).describe() == described
+
+
+def test_base_units_of_a_unit_are_the_same_each_time():
+    a = Measure(None, Decimal("2.75"), None, "万元")
+    assert a.base() == a.base() == (Decimal(27500), "元")
+    assert comparable(a, Measure(LE, Decimal(3), None, "万")) is True
+    assert comparable(a, Measure(GE, Decimal(3), None, "万人")) is False
