@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from .. import targets
 from ..layouts import LAYOUTS
-from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, value_of
+from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula, value_of
 from ..numbers import fmt
 from . import codes as C
 from .core import ERROR, Context, Finding, check, diff_severity
@@ -36,15 +37,16 @@ def kind_is(reading_: Any, name: str) -> bool:
     if kind is None:
         return False
     if isinstance(kind, Enum):  # members are immutable: their names once
-        names = _KIND_NAMES.get(kind)
-        if names is None:
-            names = _KIND_NAMES[kind] = _kind_names(kind)
-    else:
-        names = _kind_names(kind)
-    return name in names
+        # By identity: an Enum member's hash is Python code.  The entry holds
+        # the member, so its id cannot pass to another object.
+        entry = _KIND_NAMES.get(id(kind))
+        if entry is None:
+            entry = _KIND_NAMES[id(kind)] = (kind, _kind_names(kind))
+        return name in entry[1]
+    return name in _kind_names(kind)
 
 
-_KIND_NAMES: dict[Enum, frozenset[str]] = {}
+_KIND_NAMES: dict[int, tuple[Enum, frozenset[str]]] = {}
 
 
 def _kind_names(kind: Any) -> frozenset[str]:
@@ -85,16 +87,30 @@ def located_fields(form: Any) -> Iterator[tuple[Any, str]]:
 
 def located_objects(form: Any) -> Iterator[tuple[Any, tuple[str, ...]]]:
     """:func:`located_fields` grouped by object: (object, its fields)."""
+    for names, objects in located_groups(form):
+        for obj in objects:
+            yield obj, names
+
+
+def located_groups(form: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """:func:`located_objects` grouped by kind: (fields, the objects that have
+    them): the header, the fund rows, the indicator rows."""
     layout = LAYOUTS[form.form]
-    yield form, tuple(name for name in layout.fields if hasattr(form, name) and name != "profile")
+    yield (
+        tuple(name for name in layout.fields if hasattr(form, name) and name != "profile"),
+        (form,),
+    )
     funds = getattr(form, "funds", {})
     if funds:  # the 评分表 has none (nor fund columns)
-        fund_columns = tuple(layout.fund_columns)
-        for fund in funds.values():
-            yield fund, fund_columns
-    indicator_columns = tuple(layout.indicator_columns)
-    for ind in form.indicators:
-        yield ind, indicator_columns
+        yield tuple(layout.fund_columns), tuple(funds.values())
+    yield tuple(layout.indicator_columns), form.indicators
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple]:
+    """The values of fields *names* of an object, as a tuple, in one call."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    return lambda obj: tuple(getattr(obj, name) for name in names)
 
 
 AMOUNT_FIELDS = ("initial_budget", "annual_budget", "executed")
@@ -173,9 +189,9 @@ class Row:
 
     __slots__ = ("ind", "label", "state", "texts")
 
-    def __init__(self, ind: Any, columns: tuple[str, ...]):
+    def __init__(self, ind: Any, texts: dict[str, str]):
         self.ind = ind
-        texts = self.texts = {name: text_of(getattr(ind, name)) for name in columns}
+        self.texts = texts  # cell name -> text_of its value
         self.label = _label(texts["level2"], texts["level3"])
         self.state: dict[str, Any] | None = None
 
@@ -204,6 +220,7 @@ def row_grid(ctx: Context) -> list[Row | None]:
 
 def _build_rows(ctx: Context) -> tuple[list[Row], list[Row | None]]:
     columns = ROW_TEXTS.get(ctx.form.form, ("level1", "level2", "level3", "actual"))
+    values = attrgetter(*columns)
     views: list[Row] = []
     grid: list[Row | None] = []
     seen: dict[int, Row] = {}  # a row object listed twice is one row (as before)
@@ -213,7 +230,11 @@ def _build_rows(ctx: Context) -> tuple[list[Row], list[Row | None]]:
             continue
         view = seen.get(id(ind))
         if view is None:
-            view = seen[id(ind)] = Row(ind, columns)
+            texts = {  # text_of, with its common case (text) spelt out: ~50 cells a form
+                name: raw.strip() if type(raw) is str else text_of(raw)
+                for name, raw in zip(columns, values(ind), strict=True)
+            }
+            view = seen[id(ind)] = Row(ind, texts)
         views.append(view)
         grid.append(view)
     ctx.cache["rows"] = views
@@ -235,19 +256,40 @@ def field_label(obj: Any, name: str) -> str:
 @check(SELF_EVAL, EVAL_TABLE, codes=[C.FORMULA_ERROR])
 def formula_errors(ctx: Context) -> Iterator[Finding]:
     """Every cell whose formula result is an error value."""
-    for obj, names in located_objects(ctx.form):
-        for name in names:
-            raw = getattr(obj, name, None)
-            if raw is None or type(raw) is float:  # blank or a number: most cells
+    for names, objects in located_groups(ctx.form):
+        values_of = _getter(names)
+        for obj in objects:
+            try:
+                values = values_of(obj)
+            except AttributeError:  # a field the object lacks reads as blank
+                values = tuple(getattr(obj, name, None) for name in names)
+            if not _may_hold_error(values):
                 continue
-            err = excel_error(raw)
-            if err:
-                yield ctx.finding(
-                    C.FORMULA_ERROR.code,
-                    ctx.loc(obj, name),
-                    f"{field_label(obj, name)}的结果是错误值 {err}；请检查公式引用的单元格"
-                    + ("（#NAME? 表示未加载 perfkit 加载项）" if err == "#NAME?" else ""),
-                )
+            for name, raw in zip(names, values, strict=True):
+                err = excel_error(raw)
+                if err:
+                    yield ctx.finding(
+                        C.FORMULA_ERROR.code,
+                        ctx.loc(obj, name),
+                        f"{field_label(obj, name)}的结果是错误值 {err}；请检查公式引用的单元格"
+                        + ("（#NAME? 表示未加载 perfkit 加载项）" if err == "#NAME?" else ""),
+                    )
+
+
+def _may_hold_error(values: tuple) -> bool:
+    """Whether any of *values* may be an error value: most cells are blank, a
+    number, text without "#" (every error value has one) or a template formula
+    never computed, and an object whose cells are all such is passed by."""
+    for raw in values:
+        if raw is None:
+            continue
+        kind = type(raw)
+        if kind is float or (kind is str and "#" not in raw):
+            continue
+        if kind is Formula and raw.cached is None:
+            continue
+        return True
+    return False
 
 
 NAME_LABELS = {

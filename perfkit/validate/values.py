@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from math import isfinite
 from typing import Any
 
 from ..model import Formula
@@ -92,6 +93,8 @@ def read_number(raw: Any) -> tuple[Any, tuple[str, str] | None]:
     template with ``{what}``) for a cell that should hold a number."""
     if raw is None:  # a blank cell, the common case
         return None, None
+    if type(raw) is float and isfinite(raw):  # a number cell, the next: no text to look at
+        return to_decimal(raw), None
     if excel_error(raw):
         return UNKNOWN, None  # reported once by the FORMULA_ERROR scan of each form
     value = plain_value(raw)
