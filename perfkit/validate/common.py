@@ -49,6 +49,14 @@ def kind_is(reading_: Any, name: str) -> bool:
 _KIND_NAMES: dict[int, tuple[Enum, frozenset[str]]] = {}
 
 
+@lru_cache(maxsize=8192)
+def _text_kinds(text: str) -> frozenset[str]:
+    """The names :func:`kind_is` accepts for the reading of *text* (cached
+    across forms like the reading itself)."""
+    kind = getattr(_read_text(text), "kind", None)
+    return frozenset() if kind is None else _kind_names(kind)
+
+
 def _kind_names(kind: Any) -> frozenset[str]:
     return frozenset(
         (getattr(kind, "name", str(kind)).upper(), str(getattr(kind, "value", kind)).upper())
@@ -198,6 +206,11 @@ class Row:
     def reading(self, name: str):
         """targets.read of the text of cell *name* (the same as :func:`reading`)."""
         return _read_text(self.texts[name])
+
+    def kinds(self, name: str) -> frozenset[str]:
+        """The kind of :meth:`reading` of cell *name*, as names:
+        ``"QUANTITATIVE" in row.kinds("target")`` is :func:`kind_is`."""
+        return _text_kinds(self.texts[name])
 
 
 def rows(ctx: Context) -> list[Row]:

@@ -161,17 +161,22 @@ class Context:
 
         Text that is not a number and formula error values are reported once
         per cell (``NOT_A_NUMBER`` / ``FORMULA_ERROR``) and give UNKNOWN."""
-        raw = getattr(obj, name)
-        value, problem = read_number(raw)
+        value, problem = read_number(getattr(obj, name))
         if problem is not None:
-            loc = self.loc(obj, name)
-            key = (loc.sheet, loc.cell or f"{id(obj)}:{name}")
-            if key not in self._bad_cells:
-                self._bad_cells.add(key)
-                code_, msg = problem
-                what = label or name
-                self.pending.append(self.finding(code_, loc, msg.format(what=what)))
+            self.not_a_number(obj, name, problem, label)
         return value
+
+    def not_a_number(self, obj: Any, name: str, problem: tuple[str, str], label: str = "") -> None:
+        """Report *problem* (from :func:`read_number`) of field *name* of *obj*,
+        once per cell: :meth:`number` for callers that read the value
+        themselves and make the label only when there is a problem."""
+        loc = self.loc(obj, name)
+        key = (loc.sheet, loc.cell or f"{id(obj)}:{name}")
+        if key not in self._bad_cells:
+            self._bad_cells.add(key)
+            code_, msg = problem
+            what = label or name
+            self.pending.append(self.finding(code_, loc, msg.format(what=what)))
 
 
 def resolve_profile(form: Any, profile: Profile | str | None) -> Profile:

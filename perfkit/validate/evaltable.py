@@ -53,9 +53,7 @@ def _needs_number(rule: Any, row: Row) -> bool:
     """A deduction rule measured against a number (≥90%, ≥8次) needs a measured actual."""
     if not isinstance(rule, rules.DeductRule):
         return False
-    return getattr(rule, "benchmark", None) is not None or kind_is(
-        row.reading("benchmark"), "QUANTITATIVE"
-    )
+    return getattr(rule, "benchmark", None) is not None or "QUANTITATIVE" in row.kinds("benchmark")
 
 
 def _header_amounts(ctx: Context) -> tuple[Any, Any]:
@@ -76,8 +74,12 @@ def _state(ctx: Context, row: Row) -> dict[str, Any]:
     if st is not None:
         return st
     ind, label, texts = row.ind, row.label, row.texts
-    w = ctx.number(ind, "weight", f"{label}的权重")
-    s = ctx.number(ind, "score", f"{label}的得分")
+    w, problem = read_number(ind.weight)
+    if problem is not None:
+        ctx.not_a_number(ind, "weight", problem, f"{label}的权重")
+    s, problem = read_number(ind.score)
+    if problem is not None:
+        ctx.not_a_number(ind, "score", problem, f"{label}的得分")
     st = {
         "weight": w,
         "score": s,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .. import scoring
@@ -18,13 +19,12 @@ from .common import (
     amount_findings,
     compare,
     effective,
-    kind_is,
     row_grid,
     rows,
     score_range_findings,
 )
 from .core import Context, Finding, check
-from .values import UNKNOWN, is_blank, text_of
+from .values import UNKNOWN, is_blank, read_number, text_of
 
 TIME_UNITS = ("工作日", "日", "天", "小时", "月", "年", "周")
 NA_WORDS = ("不适用", "无")
@@ -43,16 +43,24 @@ _AMOUNT_WHAT = {
 }
 
 
-def _amounts(ctx: Context) -> dict[tuple[str, str], Any]:
-    key = "amounts"
-    if key not in ctx.cache:
+# "当年财政拨款的" … before the messages about a fund row
+_FUND_PREFIX = {fkey: f"{_fund_label(fkey)}的" for fkey in FUND_ROWS}
+
+
+def _amounts(ctx: Context) -> dict[str, dict[str, Any]]:
+    """Fund key -> amount name -> the number (None for a row the form lacks),
+    read once per form."""
+    out = ctx.cache.get("amounts")
+    if out is None:
         out = {}
         for fkey in FUND_ROWS:
             row = ctx.form.funds.get(fkey)
-            for name in AMOUNT_FIELDS:
-                out[(fkey, name)] = ctx.number(row, name, _AMOUNT_WHAT[fkey, name]) if row else None
-        ctx.cache[key] = out
-    return ctx.cache[key]
+            out[fkey] = {
+                name: ctx.number(row, name, _AMOUNT_WHAT[fkey, name]) if row else None
+                for name in AMOUNT_FIELDS
+            }
+        ctx.cache["amounts"] = out
+    return out
 
 
 def _exec_expected(ctx: Context) -> dict[str, Any]:
@@ -60,8 +68,8 @@ def _exec_expected(ctx: Context) -> dict[str, Any]:
     if "exec" in ctx.cache:
         return ctx.cache["exec"]
     amounts = _amounts(ctx)
-    executed = amounts[("total", "executed")]
-    budget = amounts[("total", "annual_budget")]
+    executed = amounts["total"]["executed"]
+    budget = amounts["total"]["annual_budget"]
     weight = ctx.number(ctx.form, "exec_weight", "执行率分值")
     out: dict[str, Any] = {
         "rate": None,
@@ -121,17 +129,18 @@ def selfeval_funds(ctx: Context) -> Iterator[Finding]:
         row = form.funds.get(fkey)
         if row is None:
             continue
-        values = {name: amounts[(fkey, name)] for name in AMOUNT_FIELDS}
-        yield from amount_findings(ctx, row, values, f"{_fund_label(fkey)}的")
+        yield from amount_findings(ctx, row, amounts[fkey], _FUND_PREFIX[fkey])
     if "total" not in form.funds:
         return
     parts = [k for k in FUND_ROWS if k != "total" and k in form.funds]
     if not parts:
         return
     for name in AMOUNT_FIELDS:
-        total = amounts[("total", name)]
-        values = [amounts[(k, name)] for k in parts]
-        if not isinstance(total, Decimal) or any(v is UNKNOWN for v in values):
+        total = amounts["total"][name]
+        if not isinstance(total, Decimal):
+            continue
+        values = [amounts[k][name] for k in parts]
+        if any(v is UNKNOWN for v in values):
             continue
         if all(v is None for v in values):
             continue
@@ -211,9 +220,8 @@ def selfeval_exec(ctx: Context) -> Iterator[Finding]:
 
 
 def _is_na(row: Row) -> bool:
-    for name in ("target", "actual"):
-        if kind_is(row.reading(name), "NOT_APPLICABLE"):
-            return True
+    if "NOT_APPLICABLE" in row.kinds("target") or "NOT_APPLICABLE" in row.kinds("actual"):
+        return True
     texts = row.texts
     return texts["actual"] in NA_WORDS or texts["level3"] in NA_WORDS
 
@@ -224,8 +232,12 @@ def _row_state(ctx: Context, row: Row) -> dict[str, Any]:
     if st is not None:
         return st
     ind, label, texts = row.ind, row.label, row.texts
-    w = ctx.number(ind, "weight", f"{label}的分值")
-    s = ctx.number(ind, "score", f"{label}的得分")
+    w, problem = read_number(ind.weight)
+    if problem is not None:
+        ctx.not_a_number(ind, "weight", problem, f"{label}的分值")
+    s, problem = read_number(ind.score)
+    if problem is not None:
+        ctx.not_a_number(ind, "score", problem, f"{label}的得分")
     st = {
         "weight": w,
         "score": s,
@@ -392,16 +404,17 @@ def text_findings(
     ind, label, texts = row.ind, row.label, row.texts
     t = row.reading(target_field)
     a = row.reading("actual")
+    t_kinds, a_kinds = row.kinds(target_field), row.kinds("actual")
     actual_text = texts["actual"]
     target_text = texts[target_field]
-    if kind_is(a, "UNREADABLE"):
+    if "UNREADABLE" in a_kinds:
         yield ctx.finding(
             C.ACTUAL_UNREADABLE.code,
             ctx.loc(ind, "actual"),
             f"{label}的实际完成值“{actual_text}”无法识别"
             + (f"（{a.note}）" if getattr(a, "note", "") else ""),
         )
-    elif kind_is(a, "QUANTITATIVE"):
+    elif "QUANTITATIVE" in a_kinds:
         constraint = [
             m
             for m in a.measures
@@ -413,11 +426,11 @@ def text_findings(
                 C.ACTUAL_IS_CONSTRAINT.code,
                 ctx.loc(ind, "actual"),
                 f"{label}的实际完成值“{actual_text}”是约束条件（{a.describe()}），应填写实际发生的数值"
-                + ("；年度指标值与实际完成值可能填反了" if not kind_is(t, "QUANTITATIVE") else ""),
+                + ("；年度指标值与实际完成值可能填反了" if "QUANTITATIVE" not in t_kinds else ""),
             )
     elif (
-        kind_is(a, "QUALITATIVE")
-        and kind_is(t, "QUANTITATIVE")
+        "QUALITATIVE" in a_kinds
+        and "QUANTITATIVE" in t_kinds
         and _SPACE.sub("", actual_text) != _SPACE.sub("", target_text)
     ):
         yield ctx.finding(
@@ -436,7 +449,9 @@ def text_findings(
                     f"{label}位于满意度指标下，但指标值和实际完成值都没有百分比或“满意”字样，应填写满意度（如 ≥ 90%）",
                 )
     name = row.reading("level3")
-    if kind_is(name, "QUANTITATIVE") and any(getattr(m.op, "name", None) for m in name.measures):
+    if "QUANTITATIVE" in row.kinds("level3") and any(
+        getattr(m.op, "name", None) for m in name.measures
+    ):
         yield ctx.finding(
             C.TARGET_IN_LEVEL3.code,
             ctx.loc(ind, "level3"),
@@ -484,18 +499,28 @@ def _level1_blocks(ctx: Context) -> dict[str, tuple[Any, list[Row]]]:
     """First-level label -> (the first row of its block, blank or not; the
     filled rows of the block), in the order of the form."""
     blocks: dict[str, tuple[Any, list[Row]]] = {}
-    labels: dict[str, str] = {}  # the rows of a block repeat its text
+    text = block = None
     for ind, row in zip(ctx.form.indicators, row_grid(ctx), strict=True):
-        text = row.texts["level1"] if row is not None else text_of(ind.level1)
-        label = labels.get(text)
-        if label is None:
-            label = labels[text] = _WEIGHT_SUFFIX.sub("", text).strip() or text
-        block = blocks.get(label)
-        if block is None:
-            block = blocks[label] = (ind, [])
+        if row is not None:
+            row_text = row.texts["level1"]
+        else:  # text_of, its common case spelt out: the blank rows are most
+            raw = ind.level1
+            row_text = raw.strip() if type(raw) is str else text_of(raw)
+        if row_text != text:  # the rows of a block repeat its text
+            text = row_text
+            label = _block_label(text)
+            block = blocks.get(label)
+            if block is None:
+                block = blocks[label] = (ind, [])
         if row is not None:
             block[1].append(row)
     return blocks
+
+
+@lru_cache(maxsize=256)
+def _block_label(text: str) -> str:
+    """产出指标（50分） -> 产出指标 (forms repeat a few labels)."""
+    return _WEIGHT_SUFFIX.sub("", text).strip() or text
 
 
 def _block_loc(ctx: Context, label: str, first: Any) -> Loc:
@@ -514,17 +539,23 @@ def selfeval_weights(ctx: Context) -> Iterator[Finding]:
     total = ZERO
     known = True
     for label, (first, filled) in _level1_blocks(ctx).items():
-        states = [_row_state(ctx, row) for row in filled]
-        ws = [st["weight"] for st in states]
-        if any(w is UNKNOWN for w in ws) or any(
-            st["weight"] is None and not st["na"] for st in states
-        ):
+        block = ZERO
+        weighed = False  # a row of the block has a weight
+        block_known = True
+        for row in filled:
+            st = _row_state(ctx, row)
+            w = st["weight"]
+            if isinstance(w, Decimal):
+                block += w
+                weighed = True
+            elif w is UNKNOWN or (w is None and not st["na"]):
+                block_known = False
+        if not block_known:
             known = False
             continue
-        block = sum((w for w in ws if isinstance(w, Decimal)), ZERO)
         total += block
         expected = ctx.profile.level1_weights.get(label)
-        if expected is not None and block != expected and any(isinstance(w, Decimal) for w in ws):
+        if expected is not None and block != expected and weighed:
             yield ctx.finding(
                 C.LEVEL1_WEIGHT_PROFILE.code,
                 _block_loc(ctx, label, first),

@@ -73,6 +73,8 @@ def plain_value(raw: Any) -> Any:
 
 
 def is_blank(raw: Any) -> bool:
+    if raw is None or type(raw) is str:  # the common cases, first
+        return raw is None or not raw.strip()
     value = plain_value(raw)
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -93,8 +95,12 @@ def read_number(raw: Any) -> tuple[Any, tuple[str, str] | None]:
     template with ``{what}``) for a cell that should hold a number."""
     if raw is None:  # a blank cell, the common case
         return None, None
-    if type(raw) is float and isfinite(raw):  # a number cell, the next: no text to look at
+    # Then a number, or a template formula never computed: no text to look at.
+    kind = type(raw)
+    if kind is float and isfinite(raw):
         return to_decimal(raw), None
+    if kind is Formula and raw.cached is None:
+        return UNKNOWN, None
     if excel_error(raw):
         return UNKNOWN, None  # reported once by the FORMULA_ERROR scan of each form
     value = plain_value(raw)
