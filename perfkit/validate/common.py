@@ -173,8 +173,7 @@ def score_range_findings(
 # The texts of an indicator row the checks of each form read.
 ROW_TEXTS = {
     SELF_EVAL: ("level1", "level2", "level3", "target", "actual"),
-    EVAL_TABLE: (
-        "level1",
+    EVAL_TABLE: (  # level1 is read raw, by evaltable._level1_key
         "level2",
         "level3",
         "description",
@@ -297,7 +296,7 @@ def _may_hold_error(values: tuple) -> bool:
         if raw is None:
             continue
         kind = type(raw)
-        if kind is float or (kind is str and "#" not in raw):
+        if kind is float or kind is int or (kind is str and "#" not in raw):
             continue
         if kind is Formula and raw.cached is None:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .. import rules, scoring
@@ -302,7 +303,13 @@ _PROJECT_PREFIX = re.compile(r"^项目")
 
 
 def _level1_key(label: Any) -> str:
-    return _PROJECT_PREFIX.sub("", strip_label(label)).replace("管理", "过程") if label else ""
+    return _level1_key_of(text_of(label)) if label else ""
+
+
+@lru_cache(maxsize=256)
+def _level1_key_of(text: str) -> str:
+    """:func:`_level1_key` of a label's text (tables repeat a few labels)."""
+    return _PROJECT_PREFIX.sub("", strip_label(text)).replace("管理", "过程")
 
 
 @check(EVAL_TABLE, codes=[C.LEVEL1_WEIGHT_SUM, C.WEIGHT_SUM_NOT_100])
@@ -439,7 +446,11 @@ def evaltable_text(ctx: Context) -> Iterator[Finding]:
         ind, label = row.ind, row.label
         for field in ("description", "rule", "deduction_reason"):
             text = row.texts[field]
-            if isinstance(w, Decimal):
+            if not text:
+                continue
+            # Each pattern is tried only on texts holding the words every
+            # match has (分值/权重/满分; 年).
+            if isinstance(w, Decimal) and ("分值" in text or "权重" in text or "满分" in text):
                 for m in _WEIGHT_IN_TEXT.finditer(text):
                     said = Decimal(m.group(1))
                     if said != w:
@@ -449,7 +460,7 @@ def evaltable_text(ctx: Context) -> Iterator[Finding]:
                             f"{label}的文字写“{m.group(0)}”，权重栏为 {fmt(w)}",
                         )
                         break
-            if year is not None and field != "deduction_reason":
+            if year is not None and field != "deduction_reason" and "年" in text:
                 others = sorted({y for y in years_in(text) if y not in (year, year + 1)})
                 if others:
                     yield ctx.finding(
