@@ -70,14 +70,20 @@ def compare(
     shown: Any,
     expected: Decimal | None,
     what: str,
-    how: str,
+    how: str | Callable[[], str],
 ) -> Iterator[Finding]:
-    """Compare a cell with what the rules give; mismatch, rounding-only or nothing."""
+    """Compare a cell with what the rules give; mismatch, rounding-only or nothing.
+
+    *how* says how the rules got *expected*: text, or a function giving it,
+    called only when there is a difference to report (most cells agree, and
+    the explanation takes a few numbers to format)."""
     if not isinstance(shown, Decimal) or expected is None:
         return
     sev = diff_severity(shown - expected, ctx.profile)
     if sev is None:
         return
+    if callable(how):
+        how = how()
     msg = f"{what}应为 {fmt(expected)}（{how}），表中为 {fmt(shown)}，相差 {fmt(abs(shown - expected))}"
     if sev == "info":
         yield ctx.finding(C.ROUNDING_DIFF.code, loc, msg + "，仅为舍入差异")

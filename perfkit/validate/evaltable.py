@@ -223,7 +223,6 @@ def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
         )
         if expected is not None:
             if rule is not None:
-                how = f"评分标准：{rule.describe()}；{actual_note}，权重 {fmt(w)}"
                 yield from compare(
                     ctx,
                     C.RULE_SCORE_MISMATCH.code,
@@ -231,7 +230,9 @@ def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
                     s,
                     expected,
                     f"{label}的得分",
-                    how,
+                    lambda rule=rule, note=actual_note, w=w: (
+                        f"评分标准：{rule.describe()}；{note}，权重 {fmt(w)}"
+                    ),
                 )
             else:
                 how = (

@@ -181,7 +181,6 @@ def selfeval_exec(ctx: Context) -> Iterator[Finding]:
     rate_cell = ctx.number(form, "exec_rate", "执行率")
     if isinstance(rate_cell, Decimal) and rate_cell <= Decimal("1.5") < ex["rate"]:
         rate_cell = rate_cell * HUNDRED  # a fraction shown with the % format
-    how = f"全年执行数 {fmt(ex['executed'])} ÷ 全年预算数 {fmt(ex['budget'])}"
     yield from compare(
         ctx,
         C.EXEC_RATE_MISMATCH.code,
@@ -189,7 +188,7 @@ def selfeval_exec(ctx: Context) -> Iterator[Finding]:
         rate_cell,
         ex["rate"],
         "执行率（%）",
-        how,
+        lambda: f"全年执行数 {fmt(ex['executed'])} ÷ 全年预算数 {fmt(ex['budget'])}",
     )
     score_cell = ctx.number(form, "exec_score", "执行率得分")
     if score_cell is None and ex["score"] is not None:
@@ -199,12 +198,16 @@ def selfeval_exec(ctx: Context) -> Iterator[Finding]:
             f"资金使用情况填有金额（执行率 {fmt(ex['rate'])}%），但执行率得分为空；按评分规则“{ctx.profile.name}”应为 "
             f"{fmt(ex['score'])}（分值 {fmt(ex['used_weight'])}），总分应包含这一项",
         )
-    rule = ctx.profile.exec.rule
-    rule_text = {
-        "proportional": f"min({fmt(ex['rate'])}%, 100%) × 分值 {fmt(ex['used_weight'])}",
-        "deduct_per_pct": f"分值 {fmt(ex['used_weight'])} − 低于 100% 的百分点 × {fmt(ctx.profile.exec.per_pct)}",
-        "interval": "按执行率区间计分",
-    }.get(rule, rule)
+
+    def how() -> str:
+        rule = ctx.profile.exec.rule
+        rule_text = {
+            "proportional": f"min({fmt(ex['rate'])}%, 100%) × 分值 {fmt(ex['used_weight'])}",
+            "deduct_per_pct": f"分值 {fmt(ex['used_weight'])} − 低于 100% 的百分点 × {fmt(ctx.profile.exec.per_pct)}",
+            "interval": "按执行率区间计分",
+        }.get(rule, rule)
+        return f"{rule_text}，评分规则“{ctx.profile.name}”"
+
     yield from compare(
         ctx,
         C.EXEC_SCORE_MISMATCH.code,
@@ -212,7 +215,7 @@ def selfeval_exec(ctx: Context) -> Iterator[Finding]:
         score_cell,
         ex["score"],
         "执行率得分",
-        f"{rule_text}，评分规则“{ctx.profile.name}”",
+        how,
     )
 
 
@@ -346,9 +349,13 @@ def score_against_engine(
     if not isinstance(s, Decimal) or sc.value is None:
         return
     if kind == "quantitative":
-        how = f"{target_label} {row.reading(target_field).describe()}，实际 {row.texts['actual']}，分值 {fmt(w)}"
-        if sc.ratio is not None and sc.ratio < 1:
-            how += f"，完成比例 {fmt(sc.ratio * HUNDRED)}%"
+
+        def how() -> str:
+            text = f"{target_label} {row.reading(target_field).describe()}，实际 {row.texts['actual']}，分值 {fmt(w)}"
+            if sc.ratio is not None and sc.ratio < 1:
+                text += f"，完成比例 {fmt(sc.ratio * HUNDRED)}%"
+            return text
+
         yield from compare(
             ctx, C.SCORE_MISMATCH.code, ctx.loc(ind, "score"), s, sc.value, f"{label}的得分", how
         )
@@ -616,7 +623,7 @@ def selfeval_total(ctx: Context) -> Iterator[Finding]:
             shown,
             expected,
             "总分",
-            f"各指标得分合计 {fmt(ind_sum)} + 执行率得分 {fmt(exec_part)}{exec_note}",
+            lambda: f"各指标得分合计 {fmt(ind_sum)} + 执行率得分 {fmt(exec_part)}{exec_note}",
         )
     total = shown if isinstance(shown, Decimal) else expected
     if total is None:
