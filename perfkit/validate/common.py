@@ -157,23 +157,24 @@ def amount_findings(
         )
 
 
-def score_range_findings(
+def score_range_finding(
     ctx: Context, ind: Any, s: Any, w: Any, label: str, weight_word: str, advice: str = ""
-) -> Iterator[Finding]:
+) -> Finding | None:
     """SCORE_NEGATIVE / SCORE_OVER_WEIGHT for one row's score *s* and weight *w*
-    (*weight_word*: 分值 on the 自评表, 权重 on the 评分表)."""
+    (*weight_word*: 分值 on the 自评表, 权重 on the 评分表), or None."""
     if not isinstance(s, Decimal):
-        return
+        return None
     if s < 0:
-        yield ctx.finding(
+        return ctx.finding(
             C.SCORE_NEGATIVE.code, ctx.loc(ind, "score"), f"{label}的得分为负数 {fmt(s)}"
         )
-    elif isinstance(w, Decimal) and w >= 0 and s > w:
-        yield ctx.finding(
+    if isinstance(w, Decimal) and w >= 0 and s > w:
+        return ctx.finding(
             C.SCORE_OVER_WEIGHT.code,
             ctx.loc(ind, "score"),
             f"{label}的得分 {fmt(s)} 高于{weight_word} {fmt(w)}{advice}",
         )
+    return None
 
 
 # The texts of an indicator row the checks of each form read.

@@ -23,7 +23,7 @@ from .common import (
     label_weight,
     reading,
     rows,
-    score_range_findings,
+    score_range_finding,
     strip_label,
 )
 from .core import Context, Finding, check, diff_severity
@@ -149,7 +149,9 @@ def evaltable_row_cells(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 C.WEIGHT_NEGATIVE.code, ctx.loc(ind, "weight"), f"{label}的权重为负数 {fmt(w)}"
             )
-        yield from score_range_findings(ctx, ind, s, w, label, "权重")
+        found = score_range_finding(ctx, ind, s, w, label, "权重")
+        if found is not None:
+            yield found
 
 
 def _whole_step_candidates(

@@ -21,7 +21,7 @@ from .common import (
     effective,
     row_grid,
     rows,
-    score_range_findings,
+    score_range_finding,
 )
 from .core import Context, Finding, check
 from .values import UNKNOWN, is_blank, read_number, text_of
@@ -140,11 +140,16 @@ def selfeval_funds(ctx: Context) -> Iterator[Finding]:
         if not isinstance(total, Decimal):
             continue
         values = [amounts[k][name] for k in parts]
-        if any(v is UNKNOWN for v in values):
+        s = ZERO
+        filled = unknown = False
+        for v in values:
+            if isinstance(v, Decimal):
+                s += v
+                filled = True
+            elif v is UNKNOWN:
+                unknown = True
+        if unknown or not filled:  # a part not known, or none filled in
             continue
-        if all(v is None for v in values):
-            continue
-        s = sum((v for v in values if isinstance(v, Decimal)), ZERO)
         if s != total and abs(s - total) > Decimal("0.005"):
             terms = " + ".join(fmt(v) if isinstance(v, Decimal) else "0" for v in values)
             yield ctx.finding(
@@ -307,7 +312,9 @@ def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
                 ctx.loc(ind, "weight"),
                 f"{label}填写为不适用，分值应为 0，表中为 {fmt(w)}",
             )
-        yield from score_range_findings(ctx, ind, s, w, label, "分值", "，得分最高为分值")
+        found = score_range_finding(ctx, ind, s, w, label, "分值", "，得分最高为分值")
+        if found is not None:
+            yield found
 
 
 @check(
