@@ -57,6 +57,15 @@ def _needs_number(rule: Any, row: Row) -> bool:
     return getattr(rule, "benchmark", None) is not None or "QUANTITATIVE" in row.kinds("benchmark")
 
 
+@lru_cache(maxsize=1024)
+def _parse_rule(text: str) -> Any:
+    """rules.parse_rule of a 评分标准 text.  A Rule is immutable and depends on
+    the text alone, and reading one takes a dozen patterns: cached across
+    forms, as the tables of one template repeat their rules (an error is not
+    kept: each row meets it again)."""
+    return rules.parse_rule(text or None)
+
+
 def _header_amounts(ctx: Context) -> tuple[Any, Any]:
     """全年执行数 and 全年预算数 of the header, read once per form (their
     problems are reported by :func:`evaltable_amounts`)."""
@@ -89,7 +98,7 @@ def _state(ctx: Context, row: Row) -> dict[str, Any]:
         "actual": texts["actual"],
     }
     try:
-        st["rule"] = rules.parse_rule(texts["rule"] or None)
+        st["rule"] = _parse_rule(texts["rule"])
     except Exception as exc:  # an engine defect must not hide the other checks
         st["rule_error"] = f"{type(exc).__name__}: {exc}"
     actual = st["actual"]
