@@ -21,13 +21,13 @@ from .values import UNKNOWN, excel_error, text_of
 
 def reading(ctx: Context, raw: Any):
     """targets.read of a cell value's text (*ctx*: kept for the callers)."""
-    return _read_text(text_of(raw))
+    return read_text(text_of(raw))
 
 
 @lru_cache(maxsize=8192)
-def _read_text(text: str):
-    """A Reading is immutable and depends on the text alone: cached across
-    forms, which repeat the same texts."""
+def read_text(text: str):
+    """targets.read of a cell's text.  A Reading is immutable and depends on
+    the text alone: cached across forms, which repeat the same texts."""
     return targets.read(text if text else None)
 
 
@@ -53,7 +53,7 @@ _KIND_NAMES: dict[int, tuple[Enum, frozenset[str]]] = {}
 def _text_kinds(text: str) -> frozenset[str]:
     """The names :func:`kind_is` accepts for the reading of *text* (cached
     across forms like the reading itself)."""
-    kind = getattr(_read_text(text), "kind", None)
+    kind = getattr(read_text(text), "kind", None)
     return frozenset() if kind is None else _kind_names(kind)
 
 
@@ -211,7 +211,7 @@ class Row:
 
     def reading(self, name: str):
         """targets.read of the text of cell *name* (the same as :func:`reading`)."""
-        return _read_text(self.texts[name])
+        return read_text(self.texts[name])
 
     def kinds(self, name: str) -> frozenset[str]:
         """The kind of :meth:`reading` of cell *name*, as names:

@@ -19,6 +19,7 @@ from .common import (
     amount_findings,
     compare,
     effective,
+    read_text,
     row_grid,
     rows,
     score_range_finding,
@@ -412,6 +413,18 @@ def _has_percent(r: Any) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)
+def _is_constraint(text: str) -> bool:
+    """Whether the reading of *text* bounds an amount (≤ ≥ < >) other than a
+    time: an actual value written as a constraint (cached across forms like
+    the reading)."""
+    return any(
+        getattr(m.op, "name", "") in ("LE", "LT", "GE", "GT")
+        and not any(u in (m.unit or "") for u in TIME_UNITS)
+        for m in read_text(text).measures
+    )
+
+
 def text_findings(
     ctx: Context, row: Row, target_field: str, target_label: str, satisfaction: bool
 ) -> Iterator[Finding]:
@@ -429,13 +442,7 @@ def text_findings(
             + (f"（{a.note}）" if getattr(a, "note", "") else ""),
         )
     elif "QUANTITATIVE" in a_kinds:
-        constraint = [
-            m
-            for m in a.measures
-            if getattr(m.op, "name", "") in ("LE", "LT", "GE", "GT")
-            and not any(u in (m.unit or "") for u in TIME_UNITS)
-        ]
-        if constraint:
+        if _is_constraint(actual_text):
             yield ctx.finding(
                 C.ACTUAL_IS_CONSTRAINT.code,
                 ctx.loc(ind, "actual"),
