@@ -12,7 +12,15 @@ from enum import Enum
 from perfkit import targets
 from perfkit.model import Formula, FundRow
 from perfkit.validate import validate_form
-from perfkit.validate.common import kind_is, located_fields, located_objects, reading
+from perfkit.validate.common import (
+    kind_is,
+    located_fields,
+    located_objects,
+    reading,
+    row_grid,
+    row_label,
+    rows,
+)
 from perfkit.validate.core import Context, _cell_key
 from perfkit.validate.values import UNKNOWN, excel_error, read_number, text_of
 
@@ -97,3 +105,51 @@ def test_cell_key_orders_rows_then_columns():
     assert _cell_key("AA10") == (10, 27)
     assert _cell_key("b3") == (3, 2)
     assert _cell_key("") == (0, 0)
+
+
+def test_row_views_hold_what_the_cells_say():
+    for form in (longgang1(), futian_table()):
+        ctx = Context(form, None)
+        views = rows(ctx)
+        assert [row.ind for row in views] == [i for i in form.indicators if not i.is_blank()]
+        assert [row.ind if row else None for row in row_grid(ctx)] == [
+            None if i.is_blank() else i for i in form.indicators
+        ]
+        for row in views:
+            assert row.label == row_label(row.ind)
+            for name, text in row.texts.items():
+                assert text == text_of(getattr(row.ind, name))
+                assert row.reading(name) == reading(ctx, getattr(row.ind, name))
+                for kind in ("QUANTITATIVE", "QUALITATIVE", "NOT_APPLICABLE", "UNREADABLE"):
+                    assert (kind in row.kinds(name)) == kind_is(row.reading(name), kind)
+
+
+def test_read_number_short_paths_give_the_long_way():
+    from perfkit.numbers import to_decimal
+
+    for raw in (0.0, -0.0, 12.5, 1937189.02, -2000.0, 1e20):
+        assert read_number(raw) == (to_decimal(raw), None)
+    assert read_number(float("nan"))[0] is UNKNOWN
+    assert read_number(float("inf"))[1][0] == "NOT_A_NUMBER"
+    assert read_number(Formula("=A1")) == (UNKNOWN, None)
+    assert read_number(Formula("=A1", 3.0)) == (to_decimal(3.0), None)
+
+
+def test_formula_error_scan_finds_errors_among_plain_cells():
+    form = longgang1()
+    row = next(i for i in form.indicators if not i.is_blank())
+    row.target = "#1 项目 ≥ 90%"  # a "#" that is no error value
+    row.weight = 10  # a whole number, not a float
+    row.score = Formula("=X", "#DIV/0!")
+    form.funds["total"].executed = " #value! "
+    found = [f.cell for f in validate_form(form) if f.code == "FORMULA_ERROR"]
+    assert found == ["E6", f"H{row.row}"]
+
+
+def test_rules_read_once_per_text_are_the_rules_of_the_text():
+    from perfkit import rules
+    from perfkit.validate.evaltable import _parse_rule
+
+    for row in futian_table().indicators:
+        text = text_of(row.rule)
+        assert _parse_rule(text) == rules.parse_rule(text or None)

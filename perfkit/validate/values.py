@@ -73,8 +73,10 @@ def plain_value(raw: Any) -> Any:
 
 
 def is_blank(raw: Any) -> bool:
-    if raw is None or type(raw) is str:  # the common cases, first
-        return raw is None or not raw.strip()
+    if raw is None:  # the common cases, first
+        return True
+    if type(raw) is str:
+        return not raw.strip()
     value = plain_value(raw)
     return value is None or (isinstance(value, str) and not value.strip())
 
