@@ -30,6 +30,7 @@ from .values import UNKNOWN, is_blank, read_number, text_of
 TIME_UNITS = ("工作日", "日", "天", "小时", "月", "年", "周")
 NA_WORDS = ("不适用", "无")
 _SPACE = re.compile(r"\s")
+_CODE_ODD = re.compile(r"\s|[^0-9A-Za-z\-]")  # what a project code should not hold
 
 
 def _fund_label(key: str) -> str:
@@ -107,8 +108,8 @@ def selfeval_header(ctx: Context) -> Iterator[Finding]:
             "年度总体目标的“实际完成情况”为必填项（*），目前为空",
         )
     code_text = text_of(form.project_code)
-    if code_text and re.search(r"\s|[^0-9A-Za-z\-]", code_text):
-        clean = re.sub(r"\s", "", code_text)
+    if code_text and _CODE_ODD.search(code_text):
+        clean = _SPACE.sub("", code_text)
         yield ctx.finding(
             C.PROJECT_CODE_FORMAT.code,
             ctx.loc(form, "project_code"),
