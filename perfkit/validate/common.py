@@ -36,25 +36,22 @@ def kind_is(reading_: Any, name: str) -> bool:
     kind = getattr(reading_, "kind", None)
     if kind is None:
         return False
+    return name in kind_names(kind)
+
+
+def kind_names(kind: Any) -> frozenset[str]:
+    """The names :func:`kind_is` accepts for *kind* (a reading's kind)."""
     if isinstance(kind, Enum):  # members are immutable: their names once
         # By identity: an Enum member's hash is Python code.  The entry holds
         # the member, so its id cannot pass to another object.
         entry = _KIND_NAMES.get(id(kind))
         if entry is None:
             entry = _KIND_NAMES[id(kind)] = (kind, _kind_names(kind))
-        return name in entry[1]
-    return name in _kind_names(kind)
+        return entry[1]
+    return _kind_names(kind)
 
 
 _KIND_NAMES: dict[int, tuple[Enum, frozenset[str]]] = {}
-
-
-@lru_cache(maxsize=8192)
-def _text_kinds(text: str) -> frozenset[str]:
-    """The names :func:`kind_is` accepts for the reading of *text* (cached
-    across forms like the reading itself)."""
-    kind = getattr(read_text(text), "kind", None)
-    return frozenset() if kind is None else _kind_names(kind)
 
 
 def _kind_names(kind: Any) -> frozenset[str]:
@@ -177,6 +174,8 @@ def score_range_finding(
     return None
 
 
+_NO_KIND: frozenset[str] = frozenset()
+
 # The texts of an indicator row the checks of each form read.
 ROW_TEXTS = {
     SELF_EVAL: ("level1", "level2", "level3", "target", "actual"),
@@ -216,7 +215,8 @@ class Row:
     def kinds(self, name: str) -> frozenset[str]:
         """The kind of :meth:`reading` of cell *name*, as names:
         ``"QUANTITATIVE" in row.kinds("target")`` is :func:`kind_is`."""
-        return _text_kinds(self.texts[name])
+        kind = getattr(read_text(self.texts[name]), "kind", None)
+        return _NO_KIND if kind is None else kind_names(kind)
 
 
 def rows(ctx: Context) -> list[Row]:
