@@ -16,7 +16,7 @@ from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula, value_of
 from ..numbers import fmt
 from . import codes as C
 from .core import ERROR, Context, Finding, check, diff_severity
-from .values import UNKNOWN, excel_error, text_of
+from .values import UNKNOWN, excel_error, read_number, text_of
 
 
 def reading(ctx: Context, raw: Any):
@@ -217,6 +217,18 @@ class Row:
         ``"QUANTITATIVE" in row.kinds("target")`` is :func:`kind_is`."""
         kind = getattr(read_text(self.texts[name]), "kind", None)
         return _NO_KIND if kind is None else kind_names(kind)
+
+    def weight_and_score(self, ctx: Context, weight_word: str) -> tuple[Any, Any]:
+        """The numbers in the row's weight and score cells (Decimal, None or
+        UNKNOWN); a cell that is not a number is reported, named with
+        *weight_word* (分值 on the 自评表, 权重 on the 评分表)."""
+        out = []
+        for name, word in (("weight", weight_word), ("score", "得分")):
+            value, problem = read_number(getattr(self.ind, name))
+            if problem is not None:
+                ctx.not_a_number(self.ind, name, problem, f"{self.label}的{word}")
+            out.append(value)
+        return out[0], out[1]
 
 
 def rows(ctx: Context) -> list[Row]:

@@ -83,13 +83,8 @@ def _state(ctx: Context, row: Row) -> dict[str, Any]:
     st = row.state
     if st is not None:
         return st
-    ind, label, texts = row.ind, row.label, row.texts
-    w, problem = read_number(ind.weight)
-    if problem is not None:
-        ctx.not_a_number(ind, "weight", problem, f"{label}的权重")
-    s, problem = read_number(ind.score)
-    if problem is not None:
-        ctx.not_a_number(ind, "score", problem, f"{label}的得分")
+    texts = row.texts
+    w, s = row.weight_and_score(ctx, "权重")
     st = {
         "weight": w,
         "score": s,

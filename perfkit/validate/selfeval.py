@@ -25,7 +25,7 @@ from .common import (
     score_range_finding,
 )
 from .core import Context, Finding, check
-from .values import UNKNOWN, is_blank, read_number, text_of
+from .values import UNKNOWN, is_blank, text_of
 
 TIME_UNITS = ("工作日", "日", "天", "小时", "月", "年", "周")
 NA_WORDS = ("不适用", "无")
@@ -241,13 +241,8 @@ def _row_state(ctx: Context, row: Row) -> dict[str, Any]:
     st = row.state
     if st is not None:
         return st
-    ind, label, texts = row.ind, row.label, row.texts
-    w, problem = read_number(ind.weight)
-    if problem is not None:
-        ctx.not_a_number(ind, "weight", problem, f"{label}的分值")
-    s, problem = read_number(ind.score)
-    if problem is not None:
-        ctx.not_a_number(ind, "score", problem, f"{label}的得分")
+    texts = row.texts
+    w, s = row.weight_and_score(ctx, "分值")
     st = {
         "weight": w,
         "score": s,
