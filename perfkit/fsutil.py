@@ -22,10 +22,23 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, _mode_for(target))
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _mode_for(target: Path) -> int:
+    """Permissions of the new file: those of the file it replaces, else what a
+    plain ``open(target, "w")`` would give (mkstemp makes it owner-only, 0600,
+    which would hide a 汇总.xlsx in a shared folder from colleagues)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_atomic(target: str | os.PathLike, writer: Callable[[Path], object]) -> Path:
