@@ -221,7 +221,6 @@ def summarize_form(
         profile=profile.name,
     )
     subtotals: dict[str, Decimal] = {}
-    unscored = 0
     if form.form == SELF_EVAL:
         row.update(dept=_text(form.dept), project_code=_text(form.project_code).replace(" ", ""))
         fund = form.funds.get("total")
@@ -229,33 +228,20 @@ def summarize_form(
         annual = _dec(fund.annual_budget) if fund else None
         executed = _dec(fund.executed) if fund else None
         rows, exec_sc = self_eval_scores(form, profile)
-        parts: list[Decimal | None] = [exec_sc]
-        for ind, value in rows:
-            if value is None:
-                unscored += 1
-                continue
-            column = block_of(ind.level1)
-            if column:
-                subtotals[column] = subtotals.get(column, ZERO) + value
-            parts.append(value)
+        values, unscored = _tally(rows, subtotals)
+        parts: list[Decimal | None] = [exec_sc, *values]
     else:
         initial, annual, executed = (
             _scale(_dec(form.initial_budget)),
             _scale(_dec(form.annual_budget)),
             _scale(_dec(form.executed)),
         )
+        scored = eval_table_scores(form, profile)
+        parts, unscored = _tally(scored, subtotals)
         exec_sc = None
-        parts = []
-        for ind, value in eval_table_scores(form, profile):
-            if value is None:
-                unscored += 1
-                continue
-            column = block_of(ind.level1)
-            if column:
-                subtotals[column] = subtotals.get(column, ZERO) + value
-            if is_exec_rate(_text(ind.level3)):
+        for ind, value in scored:  # the 预算执行率 row's score (the last, if several)
+            if value is not None and is_exec_rate(_text(ind.level3)):
                 exec_sc = value
-            parts.append(value)
     rate = _safe(scoring.exec_rate_pct, executed, annual)
     raw_total = scoring.total(p for p in parts if p is not None)
     total = scoring.capped_total(raw_total, rate, profile) if rate is not None else raw_total
@@ -280,6 +266,22 @@ def summarize_form(
         row["errors"] = sum(1 for f in findings if f.severity == "error")
         row["warnings"] = sum(1 for f in findings if f.severity == "warning")
     return row
+
+
+def _tally(scored, subtotals: dict[str, Decimal]) -> tuple[list[Decimal], int]:
+    """The scores of *scored* (indicator, score) pairs, each also added to its
+    first-level subtotal; and how many rows could not be scored."""
+    values: list[Decimal] = []
+    unscored = 0
+    for ind, value in scored:
+        if value is None:
+            unscored += 1
+            continue
+        column = block_of(ind.level1)
+        if column:
+            subtotals[column] = subtotals.get(column, ZERO) + value
+        values.append(value)
+    return values, unscored
 
 
 def _scale(value: Decimal | None) -> Decimal | None:
