@@ -229,32 +229,19 @@ def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
         )
         if expected is not None:
             if rule is not None:
-                yield from compare(
-                    ctx,
-                    C.RULE_SCORE_MISMATCH.code,
-                    ctx.loc(ind, "score"),
-                    s,
-                    expected,
-                    f"{label}的得分",
-                    lambda rule=rule, note=actual_note, w=w: (
-                        f"评分标准：{rule.describe()}；{note}，权重 {fmt(w)}"
-                    ),
+                mismatch = C.RULE_SCORE_MISMATCH.code
+                how = lambda rule=rule, note=actual_note, w=w: (  # noqa: E731
+                    f"评分标准：{rule.describe()}；{note}，权重 {fmt(w)}"
                 )
+            elif st.get("by_profile"):
+                mismatch = C.SCORE_MISMATCH.code
+                how = f"评分规则“{ctx.profile.name}”的执行率计分，{actual_note}"
             else:
-                how = (
-                    f"标杆值 {row.texts['benchmark']}，{actual_note}，权重 {fmt(w)}"
-                    if not st.get("by_profile")
-                    else f"评分规则“{ctx.profile.name}”的执行率计分，{actual_note}"
-                )
-                yield from compare(
-                    ctx,
-                    C.SCORE_MISMATCH.code,
-                    ctx.loc(ind, "score"),
-                    s,
-                    expected,
-                    f"{label}的得分",
-                    how,
-                )
+                mismatch = C.SCORE_MISMATCH.code
+                how = f"标杆值 {row.texts['benchmark']}，{actual_note}，权重 {fmt(w)}"
+            yield from compare(
+                ctx, mismatch, ctx.loc(ind, "score"), s, expected, f"{label}的得分", how
+            )
             continue
         if rule is None:
             continue
