@@ -420,6 +420,14 @@ def _same_formula(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
+def _json_score(raw: Any, row: int | None, formula_of) -> Any:
+    """A row's 得分 in JSON: null while its row keeps the template formula
+    (*formula_of(row)*); for a row without a place, null for any formula."""
+    if row:
+        return _json_computed(raw, formula_of(row))
+    return None if isinstance(raw, Formula) else _json_value(raw)
+
+
 def form_to_dict(form: Form) -> dict:
     """The JSON document of a form (schema in docs/templates.md)."""
     if form.form == SELF_EVAL:
@@ -453,14 +461,7 @@ def _selfeval_to_dict(form: SelfEvalForm) -> dict:
         for key in SELFEVAL_IND_KEYS:
             raw = getattr(ind, key)
             if key == "score":
-                row = ind.row
-                item[key] = (
-                    _json_computed(raw, _templates().selfeval_score_formula(row))
-                    if row
-                    else _json_value(raw)
-                )
-                if row is None and isinstance(raw, Formula):
-                    item[key] = None
+                item[key] = _json_score(raw, ind.row, _templates().selfeval_score_formula)
             else:
                 item[key] = _json_value(raw)
         items.append(item)
@@ -486,10 +487,7 @@ def _evaltable_to_dict(form: EvalTable) -> dict:
         for key in EVAL_IND_KEYS:
             raw = getattr(ind, key)
             if key == "score":
-                if ind.row:
-                    item[key] = _json_computed(raw, _templates().evaltable_score_formula(ind.row))
-                else:
-                    item[key] = None if isinstance(raw, Formula) else _json_value(raw)
+                item[key] = _json_score(raw, ind.row, _templates().evaltable_score_formula)
             else:
                 item[key] = _json_value(raw)
         items.append(item)
