@@ -237,15 +237,7 @@ class XlsxReader:
         f = elem.find(_F)
         if f is None or r < 0:
             return
-        text = f.text or ""
-        here = _address(r, c)
-        if f.get("t") == "shared" and f.get("si") is not None:
-            si = f.get("si")
-            if text:
-                shared[si] = (text, here)
-            elif si in shared:
-                base, origin = shared[si]
-                text = _translate(base, origin, here)
+        text = _shared(f.text or "", f.get("t"), f.get("si"), _address(r, c), shared)
         if not text:
             return
         grid[r][c] = "=" + text
