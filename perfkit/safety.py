@@ -5,8 +5,10 @@ without decompressing anything: that it is a zip at all (and not an old .xls or
 an encrypted OOXML file, both OLE compound files), how many entries it has, the
 declared uncompressed size of each entry and of the whole, and the compression
 ratio (zip bombs).  XML entity expansion is refused by defusedxml, which
-openpyxl uses automatically when it is installed; :func:`check_xml_parts`
-scans the parts that openpyxl reads for DOCTYPE declarations as a second line.
+openpyxl uses automatically when it is installed; as a second line the XML
+prolog of every part a reader parses is scanned for DOCTYPE/ENTITY
+declarations (:func:`check_workbook_file` before openpyxl, :func:`open_checked`
+and :func:`check_part` for :mod:`perfkit.xlsxread`).
 """
 
 from __future__ import annotations
@@ -34,15 +36,6 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
-
-
-def check_xlsx(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Raise :class:`InputError` (Chinese message) unless *path* looks like a
-    safe OOXML workbook.  Reads only the zip directory and the first bytes."""
-    name = os.fspath(path)
-    _check_head(name, limits)
-    with _open_zip(name) as zf:
-        _check_zip(zf, name, limits)
 
 
 def _check_head(name: str, limits: Limits) -> None:
@@ -109,37 +102,23 @@ def _check_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
         )
 
 
-def check_xml_parts(path: str | os.PathLike, limit_bytes: int = 4096) -> None:
-    """Refuse workbooks whose XML parts declare a DOCTYPE/ENTITY (entity bombs).
-
-    Office never writes DTDs.  A DOCTYPE can only stand in the prolog, before
-    the root element, but comments or whitespace may push it far down: the
-    prolog is read in *limit_bytes* chunks up to the root element, and a
-    prolog longer than 1 MiB is refused too.
-    """
-    name = os.fspath(path)
-    with _open_zip(name) as zf:
-        _check_xml(zf, name, limit_bytes)
-
-
-def _check_xml(
-    zf: zipfile.ZipFile, name: str, limit_bytes: int = 4096, parts: re.Pattern | None = None
-) -> None:
+def _check_xml(zf: zipfile.ZipFile, name: str, parts: re.Pattern | None = None) -> None:
+    """The prolog guard for every XML part of the zip (or those matching *parts*)."""
     for info in zf.infolist():
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
         if parts is not None and not parts.match(info.filename):
             continue
         with zf.open(info) as fh:
-            _refuse(_prolog_verdict(fh, limit_bytes), info.filename, name)
+            _refuse(_prolog_verdict(fh), info.filename, name)
 
 
 def check_part(data: bytes, part: str, path: str | os.PathLike) -> bytes:
-    """The guard of :func:`check_xml_parts` for one part already read into
+    """The prolog guard (DOCTYPE/ENTITY refused) for one part already read into
     memory: *data* back, or :class:`InputError` if its prolog declares a
     DOCTYPE/ENTITY."""
     with io.BytesIO(data) as fh:
-        _refuse(_prolog_verdict(fh, 4096), part, os.fspath(path))
+        _refuse(_prolog_verdict(fh), part, os.fspath(path))
     return data
 
 
@@ -162,7 +141,7 @@ _ROOT_START = re.compile(rb"<[A-Za-z_]")
 _PLAIN_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^<>]*\?>\s*)?<[A-Za-z_]")
 
 
-def _prolog_verdict(fh, chunk: int) -> str:
+def _prolog_verdict(fh, chunk: int = 4096) -> str:
     """'doctype' when a DOCTYPE/ENTITY stands before the root element, 'long'
     when no root element starts within 1 MiB, else 'ok'."""
     head = b""
@@ -194,17 +173,11 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS
     open_checked(path, limits).close()
 
 
-# The parts a reader of cell values parses: the workbook, its relationships,
-# styles, shared strings and worksheets (comments, drawings, themes and
-# document properties are never read there).
-VALUE_PARTS = re.compile(
-    r"^(\[Content_Types\]\.xml|xl/workbook\.xml|xl/_rels/workbook\.xml\.rels|xl/styles\.xml"
-    r"|xl/sharedStrings\.xml|xl/worksheets/[^/]+\.xml)$"
-)
-# Of those, the parts python-calamine parses when it opens a workbook and that
-# :mod:`perfkit.xlsxread` never reads itself ([Content_Types].xml is not parsed
-# by either: a test holds calamine to that); the others are checked with
-# :func:`check_part` when they are read, so no part is decompressed twice.
+# The parts python-calamine parses when it opens a workbook and that
+# :mod:`perfkit.xlsxread` never reads itself (comments, drawings, themes and
+# document properties are read by neither; [Content_Types].xml is not parsed:
+# a test holds calamine to that); the parts xlsxread reads are checked with
+# :func:`check_part` as they are read, so no part is decompressed twice.
 CALAMINE_PARTS = re.compile(r"^xl/(styles|sharedStrings)\.xml$")
 
 

@@ -110,9 +110,6 @@ class _Reader:
     def sheet(self, sheet: str) -> _SheetCells:
         return _SheetCells(self.values.get(sheet) or (), self.formulas.get(sheet) or ())
 
-    def raw(self, sheet: str, cell: str) -> Any:
-        return self.sheet(sheet)(*cell_index(cell))
-
 
 class _SheetCells:
     """Raw values of one sheet's cells (zero-based row and column): the value,
