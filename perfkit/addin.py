@@ -71,7 +71,6 @@ REL_SHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 
-CUSTOMUI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 CUSTOMUI_PART = "customUI/customUI14.xml"
 
 # Document-module class GUIDs (MS-OVBA): Excel's Workbook and Worksheet.

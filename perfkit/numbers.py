@@ -73,11 +73,6 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
     return max(low, min(high, value))
 
 
-def to_float(value: Decimal) -> float:
-    """The float Excel gets back; exact for 2-decimal values."""
-    return float(value)
-
-
 def fmt(value: Decimal | None) -> str:
     """Plain text for messages: 9.90 -> '9.9', 10.00 -> '10', None -> '—'."""
     if value is None:

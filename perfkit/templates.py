@@ -29,7 +29,6 @@ from . import profiles
 from .fsutil import write_bytes_atomic
 from .layouts import (
     DEFAULT_DIR,
-    KIND_ALIASES,
     LAYOUTS,
     TEMPLATE_FILES,
     TITLES,
@@ -766,16 +765,6 @@ def check(outdir: str | os.PathLike = DEFAULT_DIR) -> list[str]:
         if not path.is_file() or path.read_bytes() != build_bytes(kind):
             stale.append(str(path))
     return stale
-
-
-def template_path(kind_or_path: str, search: str | os.PathLike | None = None) -> Path | None:
-    """Committed template for a kind name, or None (the caller builds one in memory)."""
-    kind = KIND_ALIASES.get(str(kind_or_path).strip())
-    if kind is None:
-        return None
-    base = Path(search) if search else Path(__file__).resolve().parent.parent / DEFAULT_DIR
-    path = base / TEMPLATE_FILES[kind]
-    return path if path.is_file() else None
 
 
 __all__ = [

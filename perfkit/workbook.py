@@ -371,12 +371,6 @@ def read_form(path: str | os.PathLike) -> Form:
     return form_from_grid(kind, values, formulas, source=name)
 
 
-def _addr(r: int, c: int) -> str:
-    from openpyxl.utils.cell import get_column_letter
-
-    return f"{get_column_letter(c + 1)}{r + 1}"
-
-
 # --------------------------------------------------------------------------
 # JSON
 # --------------------------------------------------------------------------

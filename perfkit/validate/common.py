@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import targets
 from ..layouts import LAYOUTS
-from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula, value_of
+from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula
 from ..numbers import fmt
 from . import codes as C
 from .core import ERROR, Context, Finding, check, diff_severity
@@ -394,8 +394,3 @@ def effective(value: Any, engine: Decimal | None) -> Any:
     if value is UNKNOWN and engine is not None:
         return engine
     return UNKNOWN
-
-
-def raw_text(raw: Any) -> str:
-    value = value_of(raw)
-    return "" if value is None else str(value)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from math import isfinite
 from typing import Any
 
@@ -127,8 +126,3 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 
 def years_in(text: str) -> list[int]:
     return [int(y) for y in _YEAR.findall(text)]
-
-
-def dec(value: Any) -> Decimal | None:
-    """A Decimal or None (UNKNOWN and None both give None)."""
-    return value if isinstance(value, Decimal) else None
