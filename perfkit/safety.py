@@ -16,7 +16,9 @@ from __future__ import annotations
 import io
 import os
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from .errors import InputError
@@ -31,15 +33,19 @@ class Limits:
     max_entries: int = 2_000
     max_entry_bytes: int = 100 * 1024 * 1024  # declared uncompressed, one part
     max_total_bytes: int = 300 * 1024 * 1024  # declared uncompressed, all parts
-    max_ratio: int = 200  # uncompressed / compressed for any part above 1 MiB
+    max_ratio: int = 200  # uncompressed / compressed, for parts above ratio_from bytes
+    ratio_from: int = 16 * 1024 * 1024  # a 1 MB repetitive text is a form, not a bomb
+    max_inflate_bytes: int = 64 * 1024 * 1024  # bytes a reader inflates for one part
+    max_inflate_total: int = 256 * 1024 * 1024  # bytes a reader inflates for one workbook
 
 
 DEFAULT_LIMITS = Limits()
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
-def _check_head(name: str, limits: Limits) -> None:
-    """Existence, size, and the first bytes: OLE (.xls, encrypted) or zip."""
+def _check_head(name: str, limits: Limits, allow_ole: bool = False) -> None:
+    """Existence, size, and the first bytes: OLE (.xls, encrypted) or zip.
+    *allow_ole*: an .xls is accepted (the form readers read it)."""
     if not os.path.exists(name):
         raise InputError("文件不存在", path=name)
     if os.path.isdir(name):
@@ -59,6 +65,8 @@ def _check_head(name: str, limits: Limits) -> None:
             raise InputError(
                 "文件已加密（设置了打开密码），请在 Excel 中取消密码后另存为 .xlsx", path=name
             )
+        if allow_ole:
+            return
         raise InputError(
             "这是旧版 Excel 97-2003 (.xls) 文件，请在 Excel 中另存为 .xlsx 后再处理", path=name
         )
@@ -86,7 +94,7 @@ def _check_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
                 f"压缩包内部件 {info.filename} 解压后过大，疑似压缩炸弹，已拒绝", path=name
             )
         if (
-            info.file_size > 1024 * 1024
+            info.file_size > limits.ratio_from
             and info.compress_size > 0
             and info.file_size / info.compress_size > limits.max_ratio
         ):
@@ -96,6 +104,8 @@ def _check_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
     if total > limits.max_total_bytes:
         raise InputError("压缩包解压后总大小超过上限，疑似压缩炸弹，已拒绝", path=name)
     names = {i.filename for i in infos}
+    if len(names) != len(infos):
+        raise InputError("压缩包内有重名的部件，文件可能被篡改，已拒绝", path=name)
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise InputError(
             "不是 Excel 工作簿（缺少工作簿部件），可能是其他 Office 文件或已损坏", path=name
@@ -197,6 +207,61 @@ def open_checked(
         zf.close()
         raise
     return zf
+
+
+def inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, name: str) -> bytes:
+    """One part's bytes, decompressed with a hard cap on the bytes actually
+    produced: never more than the declared size (and never more than *cap*),
+    whatever the entry's headers claim, and exactly the declared size with a
+    matching CRC at the end.  A part that lies about its size is refused as
+    soon as it passes the declared size, before it fills memory."""
+    if info.file_size > cap:
+        raise InputError(f"压缩包内部件 {info.filename} 解压后过大，已拒绝", path=name)
+    if info.flag_bits & 0x1:
+        raise InputError("文件已加密，无法读取", path=name)
+    raw = _raw_entry(zf, info, name)
+    if info.compress_type == zipfile.ZIP_STORED:
+        data = raw
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        limit = info.file_size
+        try:
+            data = inflater.decompress(raw, limit + 1)
+        except zlib.error:
+            raise InputError(f"部件 {info.filename} 已损坏，无法解压", path=name) from None
+        if len(data) > limit or inflater.unconsumed_tail:
+            raise InputError(
+                f"压缩包内部件 {info.filename} 解压后的大小超过其声明（疑似压缩炸弹），已拒绝",
+                path=name,
+            )
+    else:
+        raise InputError(f"部件 {info.filename} 使用了不支持的压缩方式", path=name)
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        raise InputError(f"部件 {info.filename} 已损坏（大小或校验码不符）", path=name)
+    return data
+
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+
+
+def _raw_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """The compressed bytes of an entry, located through its local header."""
+    fp = zf.fp
+    if fp is None:
+        raise InputError("文件已关闭", path=name)
+    try:
+        fp.seek(info.header_offset)
+        header = fp.read(_LOCAL_HEADER.size)
+        fields = _LOCAL_HEADER.unpack(header)
+    except (OSError, struct.error):
+        raise InputError(f"部件 {info.filename} 已损坏，无法解压", path=name) from None
+    if fields[0] != b"PK\x03\x04":
+        raise InputError(f"部件 {info.filename} 已损坏（本地文件头不符）", path=name)
+    fp.seek(fields[10] + fields[11], 1)  # file name and extra field
+    raw = fp.read(info.compress_size)
+    if len(raw) != info.compress_size:
+        raise InputError(f"部件 {info.filename} 不完整，文件可能已损坏", path=name)
+    return raw
 
 
 def _is_encrypted_ooxml(name: str) -> bool:

@@ -1,0 +1,187 @@
+"""Readers: a workbook in, its forms out.
+
+:func:`read_forms` finds every 项目支出绩效自评表 and 绩效评价指标体系评分表 of a
+workbook (.xlsx, .xlsm, .xls; perfkit's templates, forms typed by units,
+platform exports), one or several per sheet, by their labels
+(:mod:`perfkit.readers.recognise`).  perfkit's own templates are read the
+same way: their defined names (``PK_*``) are a cross-check, never a
+requirement.  :func:`forms_from_grids` does the same for sheets already in
+memory (the Excel macros read a live workbook in bulk).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..errors import NotAForm
+from ..layout import SETTINGS_SHEET
+from ..model import Formula
+from ..profiles import DEFAULT_PROFILE
+from .cells import Book, SheetData, cell_index, open_book
+from .recognise import Found, recognise, scan
+from .vocab import vocab
+
+Form = Any  # SelfEvalForm | EvalTable
+
+
+def read_forms(path: str | os.PathLike) -> list[Form]:
+    """Every form of the workbook at *path*, in sheet order, top to bottom.
+
+    Raises :class:`NotAForm` (a Chinese message saying what was found and
+    what is missing) when no sheet holds a form."""
+    name = os.fspath(path)
+    with open_book(name) as book:
+        return forms_of(book, name)
+
+
+def read_form(path: str | os.PathLike) -> Form:
+    """The first form of the workbook at *path* (see :func:`read_forms`)."""
+    return read_forms(path)[0]
+
+
+def forms_of(book: Book, source: str) -> list[Form]:
+    sheets = [book.sheet(n) for n in book.sheet_names]
+    return _forms(sheets, source, book.defined_names, book.hidden_sheets)
+
+
+def forms_from_grids(
+    values: dict[str, list[list[Any]]],
+    formulas: dict[str, list[list[Any]]] | None = None,
+    merged: dict[str, list[tuple[int, int, int, int]]] | None = None,
+    source: str = "",
+    defined_names: dict[str, str] | None = None,
+) -> list[Form]:
+    """The forms of sheets given as 2-D grids (sheet -> rows; row 1/column A
+    at [0][0]; *formulas* the same shape holding "=…" text; *merged* zero-based
+    ranges), e.g. read in bulk from a live workbook."""
+    sheets = []
+    for name, rows in values.items():
+        grid = [[None if v == "" else v for v in (row or ())] for row in rows or ()]
+        texts: dict[tuple[int, int], str] = {}
+        for r, row in enumerate((formulas or {}).get(name) or ()):
+            for c, text in enumerate(row or ()):
+                if isinstance(text, str) and text.startswith("=") and len(text) > 1:
+                    texts[(r, c)] = text
+        sheets.append(SheetData(name, grid, texts, tuple((merged or {}).get(name) or ())))
+    return _forms(sheets, source, defined_names or {}, set())
+
+
+def _forms(
+    sheets: list[SheetData], source: str, names: dict[str, str], hidden: set[str]
+) -> list[Form]:
+    words = vocab()
+    forms: list[Form] = []
+    why: list[str] = []
+    settings = _settings(sheets, words)
+    for sheet in sheets:
+        if sheet.name == settings.get("sheet"):
+            continue
+        found, reason = recognise(sheet, words, source)
+        if reason and sheet.name not in hidden and _has_content(sheet):
+            why.append(f"工作表「{sheet.name}」：{reason}")
+        for item in found:
+            form = item.form
+            form.profile = settings.get("profile") or DEFAULT_PROFILE
+            if settings:
+                form.locs["profile"] = settings["profile_loc"]
+            if sheet.cut:
+                form.issues.append(
+                    (
+                        "CELLS_IGNORED",
+                        "",
+                        f"工作表在 {sheet.cut} 等远处单元格有内容，超出表格可能的范围，未读取；"
+                        "请删除这些单元格后另存",
+                    )
+                )
+            _cross_check(item, names, form)
+            forms.append(form)
+    if not forms and settings.get("form_id"):
+        raise NotAForm(
+            f"缺少工作表：工作簿中有 perfkit 模板的设置表（模板版本 {settings['form_id']}），"
+            "但没有找到自评表或评分表本身（工作表可能被删除）；请重新用模板填写",
+            path=source or None,
+        )
+    if not forms:
+        detail = "；".join(why) if why else "工作簿中没有内容"
+        raise NotAForm(
+            f"没有找到项目支出绩效自评表或绩效评价指标体系评分表。{detail}", path=source or None
+        )
+    return forms
+
+
+def _has_content(sheet: SheetData) -> bool:
+    return any(v is not None for row in sheet.values for v in row)
+
+
+def _settings(sheets: list[SheetData], words) -> dict[str, Any]:
+    """perfkit's settings sheet (设置: 评分规则, 模板版本), if the workbook has one."""
+    from ..model import Loc
+
+    for sheet in sheets:
+        if sheet.name != SETTINGS_SHEET and len(sheets) > 1 and sheet.nrows > 40:
+            continue
+        s = scan(sheet, words)
+        out: dict[str, Any] = {}
+        for hits in s.by_row.values():
+            for h in hits:
+                key = h.key("settings")
+                if key is None:
+                    continue
+                r, c = s.right_of(h)
+                value = s.shown(r, c)
+                if isinstance(value, Formula):
+                    value = value.cached
+                text = str(value).strip() if value not in (None, "") else ""
+                out[key] = text
+                out[f"{key}_loc"] = Loc(sheet.name, f"{_letters(c)}{r + 1}")
+        if "profile" in out:
+            out["sheet"] = sheet.name
+            return out
+    return {}
+
+
+def _letters(c: int) -> str:
+    from ..layout import column_letter
+
+    return column_letter(c + 1)
+
+
+_NAMED = (
+    ("PK_TOTAL", "total"),
+    ("PK_TOTAL_WEIGHT", "total_weight"),
+    ("PK_GRADE", "grade"),
+    ("PK_EXEC_SCORE", "exec_score"),
+    ("PK_PROJECT_NAME", "project_name"),
+)
+
+
+def _cross_check(item: Found, names: dict[str, str], form: Form) -> None:
+    """perfkit's defined names against what the labels say: a template whose
+    names point elsewhere was edited in a way that moved a cell without its
+    name (or a name without its cell)."""
+    layout = item.layout
+    for name, field in _NAMED:
+        ref = names.get(name)
+        if not ref or "!" not in ref:
+            continue
+        sheet, _, cell = ref.rpartition("!")
+        sheet = sheet.strip("'").replace("''", "'")
+        if sheet != layout.sheet or field not in layout.fields:
+            continue
+        try:
+            r, c = cell_index(cell.replace("$", "").split(":")[0])
+        except ValueError:
+            continue
+        if layout.fields[field] != (r + 1, c + 1):
+            form.issues.append(
+                (
+                    "LAYOUT_NAME_MOVED",
+                    layout.cell(field) or "",
+                    f"模板的定义名称 {name} 指向 {cell.replace('$', '')}，按标签识别的位置是 "
+                    f"{layout.cell(field)}；已按标签读取",
+                )
+            )
+
+
+__all__ = ["forms_from_grids", "forms_of", "read_form", "read_forms"]

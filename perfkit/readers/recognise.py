@@ -1,0 +1,963 @@
+"""Finding forms in a sheet by their labels.
+
+A 项目支出绩效自评表 or 绩效评价指标体系评分表 is recognised wherever it stands
+in a sheet, in any of the layout families of DOMAIN.md §1.1 and §3, by the
+words of its labels (``perfkit/profiles/labels/*.toml``):
+
+1. every short text cell is normalised and looked up in the vocabulary
+   (:mod:`perfkit.readers.vocab`);
+2. a row holding at least three indicator column labels, one of them 分值 /
+   权重 / 得分, is an indicator header: each one starts a form (several per
+   sheet when forms are stacked);
+3. above it, up to the previous form: the title, the head fields (value in the
+   next cell, or after the colon in the same cell), the 资金 block (a header
+   row of amount labels with its rows 年度资金总额 / 其中：当年财政拨款 / …, or
+   label–value pairs), 年度总体目标;
+4. below it, the indicator rows until 总分 / 合计: merged cells and blank
+   continuation cells give each row its 一级 / 二级 label; weights written in
+   labels ("产出指标 (50分)", "3分") are read; operator and unit columns
+   (四川, the platform export) are joined back into one target.
+
+The result is a :class:`~perfkit.layout.Layout` (where everything was found)
+and the form itself, each value located at the cell the user sees.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..layout import RECOGNISED, Group, Layout, a1
+from ..model import (
+    EVAL_TABLE,
+    SELF_EVAL,
+    EvalIndicator,
+    EvalTable,
+    Formula,
+    FundRow,
+    Indicator,
+    Loc,
+    SelfEvalForm,
+)
+from .cells import SheetData
+from .vocab import MAX_LABEL, Label, Vocab, normalise, year_in
+
+SCORE_KEYS = frozenset(("score", "weight"))
+ROW_KEYS = frozenset(("level3", "target", "actual", "benchmark", "rule"))
+EVAL_KEYS = frozenset(("benchmark", "rule"))
+AMOUNT_KEYS = ("initial_budget", "annual_budget", "executed")
+BLANK_STREAK = 8  # this many blank rows close a grid that has no 总分 row
+_POINTS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*分\s*$")
+_FORMULA_LABEL = re.compile(r'^="([^"]*)"')
+_OPS = {
+    ">=": "≥",
+    "≥": "≥",
+    "≧": "≥",
+    "大于等于": "≥",
+    "不低于": "≥",
+    "<=": "≤",
+    "≤": "≤",
+    "≦": "≤",
+    "小于等于": "≤",
+    "不高于": "≤",
+    "=": "=",
+    "＝": "=",
+    "等于": "=",
+    ">": ">",
+    "大于": ">",
+    "<": "<",
+    "小于": "<",
+}
+_NOT_AN_OP = ("定性", "定量", "定性指标", "定量指标", "")
+
+
+@dataclass
+class Hit:
+    """A label cell: where it is (zero-based; its merged extent) and what it says."""
+
+    r: int
+    c: int
+    r2: int
+    c2: int
+    text: str
+    label: Label
+    roles: tuple[tuple[str, str], ...]
+
+    def key(self, role: str) -> str | None:
+        for r, k in self.roles:
+            if r == role:
+                return k
+        return None
+
+
+@dataclass
+class Found:
+    """A recognised form: its layout, the form, and what was missing."""
+
+    layout: Layout
+    form: SelfEvalForm | EvalTable
+
+
+@dataclass
+class SheetScan:
+    """The labels of one sheet, with helpers over its cells."""
+
+    sheet: SheetData
+    vocab: Vocab
+    hits: dict[tuple[int, int], Hit] = field(default_factory=dict)
+    by_row: dict[int, list[Hit]] = field(default_factory=dict)
+    merge_at: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict)
+    vertical: dict[int, list[tuple[int, int, int]]] = field(
+        default_factory=dict
+    )  # col -> (r1, r2, c1)
+
+    # -- cells -----------------------------------------------------------------
+    def raw(self, r: int, c: int) -> Any:
+        raw = self.sheet.raw(r, c)
+        return None if raw == "" else raw
+
+    def shown(self, r: int, c: int) -> Any:
+        """What the cell shows; for a formula never computed whose text starts
+        with a string literal (="产出指标（"&…), that literal."""
+        raw = self.sheet.raw(r, c)
+        if isinstance(raw, Formula):
+            if raw.cached not in (None, ""):
+                return raw.cached
+            m = _FORMULA_LABEL.match(raw.text)
+            return m.group(1) if m else None
+        return None if raw == "" else raw
+
+    def extent(self, r: int, c: int) -> tuple[int, int]:
+        """Last row and column of the merged range starting at (r, c)."""
+        m = self.merge_at.get((r, c))
+        return (m[2], m[3]) if m else (r, c)
+
+    def top_left(self, r: int, c: int) -> tuple[int, int]:
+        """The top-left cell of the vertical merge covering (r, c), or (r, c)."""
+        spans = self.vertical.get(c)
+        if spans:
+            i = bisect_right(spans, (r, 1 << 30, 0)) - 1
+            while i >= 0:
+                r1, r2, c1 = spans[i]
+                if r1 <= r <= r2:
+                    return r1, c1
+                if r2 < r - 200:
+                    break
+                i -= 1
+        return r, c
+
+    def right_of(self, hit: Hit) -> tuple[int, int]:
+        return hit.r, hit.c2 + 1
+
+    def is_label(self, r: int, c: int) -> bool:
+        return (r, c) in self.hits
+
+    def row_hits(self, r: int) -> list[Hit]:
+        return self.by_row.get(r, [])
+
+
+def scan(sheet: SheetData, vocab: Vocab) -> SheetScan:
+    s = SheetScan(sheet, vocab)
+    for r1, c1, r2, c2 in sheet.merged:
+        s.merge_at[(r1, c1)] = (r1, c1, r2, c2)
+        if r2 > r1:
+            for c in range(c1, min(c2, c1 + 64) + 1):
+                s.vertical.setdefault(c, []).append((r1, r2, c1))
+    for spans in s.vertical.values():
+        spans.sort()
+    roles_of = vocab.roles
+    for r, line in enumerate(sheet.values):
+        for c, value in enumerate(line):
+            if value is None:
+                continue
+            text = value if type(value) is str else s.shown(r, c)
+            if type(text) is not str or not text or len(text) > MAX_LABEL * 2:
+                if (r, c) in sheet.formulas:
+                    text = s.shown(r, c)
+                    if type(text) is not str or not text:
+                        continue
+                else:
+                    continue
+            label = normalise(text)
+            core = label.core
+            if not core or len(core) > MAX_LABEL:
+                continue
+            roles = roles_of.get(core, ())
+            extra = _extra_roles(core, vocab)
+            if not roles and not extra:
+                continue
+            r2, c2 = s.extent(r, c)
+            hit = Hit(r, c, r2, c2, text, label, tuple(roles) + extra)
+            s.hits[(r, c)] = hit
+            s.by_row.setdefault(r, []).append(hit)
+    # formula cells whose label is a string literal (a template never computed)
+    for r, c in sheet.formulas:
+        if (r, c) in s.hits:
+            continue
+        shown = s.shown(r, c)
+        if type(shown) is str and shown:
+            label = normalise(shown)
+            extra = _extra_roles(label.core, vocab)
+            roles = vocab.roles.get(label.core, ())
+            if roles or extra:
+                r2, c2 = s.extent(r, c)
+                hit = Hit(r, c, r2, c2, shown, label, tuple(roles) + extra)
+                s.hits[(r, c)] = hit
+                s.by_row.setdefault(r, []).append(hit)
+    for hits in s.by_row.values():
+        hits.sort(key=lambda h: h.c)
+    return s
+
+
+def _extra_roles(core: str, vocab: Vocab) -> tuple[tuple[str, str], ...]:
+    out = []
+    kind = vocab.title_kind(core)
+    if kind:
+        out.append(("title", kind))
+    if core in vocab.ends:
+        out.append(("end", "total"))
+    if core in vocab.grades:
+        out.append(("grade", "grade"))
+    if core in vocab.level1_words:
+        out.append(("level1", core))
+    if core in vocab.grid_sections:
+        out.append(("grid", "section"))
+    if core in vocab.fund_sections:
+        out.append(("funds", "section"))
+    if core in vocab.goal_sections:
+        out.append(("goal", "section"))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------
+# headers
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Header:
+    row: int  # the (last) header row
+    first: int  # the first header row (two-row headers)
+    columns: dict[str, int]  # indicator key -> column (zero-based)
+    kind: str
+
+
+def headers(s: SheetScan) -> list[Header]:
+    out: list[Header] = []
+    rows = sorted(s.by_row)
+    skip_to = -1
+    for r in rows:
+        if r <= skip_to:
+            continue
+        cols = _columns(s.row_hits(r))
+        keys = set(cols)
+        if len(keys) < 3 or not keys & SCORE_KEYS or not keys & ROW_KEYS:
+            continue
+        first = r
+        below = _columns(s.row_hits(r + 1))
+        if len(below) >= 2 and not _has_numbers(s, r + 1):
+            for key, col in below.items():
+                cols = {k: v for k, v in cols.items() if v != col}
+                cols[key] = col
+            r += 1
+        kind = EVAL_TABLE if set(cols) & EVAL_KEYS else SELF_EVAL
+        out.append(Header(r, first, dict(sorted(cols.items(), key=lambda kv: kv[1])), kind))
+        skip_to = r
+    return out
+
+
+def _columns(hits: list[Hit]) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for h in hits:
+        key = h.key("col")
+        if key and key not in cols:
+            cols[key] = h.c
+    return cols
+
+
+def _has_numbers(s: SheetScan, r: int) -> bool:
+    line = s.sheet.values[r] if r < len(s.sheet.values) else ()
+    return any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in line)
+
+
+# --------------------------------------------------------------------------
+# a workbook's forms
+# --------------------------------------------------------------------------
+
+
+def recognise(sheet: SheetData, vocab: Vocab, source: str = "") -> tuple[list[Found], str]:
+    """The forms of *sheet*, top to bottom, and (when there is none) a
+    sentence saying what was found there."""
+    s = scan(sheet, vocab)
+    found: list[Found] = []
+    heads = headers(s)
+    top = 0
+    for i, head in enumerate(heads):
+        limit = heads[i + 1].first if i + 1 < len(heads) else len(sheet.values)
+        reader = _FormReader(s, head, top, limit, source)
+        result = reader.read()
+        found.append(result)
+        top = reader.bottom + 1
+    return found, "" if found else _what_was_found(s)
+
+
+def _what_was_found(s: SheetScan) -> str:
+    """“找到了…，没有找到年度绩效指标表头” for a sheet with no form."""
+    seen = []
+    roles = {role for hits in s.by_row.values() for h in hits for role, _ in h.roles}
+    keys = {h.key("fund_col") for hits in s.by_row.values() for h in hits} - {None}
+    if "title" in roles:
+        seen.append("表格标题")
+    if any(h.key("head") for hits in s.by_row.values() for h in hits):
+        seen.append("项目名称等表头信息")
+    if keys & set(AMOUNT_KEYS):
+        seen.append("资金使用情况")
+    cols = {h.key("col") for hits in s.by_row.values() for h in hits} - {None}
+    if cols:
+        seen.append(
+            "指标列标题（" + "、".join(sorted(_COLUMN_NAMES.get(k, k) for k in cols)) + "）"
+        )
+    want = "年度绩效指标表头（同一行中的 三级指标/指标名称、年度指标值/标杆值、分值/权重、得分 等列标题）"
+    if not seen:
+        return f"没有找到任何表格标签，也没有找到{want}"
+    return f"找到了{'、'.join(seen)}，没有找到{want}"
+
+
+_COLUMN_NAMES = {
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "level3": "三级指标",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    "score": "得分",
+    "op": "指标性质",
+    "unit": "计量单位",
+    "deviation_reason": "偏差原因",
+    "benchmark": "标杆值",
+    "rule": "评分标准",
+    "description": "指标说明",
+    "deduction_reason": "扣分原因",
+    "method": "得分计算方法",
+    "ignored": "其他",
+}
+
+
+# --------------------------------------------------------------------------
+# one form
+# --------------------------------------------------------------------------
+
+
+class _FormReader:
+    def __init__(self, s: SheetScan, head: Header, top: int, limit: int, source: str):
+        self.s = s
+        self.head = head
+        self.top = top  # first row the form may use (zero-based)
+        self.limit = limit  # first row of the next form's header
+        self.source = source
+        self.sheet = s.sheet.name
+        self.bottom = head.row
+        self.fields: dict[str, tuple[int, int]] = {}
+        self.values: dict[str, Any] = {}
+        self.notes: list[str] = []
+        self.missing: list[tuple[str, str]] = []
+        self.unit: str | None = None
+        self.weights: dict[str, tuple[Any, tuple[int, int]]] = {}
+        self.level2_weights: dict[tuple[str, str], tuple[Any, tuple[int, int]]] = {}
+        self.part_weight: tuple[Any, tuple[int, int]] | None = None
+
+    def loc(self, r: int, c: int) -> Loc:
+        return Loc(self.sheet, a1(r + 1, c + 1))
+
+    def read(self) -> Found:
+        top = self._title_row()
+        above = range(top, self.head.first)
+        self._head_fields(above)
+        fund = self._funds(above)
+        self._goal(above, fund)
+        self._part_weight(above)
+        rows, groups, total_row = self._grid()
+        self._grade(total_row)
+        layout = self._layout(rows, groups, total_row, fund)
+        form = self._form(rows, layout, fund)
+        return Found(layout, form)
+
+    # -- the parts above the grid --------------------------------------------
+    def _title_row(self) -> int:
+        for r in range(self.head.first - 1, self.top - 1, -1):
+            for h in self.s.row_hits(r):
+                if h.key("title"):
+                    self.fields["title"] = (r, h.c)
+                    self.values["title"] = h.text
+                    return r
+        return self.top
+
+    def _neighbour(self, h: Hit) -> tuple[tuple[int, int] | None, Any]:
+        """The value of a label: after its colon, else the next cell to the right."""
+        if h.label.value:
+            return (h.r, h.c), h.label.value
+        r, c = self.s.right_of(h)
+        if self.s.is_label(r, c):
+            other = self.s.hits[(r, c)]
+            if any(
+                role in ("head", "fund_col", "col", "goal", "grade", "title")
+                for role, _ in other.roles
+            ):
+                return (r, c), None
+        return (r, c), self.s.raw(r, c)
+
+    def _head_fields(self, rows: range) -> None:
+        for r in rows:
+            for h in self.s.row_hits(r):
+                key = h.key("head")
+                if key is None or key in self.fields:
+                    continue
+                where, value = self._neighbour(h)
+                if where is not None:
+                    self.fields[key] = where
+                    self.values[key] = value
+                if h.label.unit and key:
+                    self.unit = self.unit or h.label.unit
+                if h.label.core == "单位" and h.label.value in ("元", "万元"):
+                    self.unit = self.unit or h.label.value
+            for h in self.s.row_hits(r):
+                if h.label.core == "单位" and h.label.value in ("元", "万元"):
+                    self.unit = self.unit or h.label.value
+        if "year" not in self.values or self.values.get("year") in (None, ""):
+            title = self.values.get("title")
+            year = year_in(title) if isinstance(title, str) else None
+            if year is not None:
+                self.values["year"] = year
+                self.fields.setdefault("year", self.fields["title"])
+
+    def _funds(self, rows: range) -> dict[str, Any] | None:
+        """The 资金 block: header row, fund rows, amount columns."""
+        header = None
+        for r in rows:
+            cols: dict[str, int] = {}
+            for h in self.s.row_hits(r):
+                key = h.key("fund_col")
+                if key and key not in cols:
+                    cols[key] = h.c
+            amounts = set(cols) & set(AMOUNT_KEYS)
+            if len(amounts) >= 2 or (amounts and len(cols) >= 3):
+                header = (r, cols)
+                break
+        if header is None:
+            return None
+        r, cols = header
+        for h in self.s.row_hits(r):
+            if h.key("fund_col") or h.key("funds") or h.label.unit:
+                self.unit = self.unit or h.label.unit
+                if h.key("fund_col") == "exec_score" and h.label.weight is not None:
+                    self.values.setdefault("exec_weight_label", (h.label.weight, (h.r, h.c)))
+        for rr in range(max(self.top, r - 3), r + 1):
+            for h in self.s.row_hits(rr):
+                if h.key("funds") or h.label.core in ("单位",) or h.key("fund_row"):
+                    self.unit = (
+                        self.unit
+                        or h.label.unit
+                        or (h.label.value if h.label.value in ("元", "万元") else None)
+                    )
+                if h.key("funds") and h.label.weight is not None:
+                    self.values.setdefault("exec_weight_label", (h.label.weight, (h.r, h.c)))
+        if self._pairs(r, cols):
+            fund_rows = {"total": r}
+            columns = {k: c + 1 for k, c in cols.items()}
+            return {"rows": fund_rows, "columns": columns, "header": r, "pairs": True}
+        first_amount = min(cols[k] for k in cols)
+        fund_rows: dict[str, int] = {}
+        last = r
+        for rr in range(r + 1, self.head.first):
+            line_hits = self.s.row_hits(rr)
+            if any(h.key("goal") or h.key("col") or h.key("head") for h in line_hits):
+                break
+            key = None
+            for h in line_hits:
+                if h.c < first_amount:
+                    key = h.key("fund_row")
+                    if key:
+                        self.unit = self.unit or h.label.unit
+                        break
+            if key and key not in fund_rows:
+                fund_rows[key] = rr
+                last = rr
+            elif not fund_rows and any(
+                isinstance(self.s.raw(rr, c), (int, float, str))
+                and self.s.raw(rr, c) not in ("—", "-")
+                for c in cols.values()
+            ):
+                fund_rows["total"] = rr  # amounts without row labels: the total row
+                last = rr
+            elif fund_rows and not any(self.s.raw(rr, c) is not None for c in cols.values()):
+                break
+        for rr in range(r + 1, last + 1):  # the block's left label: 项目资金（元）
+            for h in self.s.row_hits(rr):
+                if h.label.unit and h.c < first_amount:
+                    self.unit = self.unit or h.label.unit
+        return {"rows": fund_rows, "columns": cols, "header": r, "pairs": False, "last": last}
+
+    def _pairs(self, r: int, cols: dict[str, int]) -> bool:
+        """Label–value pairs on one row (年初预算数（万元） | 175 | 全年预算数 | …)."""
+        for key, c in cols.items():
+            if key not in AMOUNT_KEYS:
+                continue
+            right = self.s.raw(r, c + 1)
+            below = self.s.raw(r + 1, c)
+            if self.s.is_label(r, c + 1):
+                return False
+            if isinstance(below, (int, float)) and not isinstance(below, bool):
+                return False
+            if right is not None and not isinstance(right, (int, float, str, Formula)):
+                return False
+        return True
+
+    def _goal(self, rows: range, fund) -> None:
+        start = fund.get("last", fund["header"]) + 1 if fund else rows.start
+        for r in range(start, rows.stop):
+            for h in self.s.row_hits(r):
+                key = h.key("goal")
+                if key not in ("expected", "actual"):
+                    continue
+                name = "goal_expected" if key == "expected" else "goal_actual"
+                if name in self.fields:
+                    continue
+                below = (h.r2 + 1, h.c)
+                if below[0] < self.head.first and not self.s.is_label(*below):
+                    self.fields[name] = below
+                    self.values[name] = self.s.raw(*below)
+                else:
+                    where, value = self._neighbour(h)
+                    if where is not None:
+                        self.fields[name] = where
+                        self.values[name] = value
+
+    def _part_weight(self, rows: range) -> None:
+        for r in [*rows, self.head.first, self.head.row]:
+            for h in self.s.row_hits(r):
+                if h.key("grid") and h.label.weight is not None:
+                    self.part_weight = (h.label.weight, (h.r, h.c))
+                    return
+
+    # -- the grid ----------------------------------------------------------------
+    def _grid(self):
+        cols = self.head.columns
+        start = self.head.row + 1
+        widest = max(cols.values())
+        rows: list[dict[str, Any]] = []
+        total_row = None
+        blank = 0
+        l1 = l2 = ""
+        l1_cell = l2_cell = None
+        seen_l1: dict[str, tuple[int, int]] = {}
+        end = min(self.limit, len(self.s.sheet.values))
+        r = start
+        while r < end:
+            hits = self.s.row_hits(r)
+            if any(h.key("end") and h.c <= widest for h in hits):
+                total_row = r
+                break
+            if r > start and any(
+                h.key("title") or (h.key("head") and h.label.value is None) for h in hits
+            ):
+                break
+            cells = {k: self.s.raw(r, c) for k, c in cols.items() if k not in ("level1", "level2")}
+            filled = any(v is not None for v in cells.values())
+            # first- and second-level labels: merged cells, blank continuation
+            new_l1, l1_at = self._level(r, cols.get("level1"), self.weights)
+            new_l2, l2_at = self._level(r, cols.get("level2"), self.level2_weights, l1)
+            section = self._section_row(r, hits, cells, cols)
+            if section is not None:
+                l1, l1_cell = section
+                l2, l2_cell = "", None
+                r += 1
+                continue
+            if new_l1 is not None and new_l1 != l1:
+                l1, l1_cell = new_l1, l1_at
+                l2, l2_cell = "", None
+            if new_l2 is not None:
+                l2, l2_cell = new_l2, l2_at
+            if not filled and new_l1 is None and new_l2 is None:
+                blank += 1
+                if blank >= BLANK_STREAK:
+                    break
+            else:
+                blank = 0
+            rows.append(
+                {"row": r, "level1": l1, "level2": l2, "cells": cells, "l1": l1_cell, "l2": l2_cell}
+            )
+            if l1 and l1 not in seen_l1 and l1_cell is not None:
+                seen_l1[l1] = l1_cell
+            r += 1
+        while (
+            rows
+            and not any(v is not None for v in rows[-1]["cells"].values())
+            and total_row is None
+        ):
+            rows.pop()  # trailing blank rows are not part of the grid
+        self.bottom = (
+            total_row if total_row is not None else (rows[-1]["row"] if rows else self.head.row)
+        )
+        if total_row is not None:
+            for key, name in (("weight", "total_weight"), ("score", "total")):
+                if key in cols:
+                    self.fields[name] = (total_row, cols[key])
+                    self.values[name] = _points(self.s.raw(total_row, cols[key]))
+        return rows, _groups_of(rows), total_row
+
+    def _level(
+        self, r: int, col: int | None, weights: dict, parent: str | None = None
+    ) -> tuple[str | None, tuple[int, int] | None]:
+        """The 一级/二级 label a row's cell gives (top-left of a merge), its
+        weight ("产出指标 (50分)") noted; None when the cell is blank."""
+        if col is None:
+            return None, None
+        tr, tc = self.s.top_left(r, col)
+        value = self.s.shown(tr, tc)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None, None
+        text = str(value)
+        label = normalise(text)
+        name = label.core or text.strip()
+        if label.weight is not None:
+            key = name if parent is None else (parent, name)
+            weights.setdefault(key, (label.weight, (tr, tc)))
+        return name, (tr, tc)
+
+    def _section_row(self, r, hits, cells, cols):
+        """A row that only names a first-level block (layouts without a 一级指标 column)."""
+        if "level1" in cols:
+            return None
+        words = [h for h in hits if h.key("level1") or h.key("grid")]
+        if not words:
+            return None
+        others = [v for k, v in cells.items() if v is not None]
+        if len(others) > 1:
+            return None
+        h = words[0]
+        if h.key("grid"):
+            if h.label.weight is not None:
+                self.part_weight = self.part_weight or (h.label.weight, (h.r, h.c))
+            return None if others else ("", None)
+        if h.label.weight is not None:
+            self.weights.setdefault(h.label.core, (h.label.weight, (h.r, h.c)))
+        return h.label.core, (h.r, h.c)
+
+    def _grade(self, total_row: int | None) -> None:
+        start = (total_row if total_row is not None else self.bottom) + 1
+        for r in range(start, min(start + 4, len(self.s.sheet.values))):
+            for h in self.s.row_hits(r):
+                if h.key("grade"):
+                    where, value = self._neighbour(h)
+                    if where is not None:
+                        self.fields["grade"] = where
+                        self.values["grade"] = value
+                        self.bottom = max(self.bottom, r)
+                    return
+        if total_row is not None:  # 绩效等级 on the 总分 row itself
+            for h in self.s.row_hits(total_row):
+                if h.key("grade"):
+                    where, value = self._neighbour(h)
+                    if where is not None:
+                        self.fields["grade"] = where
+                        self.values["grade"] = value
+
+    # -- layout and form ----------------------------------------------------------
+    def _layout(self, rows, groups, total_row, fund) -> Layout:
+        fields = {k: (r + 1, c + 1) for k, (r, c) in self.fields.items()}
+        fund_rows = {}
+        fund_columns = {}
+        if fund:
+            fund_rows = {k: r + 1 for k, r in fund["rows"].items()}
+            fund_columns = {k: c + 1 for k, c in fund["columns"].items() if k in AMOUNT_KEYS}
+            total = fund["rows"].get("total")
+            if total is not None:
+                keys = ("exec_weight", "exec_rate", "exec_score")
+                if self.head.kind == EVAL_TABLE:  # the 评分表's amounts are head fields
+                    keys = (*AMOUNT_KEYS, "exec_rate")
+                for key in keys:
+                    col = fund["columns"].get(key)
+                    if col is not None:
+                        fields[key] = (total + 1, col + 1)
+        return Layout(
+            kind=self.head.kind,
+            sheet=self.sheet,
+            origin=RECOGNISED,
+            fields=fields,
+            fund_rows=fund_rows,
+            fund_columns=fund_columns,
+            header_row=self.head.row + 1,
+            columns={k: c + 1 for k, c in self.head.columns.items()},
+            rows=tuple(row["row"] + 1 for row in rows),
+            groups=tuple(
+                Group(g.level1, g.level2, g.first_row + 1, g.last_row + 1) for g in groups
+            ),
+            total_row=None if total_row is None else total_row + 1,
+            amount_unit=self.unit,
+            extent=(self.top + 1, 1, self.bottom + 1, max(self.head.columns.values()) + 1),
+        )
+
+    def _form(self, rows, layout: Layout, fund) -> SelfEvalForm | EvalTable:
+        kind = self.head.kind
+        form = SelfEvalForm() if kind == SELF_EVAL else EvalTable()
+        form.source = self.source
+        form.sheet = self.sheet
+        form.layout = layout
+        form.amount_unit = self.unit
+        form.notes = self.notes
+        for name in (
+            "project_code",
+            "project_name",
+            "year",
+            "unit",
+            "dept",
+            "goal_expected",
+            "goal_actual",
+            "grade",
+        ):
+            if name in self.values and hasattr(form, name):
+                setattr(form, name, self.values[name])
+                form.locs[name] = self.loc(*self.fields[name])
+        for name in ("total_weight", "total"):
+            if name in self.values:
+                setattr(form, name, self.values[name])
+                form.locs[name] = self.loc(*self.fields[name])
+        if "title" in self.fields:
+            form.locs["title"] = self.loc(*self.fields["title"])
+        self._fund_values(form, fund)
+        for label, (weight, (r, c)) in self.weights.items():
+            form.level1_weights[label] = weight
+            form.locs[f"level1:{label}"] = self.loc(r, c)
+        for (l1, l2), (weight, (r, c)) in self.level2_weights.items():
+            form.level2_weights[(l1, l2)] = weight
+            form.locs[f"level2:{l1}/{l2}"] = self.loc(r, c)
+        if self.part_weight is not None:
+            form.part_weight = self.part_weight[0]
+            form.locs["part_weight"] = self.loc(*self.part_weight[1])
+        cols = self.head.columns
+        joined = "op" in cols or "unit" in cols
+        for row in rows:
+            form.indicators.append(self._indicator(kind, row, cols, joined))
+        if joined:
+            self.notes.append(
+                "年度指标值由"
+                + "、".join(_COLUMN_NAMES[k] for k in ("op", "target", "unit") if k in cols)
+                + "列合成"
+            )
+        self._missing(form, fund)
+        return form
+
+    def _fund_values(self, form, fund) -> None:
+        if not fund:
+            return
+        cols = fund["columns"]
+        weight_label = self.values.get("exec_weight_label")
+        if form.form == SELF_EVAL:
+            for key, r in fund["rows"].items():
+                row = FundRow(key)
+                for amount in AMOUNT_KEYS:
+                    c = cols.get(amount)
+                    if c is None:
+                        continue
+                    if fund["pairs"]:
+                        c = c  # the columns of pairs already point at the value
+                    setattr(row, amount, self.s.raw(r, c))
+                    row.locs[amount] = self.loc(r, c)
+                form.funds[key] = row
+            total = fund["rows"].get("total")
+            if total is not None:
+                for name in ("exec_weight", "exec_rate", "exec_score"):
+                    c = cols.get(name)
+                    if c is not None:
+                        setattr(form, name, _points(self.s.raw(total, c)))
+                        form.locs[name] = self.loc(total, c)
+                if "exec_weight" not in cols and weight_label is not None:
+                    form.exec_weight = weight_label[0]
+                    form.locs["exec_weight"] = self.loc(*weight_label[1])
+        else:
+            total = fund["rows"].get("total")
+            if total is None:
+                return
+            for name in (*AMOUNT_KEYS, "exec_rate"):
+                c = cols.get(name)
+                if c is not None:
+                    setattr(form, name, self.s.raw(total, c))
+                    form.locs[name] = self.loc(total, c)
+
+    def _indicator(self, kind: str, row: dict, cols: dict[str, int], joined: bool):
+        r = row["row"]
+        cells = dict(row["cells"])
+        locs = {k: self.loc(r, c) for k, c in cols.items() if k not in ("level1", "level2")}
+        if row["l1"] is not None:
+            locs["level1"] = self.loc(*row["l1"])
+        elif "level1" in cols:
+            locs["level1"] = self.loc(r, cols["level1"])
+        if row["l2"] is not None:
+            locs["level2"] = self.loc(*row["l2"])
+        elif "level2" in cols:
+            locs["level2"] = self.loc(r, cols["level2"])
+        if joined:
+            target_key = "target" if kind == SELF_EVAL else "benchmark"
+            if target_key not in cells and "target" in cells:
+                target_key = "target"
+            op, unit = cells.pop("op", None), cells.pop("unit", None)
+            cells[target_key] = join_target(op, cells.get(target_key), unit)
+            if "actual" in cells:
+                cells["actual"] = join_actual(cells["actual"], unit)
+            if "op" in locs:
+                locs["target_op"] = locs.pop("op")
+            if "unit" in locs:
+                locs["target_unit"] = locs.pop("unit")
+        for key in ("weight", "score"):
+            if key in cells:
+                cells[key] = _points(cells[key])
+        if kind == SELF_EVAL:
+            fields = ("level3", "target", "actual", "weight", "score", "deviation_reason")
+            ind = Indicator(row["level1"], row["level2"], row=r + 1, locs=locs)
+        else:
+            fields = (
+                "level3",
+                "description",
+                "benchmark",
+                "rule",
+                "weight",
+                "actual",
+                "score",
+                "deduction_reason",
+            )
+            ind = EvalIndicator(row["level1"], row["level2"], row=r + 1, locs=locs)
+            if "benchmark" not in cells and "target" in cells:
+                cells["benchmark"] = cells.pop("target")
+                if "target" in locs:
+                    locs["benchmark"] = locs.pop("target")
+            if "deduction_reason" not in cells and "deviation_reason" in cells:
+                cells["deduction_reason"] = cells.pop("deviation_reason")
+                if "deviation_reason" in locs:
+                    locs["deduction_reason"] = locs.pop("deviation_reason")
+        for name in fields:
+            if name in cells:
+                setattr(ind, name, cells[name])
+        return ind
+
+    def _missing(self, form, fund) -> None:
+        cols = self.head.columns
+        need = (
+            (
+                ("level3", "三级指标"),
+                ("target", "年度指标值"),
+                ("actual", "实际完成值"),
+                ("weight", "分值"),
+                ("score", "得分"),
+            )
+            if form.form == SELF_EVAL
+            else (("level3", "三级指标"), ("weight", "权重"), ("score", "得分"))
+        )
+        for key, name in need:
+            if key not in cols and not (key == "target" and "benchmark" in cols):
+                self.missing.append((f"column:{key}", f"指标表没有“{name}”列"))
+        if form.form == SELF_EVAL and not fund:
+            self.missing.append(
+                ("funds", "没有找到资金使用情况（年初预算数、全年预算数、全年执行数）")
+            )
+        if form.form == SELF_EVAL and fund and "total" not in fund["rows"]:
+            self.missing.append(("funds:total", "资金使用情况中没有找到年度资金总额一行"))
+        if (
+            form.form == SELF_EVAL
+            and "goal_actual" not in self.fields
+            and "goal_expected" not in self.fields
+        ):
+            self.missing.append(("goal", "没有找到年度总体目标（预期目标、实际完成情况）"))
+        if "project_name" not in self.fields:
+            self.missing.append(("head:project_name", "没有找到项目名称"))
+        if "total" not in self.fields:
+            self.missing.append(("total", "没有找到总分（合计）行"))
+        form.missing = self.missing
+
+
+def _groups_of(rows: list[dict]) -> list[Group]:
+    groups: list[Group] = []
+    for row in rows:
+        r = row["row"]
+        key = (row["level1"], row["level2"])
+        if (
+            groups
+            and (groups[-1].level1, groups[-1].level2) == key
+            and groups[-1].last_row == r - 1
+        ):
+            g = groups[-1]
+            groups[-1] = Group(g.level1, g.level2, g.first_row, r)
+        else:
+            groups.append(Group(key[0], key[1], r, r))
+    return groups
+
+
+def _points(raw: Any) -> Any:
+    """A weight or score written as text with 分 ("3分", "100分") -> the number."""
+    if isinstance(raw, str):
+        m = _POINTS.match(raw)
+        if m:
+            value = Decimal(m.group(1))
+            return int(value) if value == value.to_integral_value() else float(value)
+    return raw
+
+
+def _number_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f") if value == value else None
+    return None
+
+
+def join_target(op: Any, value: Any, unit: Any) -> Any:
+    """指标性质/计算符号 + 指标值 + 度量单位 -> one target text ("≥" "90" "%" -> "≥90%")."""
+    if value is None:
+        return None
+    op_text = str(op).strip() if op is not None else ""
+    op_text = _OPS.get(op_text, op_text if op_text not in _NOT_AN_OP else "")
+    unit_text = str(unit).strip() if unit not in (None, "") else ""
+    if unit_text in ("—", "-", "/"):
+        unit_text = ""
+    number = _number_text(value)
+    text = number if number is not None else str(value).strip()
+    if number is None:
+        stripped = text.lstrip()
+        if stripped[:1] in "≥≤=<>＝≧≦" or not _looks_numeric(stripped):
+            return text if not op_text or stripped[:1] in "≥≤=<>＝≧≦" else f"{op_text}{text}"
+    if unit_text and not text.endswith(unit_text):
+        text += unit_text
+    return f"{op_text}{text}"
+
+
+def join_actual(value: Any, unit: Any) -> Any:
+    """A bare number in 实际完成值 takes the row's 计量单位 ("98" + "%" -> "98%")."""
+    unit_text = str(unit).strip() if unit not in (None, "") else ""
+    if not unit_text or unit_text in ("—", "-", "/"):
+        return value
+    number = _number_text(value)
+    if number is None and isinstance(value, str) and _looks_numeric(value.strip()):
+        number = value.strip()
+    if number is None:
+        return value
+    return number + unit_text
+
+
+_NUMERIC = re.compile(r"^[+-]?\d[\d,，]*(?:\.\d+)?$")
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(_NUMERIC.match(text))
+
+
+def iter_forms(found: list[Found]) -> Iterator[SelfEvalForm | EvalTable]:
+    for f in found:
+        yield f.form
+
+
+__all__ = ["Found", "join_actual", "join_target", "recognise", "scan"]
