@@ -99,7 +99,7 @@ def _is_override(raw: Any) -> bool:
 
 @dataclass
 class SelfEvalForm:
-    """项目支出绩效自评表 (MOF 2020 附件1, Shenzhen variant)."""
+    """项目支出绩效自评表 (MOF 2020 附件1 and its provincial variants)."""
 
     project_code: Any = None  # 项目编码
     project_name: Any = None  # 项目名称
@@ -117,8 +117,19 @@ class SelfEvalForm:
     total: Any = None  # 总分 row 得分
     grade: Any = None  # 绩效等级
     profile: str = "mof2020"
+    level1_weights: dict[str, Any] = field(default_factory=dict)  # label -> weight it declares
+    level2_weights: dict[tuple[str, str], Any] = field(default_factory=dict)
+    part_weight: Any = None  # points the whole indicator grid is worth ("年度绩效指标（80分）")
+    amount_unit: str | None = None  # 元 / 万元, as the form says; None when it does not
     locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
     source: str = field(default="", compare=False)  # file name, for messages
+    sheet: str = field(default="", compare=False)
+    layout: Any = field(default=None, compare=False, repr=False)  # perfkit.layout.Layout
+    missing: list[tuple[str, str]] = field(default_factory=list, compare=False)  # (part, 中文)
+    notes: list[str] = field(default_factory=list, compare=False)  # what the reader had to do
+    issues: list[tuple[str, str, str]] = field(
+        default_factory=list, compare=False
+    )  # (code, cell, 中文)
 
     form = SELF_EVAL
 
@@ -156,15 +167,30 @@ class EvalTable:
     initial_budget: Any = None  # 年初预算数 (表1-1, 万元)
     annual_budget: Any = None  # 全年预算数
     executed: Any = None  # 全年执行数
+    exec_rate: Any = None  # 执行率 cell of the header
     level1_weights: dict[str, Any] = field(default_factory=dict)  # label -> declared weight
+    level2_weights: dict[tuple[str, str], Any] = field(default_factory=dict)
     indicators: list[EvalIndicator] = field(default_factory=list)
+    total_weight: Any = None  # 合计 row 权重
     total: Any = None
     grade: Any = None
     profile: str = "mof2020"
+    part_weight: Any = None
+    amount_unit: str | None = None  # 万元 on the 福田 report and perfkit's template
     locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
     source: str = field(default="", compare=False)
+    sheet: str = field(default="", compare=False)
+    layout: Any = field(default=None, compare=False, repr=False)
+    missing: list[tuple[str, str]] = field(default_factory=list, compare=False)
+    notes: list[str] = field(default_factory=list, compare=False)
+    issues: list[tuple[str, str, str]] = field(default_factory=list, compare=False)
 
     form = EVAL_TABLE
+
+
+_NOT_PLAIN = frozenset(
+    ("locs", "row", "source", "sheet", "layout", "missing", "notes", "issues", "level2_weights")
+)
 
 
 def plain(obj: Any) -> Any:
@@ -174,7 +200,7 @@ def plain(obj: Any) -> Any:
     if hasattr(obj, "__dataclass_fields__"):
         out = {}
         for f in fields(obj):
-            if f.name in ("locs", "row", "source"):
+            if f.name in _NOT_PLAIN:
                 continue
             out[f.name] = plain(getattr(obj, f.name))
         return out

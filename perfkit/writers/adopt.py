@@ -1,0 +1,220 @@
+"""``adopt`` (转为模板): each form found in a workbook of any layout becomes a
+perfkit template filled with its values.
+
+The new template has the form's own groups and as many rows as it has; the
+score cells hold the template formulas wherever the formula gives what the
+form says, and the form's own figure (typed) where it does not — an
+evaluator's judgement within a band, a discretionary deduction, or a figure
+the rules do not support (the validator will say so).  What the template
+cannot hold is listed: columns it has no place for, a grid scaled to part of
+the points, reader notes.  The input is never written.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..fsutil import refuse_overwrite_input
+from ..model import SELF_EVAL, Formula
+from ..numbers import fmt
+from .place import layout_for, place
+
+TOLERANCE = Decimal("0.005")
+
+# Columns of the templates, per form kind; anything else read is not carried over.
+TEMPLATE_KEYS = {
+    "selfeval": {
+        "level1",
+        "level2",
+        "level3",
+        "target",
+        "actual",
+        "weight",
+        "score",
+        "deviation_reason",
+        "op",
+        "unit",
+    },
+    "evaltable": {
+        "level1",
+        "level2",
+        "level3",
+        "description",
+        "benchmark",
+        "rule",
+        "weight",
+        "actual",
+        "score",
+        "deduction_reason",
+        "op",
+        "unit",
+        "target",
+    },
+}
+COLUMN_NAMES = {
+    "method": "得分计算方法",
+    "ignored": "其他列（权重设定值、是否核心指标、备注等）",
+    "description": "指标说明",
+    "benchmark": "标杆值",
+    "rule": "评分标准",
+    "deduction_reason": "扣分原因",
+}
+
+
+@dataclass
+class Adopted:
+    """One adopted form: where it was written and what could not be carried over."""
+
+    source: str
+    sheet: str
+    project: str
+    path: Path
+    lost: list[str] = field(default_factory=list)
+    kept_typed: list[str] = field(default_factory=list)
+
+
+def _dec(value: Any) -> Decimal | None:
+    from ..numbers import to_decimal
+
+    if isinstance(value, Formula):
+        value = value.cached
+    try:
+        return to_decimal(value)
+    except Exception:
+        return None
+
+
+def adopt_form(form, out: Path) -> Adopted:
+    """Write *form* as a perfkit template at *out*."""
+    from .fill import write_form
+    from .template import deterministic_bytes, new_workbook, write_output
+
+    new = copy.deepcopy(form)
+    result = Adopted(form.source, form.sheet, _text(form.project_name), out)
+    _lost_columns(form, result)
+    submitted = {id(ind): ind.score for ind in new.indicators}
+    typed_totals = {name: getattr(new, name) for name in ("total", "total_weight", "grade")}
+    for ind in new.indicators:
+        ind.score = None  # first: what the template formulas give
+    exec_typed = None
+    if new.form == SELF_EVAL:
+        exec_typed = new.exec_score
+        new.exec_rate = new.exec_score = None
+    for name in typed_totals:
+        setattr(new, name, None)
+    layout = layout_for(new, defaults=False)
+    place(new, layout)
+    wb = new_workbook(layout, new.profile)
+    values = write_form(wb, new, layout, form.source)
+    changed = False
+    for ind in new.indicators:
+        typed = submitted.get(id(ind))
+        got = values.get(layout.at("score", ind.row))
+        mine = _dec(typed)
+        if typed in (None, "") or (mine is not None and _close(mine, _dec(got))):
+            continue
+        ind.score = typed.cached if isinstance(typed, Formula) else typed
+        changed = True
+        result.kept_typed.append(
+            f"{layout.at('score', ind.row)} {_text(ind.level3) or '该行'}：得分保留原表的 {_shown(typed)}"
+            f"（按公式为 {_shown(got)}）"
+        )
+    if new.form == SELF_EVAL:
+        score = exec_typed
+        got = values.get(layout.cell("exec_score"))
+        if _dec(score) is not None and not _close(_dec(score), _dec(got)):
+            new.exec_score = score.cached if isinstance(score, Formula) else score
+            changed = True
+            result.kept_typed.append(
+                f"{layout.cell('exec_score')} 执行率得分：保留原表的 {_shown(score)}（按公式为 {_shown(got)}）"
+            )
+    if changed:
+        wb = new_workbook(layout, new.profile)
+        values = write_form(wb, new, layout, form.source)
+    total = values.get(layout.cell("total"))
+    typed_total = _dec(typed_totals["total"])
+    if typed_total is not None and not _close(typed_total, _dec(total)):
+        result.lost.append(
+            f"原表总分 {fmt(typed_total)}，模板按各行得分合计为 {_shown(total)}（总分改为公式）"
+        )
+    if form.part_weight is not None:
+        result.lost.append(
+            f"原表的指标部分按 {fmt(_dec(form.part_weight))} 分折算；perfkit 模板不折算，总分按分值合计"
+        )
+    for note in form.notes:
+        result.lost.append(f"读取说明：{note}")
+    write_output(out, deterministic_bytes(wb, {layout.sheet: values}))
+    return result
+
+
+def _lost_columns(form, result: Adopted) -> None:
+    layout = form.layout
+    if layout is None:
+        return
+    keep = TEMPLATE_KEYS[form.form]
+    for key in layout.columns:
+        if key not in keep:
+            result.lost.append(f"“{COLUMN_NAMES.get(key, key)}”列（模板没有这一列）")
+    if form.form == SELF_EVAL:
+        for ind in form.indicators:
+            if "执行率" in _text(ind.level3) and not ind.is_blank():
+                result.lost.append(
+                    f"“{_text(ind.level3)}”是指标表中的一行：模板的预算执行率在资金使用情况中，该行按普通指标转入"
+                )
+
+
+def _close(a: Decimal | None, b: Decimal | None) -> bool:
+    return a is not None and b is not None and abs(a - b) <= TOLERANCE
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Formula):
+        value = value.cached
+    d = _dec(value)
+    if d is not None:
+        return fmt(d)
+    return "空" if value in (None, "") else f"“{value}”"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, Formula):
+        value = value.cached
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def adopt(path: str | os.PathLike, outdir: str | os.PathLike | None = None) -> list[Adopted]:
+    """Every form of *path* as a perfkit template in *outdir* (default: beside
+    the input), named ``<file>[_<sheet>][_<n>]_转为模板.xlsx``."""
+    from ..readers import read_forms
+
+    name = os.fspath(path)
+    forms = read_forms(name)
+    folder = Path(outdir) if outdir is not None else Path(name).parent
+    stem = Path(name).stem
+    several_sheets = len({f.sheet for f in forms}) > 1
+    results = []
+    counts: dict[str, int] = {}
+    for form in forms:
+        part = stem + (f"_{form.sheet}" if several_sheets else "")
+        counts[part] = counts.get(part, 0) + 1
+        same = sum(1 for f in forms if (stem + (f"_{f.sheet}" if several_sheets else "")) == part)
+        suffix = f"_{counts[part]}" if same > 1 else ""
+        out = folder / f"{part}{suffix}_转为模板.xlsx"
+        refuse_overwrite_input(out, [name])
+        if Path(out).resolve() == Path(name).resolve():
+            raise UsageError(f"输出文件不能与输入文件相同：{out}")
+        results.append(adopt_form(form, out))
+    return results
+
+
+__all__ = ["Adopted", "adopt", "adopt_form"]
