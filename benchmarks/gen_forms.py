@@ -17,8 +17,8 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from perfkit import workbook
 from perfkit.model import FundRow, Indicator, SelfEvalForm
+from perfkit.writers.fill import fill
 
 UNITS = [
     "深圳市龙岗区工商业联合会",
@@ -170,7 +170,7 @@ def make_form(i: int) -> SelfEvalForm:
 def _write(args: tuple[int, str]) -> str:
     i, outdir = args
     path = Path(outdir) / f"form_{i:05d}.xlsx"
-    workbook.fill(make_form(i), path)
+    fill(make_form(i), path)
     return str(path)
 
 

@@ -14,13 +14,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from perfkit import workbook  # noqa: E402
+from perfkit.writers.fill import fill  # noqa: E402
 
 
 def main() -> int:
     for data_path in sorted(HERE.glob("*.json")):
         data = json.loads(data_path.read_text(encoding="utf-8"))
-        out = workbook.fill(data, data_path.with_suffix(".xlsx"), source=str(data_path))
+        out = fill(data, data_path.with_suffix(".xlsx"), source=str(data_path))
         print(f"已生成 {out.relative_to(HERE.parent)}")
     return 0
 

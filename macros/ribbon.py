@@ -3,8 +3,8 @@
 The add-in's VBA callbacks (``macros/addin/PerfkitRibbon.bas``) run them with
 xlwings' ``RunPython "import macros; macros.<name>()"``.  Each function takes
 ``book=None`` (the calling workbook) so that tests can pass a fake book; the
-work itself is done by the core (``perfkit.templates.build``,
-``perfkit.workbook.freeze``), never here.
+work itself is done by the core (``perfkit.writers.template.build``,
+``perfkit.writers.freeze.freeze``), never here.
 """
 
 from __future__ import annotations
@@ -61,9 +61,9 @@ def freeze(book: Any = None) -> Path | None:
         pass
     out = unique_path(source.with_name(f"{source.stem}_定稿.xlsx"))
     try:
-        from perfkit import workbook
+        from perfkit.writers.freeze import freeze as freeze_copy
 
-        workbook.freeze(source, out)
+        freeze_copy(source, out)
     except PerfkitError as err:
         _alert(book, f"定稿导出失败：{err}")
         return None
@@ -122,7 +122,7 @@ def docs_path() -> Path | None:
 
 
 def _new_form(kind: str, book: Any) -> Path:
-    from perfkit import templates
+    from perfkit.writers import template as templates
 
     book = calling_book(book)
     path = new_form_path(kind)

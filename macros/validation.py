@@ -1,8 +1,10 @@
 """Excel macros ``validate()`` and ``clear()`` (xlwings RunPython, ribbon buttons).
 
 ``validate()`` reads the calling workbook in bulk (one read of values and one
-of formulas per sheet), builds the form with ``perfkit.workbook.form_from_grid``,
-runs the same ``perfkit.validate.validate_form`` as the batch command, then:
+of formulas per sheet), finds its forms with ``perfkit.readers.forms_from_grids``
+(the same label-anchored reader as the command line: perfkit's templates, forms
+typed by units, platform exports), runs the same
+``perfkit.validate.validate_form`` as the batch command on each, then:
 
 * marks each finding's cell: a fill colour by severity and a note with the
   message.  The colour comes from three conditional-format rules per sheet
@@ -34,8 +36,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from perfkit.layouts import EvalTableLayout, SelfEvalLayout
-from perfkit.model import EVAL_TABLE, SELF_EVAL
+from perfkit.errors import PerfkitError
+from perfkit.readers.cells import MAX_COLS, MAX_ROWS
 from perfkit.validate import SEVERITY_COLORS, SEVERITY_LABELS, count_by_severity, validate_form
 from perfkit.validate.core import SEVERITIES
 from perfkit.validate.marking import NOTE_PREFIX, RESULT_SHEET, by_cell, note_text, result_rows
@@ -66,17 +68,19 @@ def validate(book: Any = None) -> list:
     """校验当前工作簿：标注问题单元格，生成“校验结果”工作表。"""
     book = calling_book(book)
     clear(book, quiet=True)
-    names = _sheet_names(book)
+    names = [n for n in _sheet_names(book) if n not in (MARKS_SHEET, RESULT_SHEET)]
     try:
-        kind = _form_kind(book, names)
-        values, formulas = read_grids(book, [n for n in _form_sheets(kind) if n in names])
-        from perfkit.workbook import form_from_grid
+        from perfkit.readers import forms_from_grids
 
-        form = form_from_grid(kind, values, formulas, source=_name(book))
-    except Exception as exc:  # a clear message instead of a traceback
-        _report(book, f"无法校验：{exc}", alert=True)
+        values, formulas = read_grids(book, names)
+        forms = forms_from_grids(values, formulas, source=_name(book))
+    except PerfkitError as exc:  # a clear message instead of a traceback
+        _report(book, f"无法校验：{exc.message}", alert=True)
         return []
-    findings = validate_form(form)
+    except Exception:
+        _report(book, "无法校验：读取工作簿时出错，请把文件发给 perfkit 维护者", alert=True)
+        return []
+    findings = [f for form in forms for f in validate_form(form)]
     mark(book, findings)
     counts = count_by_severity(findings)
     _report(
@@ -119,15 +123,21 @@ def clear(book: Any = None, quiet: bool = False) -> int:
 
 
 def read_grids(book: Any, sheet_names: list[str]) -> tuple[dict, dict]:
-    """Values and formulas of each sheet's used block, one call each, as grids
-    with row 1/column A at [0][0] (the contract of ``form_from_grid``)."""
+    """Values and formulas of each sheet's used block (at most the block a
+    form can use, whatever the used range says), one call each, as grids
+    with row 1/column A at [0][0] (the contract of ``forms_from_grids``)."""
     values: dict[str, list[list[Any]]] = {}
     formulas: dict[str, list[list[Any]]] = {}
     for name in sheet_names:
-        rng = book.sheets[name].used_range
+        sht = book.sheets[name]
+        (row0, col0), (row1, col1) = _corners(sht.used_range.address)
+        last_row, last_col = min(row1, MAX_ROWS), min(col1, MAX_COLS)
+        if last_row < row0 or last_col < col0:
+            values[name], formulas[name] = [], []
+            continue
+        rng = sht.range(f"{_a1(row0, col0)}:{_a1(last_row, last_col)}")
         vals = rng.options(ndim=2, err_to_str=True).value
         forms = rng.formula
-        row0, col0 = _top_left(rng.address)
         if isinstance(forms, str):  # a single cell
             forms = ((forms,),)
         values[name] = _pad(vals, row0, col0)
@@ -135,8 +145,15 @@ def read_grids(book: Any, sheet_names: list[str]) -> tuple[dict, dict]:
     return values, formulas
 
 
-def _top_left(address: str) -> tuple[int, int]:
-    m = re.match(r"\$?([A-Z]+)\$?(\d+)", address.split(",")[0].split("!")[-1].upper())
+def _corners(address: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """First and last (row, column) of an address such as "$A$1:$I$46"."""
+    part = address.split(",")[0].split("!")[-1].upper()
+    ends = [_cell(p) for p in part.split(":")]
+    return ends[0], ends[-1]
+
+
+def _cell(text: str) -> tuple[int, int]:
+    m = re.match(r"\$?([A-Z]+)\$?(\d+)", text)
     if not m:
         return 1, 1
     col = 0
@@ -145,33 +162,17 @@ def _top_left(address: str) -> tuple[int, int]:
     return int(m.group(2)), col
 
 
+def _a1(row: int, col: int) -> str:
+    from perfkit.layout import a1
+
+    return a1(row, col)
+
+
 def _pad(grid: Any, row0: int, col0: int) -> list[list[Any]]:
     rows = [list(r) for r in (grid or [])]
     if col0 > 1:
         rows = [[None] * (col0 - 1) + r for r in rows]
     return [[] for _ in range(row0 - 1)] + rows
-
-
-def _form_sheets(kind: str) -> list[str]:
-    layout = SelfEvalLayout if kind == SELF_EVAL else EvalTableLayout
-    return [layout.sheet, layout.settings_sheet]
-
-
-def _form_kind(book: Any, names: list[str]) -> str:
-    settings = SelfEvalLayout.settings_sheet
-    if settings in names:
-        form_id = book.sheets[settings].range("B2").value
-        for layout in (SelfEvalLayout, EvalTableLayout):
-            if str(form_id or "").strip() == layout.version:
-                return layout.form
-    if SelfEvalLayout.sheet in names:
-        return SELF_EVAL
-    if EvalTableLayout.sheet in names:
-        return EVAL_TABLE
-    raise ValueError(
-        f"当前工作簿不是 perfkit 表格（应有工作表“{SelfEvalLayout.sheet}”或“{EvalTableLayout.sheet}”），"
-        "请用 perfkit 模板填写"
-    )
 
 
 # --------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Many files at once: finding the forms, reading them, and a parallel map.
 
-A batch reads each form with :func:`perfkit.workbook.read_form`, the one reader
-of every surface (python-calamine for values, the sheet XML for formula text;
+A batch reads each workbook with :func:`perfkit.readers.read_forms`, the one
+reader of every surface (python-calamine for values, the sheet XML for formula text;
 about 1.3 ms per form where openpyxl took 15-25 ms).  :func:`imap` runs a
 function over many items in worker processes, in chunks, with a bounded number
 of chunks in flight so memory stays flat however many files there are; results
@@ -25,7 +25,7 @@ from .errors import UsageError
 T = TypeVar("T")
 R = TypeVar("R")
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
 # --------------------------------------------------------------------------
@@ -90,11 +90,12 @@ def discover(
 # --------------------------------------------------------------------------
 
 
-def load_form(path: str | os.PathLike):
-    """A form from disk: :func:`perfkit.workbook.read_form` (one reader for every surface)."""
-    from .workbook import read_form
+def load_forms(path: str | os.PathLike) -> list:
+    """The forms of a workbook on disk: :func:`perfkit.readers.read_forms`
+    (one reader for every surface)."""
+    from .readers import read_forms
 
-    return read_form(path)
+    return read_forms(path)
 
 
 # --------------------------------------------------------------------------

@@ -769,7 +769,7 @@ def write_report(
 ) -> Path:
     """``perfkit report``: read the forms, validate them, write the .docx atomically."""
     from .profiles import load
-    from .workbook import read_form
+    from .readers import read_form
 
     inputs = [eval_path] + ([selfeval] if selfeval else [])
     refuse_overwrite_input(out, inputs)

@@ -328,6 +328,15 @@ def parse_rule(text: object) -> Rule | None:
     return None
 
 
+EXEC_ROW_NAMES = ("预算执行率", "资金执行率", "执行率", "资金支付率", "预算执行进度")
+
+
+def is_exec_row(name: str) -> bool:
+    """The execution-rate row of an evaluation table (预算执行率, 资金执行率 …)."""
+    text = str(name or "")
+    return any(word in text for word in EXEC_ROW_NAMES)
+
+
 def rule_score(
     rule_text: object, actual: object, weight: object, benchmark: object = None
 ) -> Decimal | None:

@@ -47,6 +47,7 @@ EVAL_ONLY_COLUMNS = ("decision", "process")
 # format: text, money (元), pct (percent number such as 98.87), score, int.
 COLUMNS: dict[str, tuple[str, str]] = {
     "file": ("文件", "text"),
+    "sheet": ("工作表", "text"),
     "form": ("表格", "text"),
     "unit": ("单位", "text"),
     "dept": ("主管部门", "text"),
@@ -214,6 +215,7 @@ def summarize_form(
     row: dict[str, Any] = {key: None for key in COLUMNS}
     row.update(
         file=form.source or "",
+        sheet=form.sheet or "",
         form=FORM_NAMES.get(form.form, form.form),
         unit=_text(form.unit),
         project_name=_text(form.project_name),
@@ -305,14 +307,17 @@ def error_row(path: str, message: str) -> dict[str, Any]:
     return row
 
 
-def summarize_path(job: _Job) -> dict[str, Any]:
-    """Read, validate and score one file; never raises (errors become the row).
-
-    Runs in a worker process: returns only a small dict."""
+def summarize_path(job: _Job) -> list[dict[str, Any]]:
+    """Read, validate and score every form of one file; never raises (errors
+    become a row).  Runs in a worker process: returns only small dicts."""
     try:
-        form = batch.load_form(job.path)
+        forms = batch.load_forms(job.path)
     except Exception as exc:
-        return error_row(job.path, _message(exc))
+        return [error_row(job.path, _message(exc))]
+    return [summarize_one(form, job) for form in forms]
+
+
+def summarize_one(form, job: _Job) -> dict[str, Any]:
     row: dict[str, Any]
     with scoring.remembered():  # the validator and the summary score the same rows
         try:
@@ -354,7 +359,8 @@ def iter_rows(
     """Summary rows in input order, streamed from worker processes."""
     files = batch.discover(paths, exclude)
     work = [_Job(os.fspath(p), profile) for p in files]
-    yield from batch.imap(summarize_path, work, jobs=jobs, progress="汇总" if progress else False)
+    for rows in batch.imap(summarize_path, work, jobs=jobs, progress="汇总" if progress else False):
+        yield from rows
 
 
 def summarize(
@@ -556,14 +562,16 @@ def run(
         refuse_overwrite_input(Path(out).with_suffix(".csv"), named)
     # An earlier 汇总.xlsx inside a folder being summarised is output, not a form.
     files = batch.discover(paths, exclude=[out])
-    rows = list(
-        batch.imap(
+    rows = [
+        row
+        for rows in batch.imap(
             summarize_path,
             [_Job(os.fspath(p), profile) for p in files],
             jobs=jobs,
             progress="汇总" if progress else False,
         )
-    )
+        for row in rows
+    ]
     unreadable = sum(1 for row in rows if not _readable(row))
     write_workbook(rows, out, profile)
     if csv:

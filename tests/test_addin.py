@@ -509,7 +509,7 @@ class FakeBook:
 
 def test_new_forms_and_freeze(tmp_path, monkeypatch):
     from macros import ribbon
-    from perfkit import templates
+    from perfkit.writers import template as templates
 
     monkeypatch.setenv("PERFKIT_FORMS_DIR", str(tmp_path / "forms"))
     book = FakeBook()

@@ -1,5 +1,6 @@
-"""The one .xlsx reader: formula text, shared formulas, cached results and
-error values, cells without addresses, and no trust in declared dimensions."""
+"""The cell reader (perfkit.readers.cells): formula text, shared formulas,
+cached results and error values, cells without addresses, no trust in
+declared dimensions, far cells, lying zip entries."""
 
 import zipfile
 
@@ -7,7 +8,18 @@ import openpyxl
 import pytest
 
 from perfkit.errors import InputError
-from perfkit.xlsxread import XlsxReader, cell_index, grid_get
+from perfkit.readers.cells import _formulas, _workbook_fast, _workbook_parsed, cell_index, open_book
+
+
+def grid_get(sheet, cell: str):
+    """What a sheet's cell holds: its value (a formula cell: its cached result)."""
+    r, c = cell_index(cell)
+    return sheet.value(r, c)
+
+
+def formula_of(sheet, cell: str):
+    return sheet.formulas.get(cell_index(cell))
+
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
@@ -37,11 +49,11 @@ def test_styled_blank_cell_does_not_take_the_next_formula(tmp_path):
         tmp_path,
         '<row r="7"><c r="G7" s="5"/><c r="H7" s="6"><f>PERF_SCORE(E7,F7,G7)</f><v>10</v></c></row>',
     )
-    with XlsxReader(path) as book:
-        values, formulas = book.grids("表", 8, 9)
-    assert grid_get(formulas, "G7") is None
-    assert grid_get(formulas, "H7") == "=PERF_SCORE(E7,F7,G7)"
-    assert grid_get(values, "H7") == 10
+    with open_book(path) as book:
+        sheet = book.sheet("表")
+    assert formula_of(sheet, "G7") is None
+    assert formula_of(sheet, "H7") == "=PERF_SCORE(E7,F7,G7)"
+    assert grid_get(sheet, "H7") == 10
 
 
 def test_shared_formulas_are_translated_to_their_cell(tmp_path):
@@ -51,11 +63,11 @@ def test_shared_formulas_are_translated_to_their_cell(tmp_path):
         '<row r="15"><c r="H15"><f t="shared" si="0"/></c></row>'
         '<row r="16"><c r="H16"><f t="shared" si="0"/><v>4</v></c></row>',
     )
-    with XlsxReader(path) as book:
-        values, formulas = book.grids("表", 16, 9)
-    assert grid_get(formulas, "H15") == "=PERF_SCORE(E15,F15,G15)"
-    assert grid_get(formulas, "H16") == "=PERF_SCORE(E16,F16,G16)"
-    assert grid_get(values, "H16") == 4
+    with open_book(path) as book:
+        sheet = book.sheet("表")
+    assert formula_of(sheet, "H15") == "=PERF_SCORE(E15,F15,G15)"
+    assert formula_of(sheet, "H16") == "=PERF_SCORE(E16,F16,G16)"
+    assert grid_get(sheet, "H16") == 4
 
 
 def test_cached_errors_strings_and_booleans(tmp_path):
@@ -65,11 +77,22 @@ def test_cached_errors_strings_and_booleans(tmp_path):
         '<c r="H6" t="str"><f>PERF_GRADE(H44)</f><v>优</v></c>'
         '<c r="I6" t="b"><f>TRUE()</f><v>1</v></c></row>',
     )
-    with XlsxReader(path) as book:
-        values, _ = book.grids("表", 6, 9)
-    assert grid_get(values, "G6") == "#DIV/0!"
-    assert grid_get(values, "H6") == "优"
-    assert grid_get(values, "I6") is True
+    with open_book(path) as book:
+        sheet = book.sheet("表")
+    assert grid_get(sheet, "G6") == "#DIV/0!"
+    assert grid_get(sheet, "H6") == "优"
+    assert grid_get(sheet, "I6") is True
+
+
+def test_error_values_typed_as_constants_are_read(tmp_path):
+    """calamine shows a constant #REF! (t="e", no formula) as blank: read it from the XML."""
+    path = workbook_with_sheet_xml(
+        tmp_path, '<row r="6"><c r="E6" t="e"><v>#REF!</v></c><c r="F6"><v>3</v></c></row>'
+    )
+    with open_book(path) as book:
+        sheet = book.sheet("表")
+    assert grid_get(sheet, "E6") == "#REF!" and grid_get(sheet, "F6") == 3
+    assert formula_of(sheet, "E6") is None
 
 
 def test_cells_and_rows_without_addresses(tmp_path):
@@ -77,27 +100,72 @@ def test_cells_and_rows_without_addresses(tmp_path):
         tmp_path,
         "<row><c><v>1</v></c><c><f>A1*2</f><v>2</v></c></row><row><c/><c><f>B1+1</f></c></row>",
     )
-    with XlsxReader(path) as book:
-        _, formulas = book.grids("表", 2, 3)
-    assert grid_get(formulas, "B1") == "=A1*2"
-    assert grid_get(formulas, "B2") == "=B1+1"
+    with open_book(path) as book:
+        sheet = book.sheet("表")
+    assert formula_of(sheet, "B1") == "=A1*2"
+    assert formula_of(sheet, "B2") == "=B1+1"
 
 
-def test_only_the_requested_block_is_read_whatever_the_declared_dimension(tmp_path):
+def test_declared_dimension_is_not_trusted(tmp_path):
     rows = "".join(
         f'<row r="{r}"><c r="A{r}"><f>ROW()</f><v>{r}</v></c></row>' for r in range(1, 400)
     )
     path = workbook_with_sheet_xml(tmp_path, rows, dimension="A1:XFD1048576")
-    with XlsxReader(path) as book:
-        values, formulas = book.grids("表", 5, 2)
-    assert len(formulas) == 5 and all(len(r) == 2 for r in formulas)
-    assert grid_get(values, "A5") == 5 and grid_get(values, "A6") is None
+    with open_book(path) as book:
+        sheet = book.sheet("表")
+    assert sheet.nrows == 399 and max(len(r) for r in sheet.values) == 1
+    assert grid_get(sheet, "A5") == 5 and grid_get(sheet, "A400") is None
+
+
+def test_far_cells_are_cut_before_calamine_sees_them(tmp_path):
+    rows = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+    path = workbook_with_sheet_xml(tmp_path, rows, dimension="A1:XFD1048576")
+    with open_book(path) as book:
+        sheet = book.sheet("表")
+    assert grid_get(sheet, "A1") == 1 and sheet.nrows == 1 and sheet.cut == "XFD1048576"
+
+
+def test_a_part_that_lies_about_its_size_is_refused(tmp_path):
+    """A sheet declaring 25 KB that inflates to 50 MB: refused as soon as it
+    passes the declared size, before it fills memory."""
+    path = workbook_with_sheet_xml(tmp_path, '<row r="1"><c r="A1"><v>1</v></c></row>')
+    big = b"<!-- " + b"x" * (50 * 1024 * 1024) + b" -->"
+    lying = tmp_path / "lying.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(lying, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + big, 1)
+            zout.writestr(info, data)
+    raw = bytearray(lying.read_bytes())
+    _declare_size(raw, "xl/worksheets/sheet1.xml", 25 * 1024)
+    lying.write_bytes(bytes(raw))
+    with pytest.raises(InputError, match=r"声明|炸弹|损坏"):
+        with open_book(lying) as book:
+            book.sheet("表")
+
+
+def _declare_size(raw: bytearray, name: str, size: int) -> None:
+    """Overwrite the uncompressed size of entry *name* in the central directory and local header."""
+    import struct
+
+    encoded = name.encode()
+    pos = raw.find(b"PK\x01\x02")
+    while pos != -1:
+        name_len = struct.unpack_from("<H", raw, pos + 28)[0]
+        if raw[pos + 46 : pos + 46 + name_len] == encoded:
+            struct.pack_into("<I", raw, pos + 24, size)
+            local = struct.unpack_from("<I", raw, pos + 42)[0]
+            struct.pack_into("<I", raw, local + 22, size)
+            return
+        pos = raw.find(b"PK\x01\x02", pos + 4)
+    raise LookupError(name)
 
 
 def test_broken_sheet_xml_is_an_input_error(tmp_path):
     path = workbook_with_sheet_xml(tmp_path, '<row r="1"><c r="A1"><f>1+1</c></row>')
-    with XlsxReader(path) as book, pytest.raises(InputError, match="工作表「表」"):
-        book.grids("表", 3, 3)
+    with open_book(path) as book, pytest.raises(InputError, match="工作表「表」"):
+        book.sheet("表")
 
 
 def test_cell_index():
@@ -133,22 +201,21 @@ def test_entity_declarations_are_refused_where_they_would_be_parsed(tmp_path):
     sheet = _with_part(
         tmp_path, "xl/worksheets/sheet1.xml", BOMB + f"<worksheet {NS}><sheetData/></worksheet>"
     )
-    with XlsxReader(sheet) as book:  # a sheet is checked when it is first read ...
-        for read in (book.values, book.formulas, book.grids):
-            with pytest.raises(InputError, match="DOCTYPE"):
-                read("表", 3, 3)
-        assert book._book is None  # ... before calamine ever parses it
+    with open_book(sheet) as book:  # a sheet is checked when it is first read ...
+        with pytest.raises(InputError, match="DOCTYPE"):
+            book.sheet("表")
+        assert book._calamine is None  # ... before calamine ever parses it
     workbook_part = _with_part(
         tmp_path, "xl/workbook.xml", BOMB + f"<workbook {NS}><sheets/></workbook>"
     )
     with pytest.raises(InputError, match="DOCTYPE"):
-        XlsxReader(workbook_part)
+        open_book(workbook_part)
     styles = _with_part(tmp_path, "xl/styles.xml", BOMB + f"<styleSheet {NS}/>")
-    with pytest.raises(InputError, match="DOCTYPE"):  # parsed by calamine only: checked at once
-        XlsxReader(styles)
+    with open_book(styles) as book, pytest.raises(InputError, match="DOCTYPE"):
+        book.sheet("表")  # parsed by calamine only: checked before calamine gets it
     props = _with_part(tmp_path, "docProps/core.xml", BOMB + "<cp:coreProperties/>")
-    with XlsxReader(props) as book:  # never parsed when reading values
-        assert book.sheet_names == ["表"]
+    with open_book(props) as book:  # never parsed when reading values
+        assert book.sheet_names == ["表"] and book.sheet("表").nrows == 0
     with pytest.raises(InputError, match="DOCTYPE"):  # refused before any openpyxl load
         check_workbook_file(props)
 
@@ -172,12 +239,16 @@ TRICKY_SHEETS = {
 
 
 def _assert_fast_equals_full(path) -> int:
-    with XlsxReader(path) as book:
-        assert book._parts == book._sheet_parts(exact=True)
-        for sheet in book.sheet_names:
-            fast = book.formulas(sheet, 60, 12)
-            full = book.formulas(sheet, 60, 12, exact=True)
-            assert fast == full, f"{path} {sheet}"
+    with open_book(path) as book:
+        wb = book.part(book._book_part)
+        rels = book.part(book._rels_part)
+        fast_book = _workbook_fast(wb, rels, "xl")
+        assert fast_book is None or fast_book == _workbook_parsed(wb, rels, "xl")
+        for name, part in book._sheet_parts.items():
+            data = book.part(part)
+            fast = _formulas(data, plain=True, where=name, path=str(path))
+            full = _formulas(data, plain=True, where=name, path=str(path), exact=True)
+            assert fast == full, f"{path} {name}"
         return len(book.sheet_names)
 
 
@@ -215,9 +286,9 @@ def test_fast_scan_equals_full_parse_on_files_saved_by_libreoffice(tmp_path):
     cached = 0
     for path in saved:
         _assert_fast_equals_full(path)
-        with XlsxReader(path) as book:
-            sheet = book.sheet_names[0]
-            cached += len(book.formulas(sheet, 60, 12)[1])
+        with open_book(path) as book:
+            sheet = book.sheet(book.sheet_names[0])
+            cached += sum(1 for key in sheet.formulas if sheet.value(*key) is not None)
     assert cached > 20  # cached results were there to compare
 
 
@@ -284,16 +355,17 @@ WORKBOOKS = {
 
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_sheet_list_fast_read_equals_full_parse(name):
-    from perfkit.xlsxread import _sheet_parts_fast, _sheet_parts_parsed
-
     book = WORKBOOKS[name].encode("utf-8")
-    fast = _sheet_parts_fast(book, RELS.encode("utf-8"))
-    full = _sheet_parts_parsed(book, RELS.encode("utf-8"))
+    fast = _workbook_fast(book, RELS.encode("utf-8"), "xl")
+    full = _workbook_parsed(book, RELS.encode("utf-8"), "xl")
     assert fast is None or fast == full
     if name == "excel":
-        assert fast == {"自评表": "xl/worksheets/sheet3.xml", "A&B": "xl/worksheets/sheet1.xml"}
+        assert fast.sheets == {
+            "自评表": "xl/worksheets/sheet3.xml",
+            "A&B": "xl/worksheets/sheet1.xml",
+        }
     if name == "prefix per sheet":
-        assert fast == {"设置": "xl/worksheets/sheet1.xml"}
+        assert fast.sheets == {"设置": "xl/worksheets/sheet1.xml"}
     if name in ("prefixed root", "other namespace", "comment", "sheet with children"):
         assert fast is None  # sent to the full parse
 
@@ -306,5 +378,5 @@ def test_calamine_does_not_parse_the_content_types_part(tmp_path):
     path = _with_part(tmp_path, "[Content_Types].xml", BOMB + "<Types><<garbage &lol2;")
     book = CalamineWorkbook.from_path(str(path))
     assert book.get_sheet_by_name("表").to_python() is not None
-    with XlsxReader(path) as reader:
-        assert reader.values("表", 2, 2) is not None
+    with open_book(path) as reader:
+        assert reader.sheet("表").values is not None

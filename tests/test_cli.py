@@ -66,7 +66,7 @@ def test_reading_checking_and_summarizing_import_neither_openpyxl_nor_pandas():
     code = (
         "import sys, perfkit.cli\n"
         "perfkit.cli.build_parser()\n"
-        "from perfkit.workbook import read_form\n"
+        "from perfkit.readers import read_form\n"
         "from perfkit.validate import validate_form\n"
         "from perfkit import summary\n"
         f"form = read_form({str(example)!r})\n"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from perfkit import render, workbook
+from perfkit import render
+from perfkit.writers.freeze import freeze
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -75,7 +76,7 @@ def pdfs(tmp_path_factory):
     work = tmp_path_factory.mktemp("render")
     frozen = []
     for path in sorted(EXAMPLES.glob("*.xlsx")):
-        frozen.append(workbook.freeze(path, work / "frozen" / f"{path.stem}.xlsx"))
+        frozen.append(freeze(path, work / "frozen" / f"{path.stem}.xlsx"))
     sources = [*sorted(TEMPLATES.glob("*.xlsx")), *sorted(EXAMPLES.glob("*.xlsx"))]
     out = {}
     for pdf in render.to_pdf(sources, work / "pdf"):

@@ -8,13 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from perfkit import (
-    render,
-    summary,
-    workbook,
-)
+from perfkit import render, summary
 from perfkit.commands import summary as command
 from perfkit.model import Indicator, SelfEvalForm
+from perfkit.writers.fill import fill
 from tests.test_report import seed_004_selfeval, seed_004_table
 
 
@@ -46,9 +43,9 @@ def longgang_forms():
 def batch_dir(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("forms")
     for i, form in enumerate(longgang_forms()):
-        workbook.fill(form, d / f"{i}_{form.project_name}.xlsx")
-    workbook.fill(seed_004_selfeval(), d / "3_福田自评.xlsx")
-    workbook.fill(seed_004_table(), d / "4_福田评分表.xlsx")
+        fill(form, d / f"{i}_{form.project_name}.xlsx")
+    fill(seed_004_selfeval(), d / "3_福田自评.xlsx")
+    fill(seed_004_table(), d / "4_福田评分表.xlsx")
     (d / "5_坏文件.xlsx").write_bytes(b"not a workbook at all")
     (d / "~$4_福田评分表.xlsx").write_bytes(b"lock file")  # Excel lock file: skipped
     return d
@@ -136,7 +133,7 @@ def test_cli_workbook(batch_dir, tmp_path):
     assert wb.sheetnames == ["汇总", "按单位", "按等级", "无法读取"]
     ws = wb["汇总"]
     headers = [c.value for c in ws[1]]
-    assert headers[:4] == ["文件", "表格", "单位", "主管部门"]
+    assert headers[:5] == ["文件", "工作表", "表格", "单位", "主管部门"]
     assert "总分" in headers and "错误数" in headers and "总分不一致" in headers
     assert ws.freeze_panes == "B2"
     assert ws.auto_filter.ref.startswith("A1:")

@@ -10,14 +10,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from perfkit import profiles, templates
+from perfkit import profiles
 from perfkit.commands import templates as templates_cmd
-from perfkit.layouts import EvalTableLayout, SelfEvalLayout
+from perfkit.layout import TEMPLATE_FILES, defined_names, resolve_kind, template, version_of
 from perfkit.model import EVAL_TABLE, SELF_EVAL
+from perfkit.writers import template as templates
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = (SELF_EVAL, EVAL_TABLE)
-LAYOUT = {SELF_EVAL: SelfEvalLayout, EVAL_TABLE: EvalTableLayout}
+LAYOUT = {kind: template(kind) for kind in KINDS}
 
 
 @pytest.fixture(scope="module", params=KINDS)
@@ -49,15 +50,15 @@ def test_zip_entries_have_fixed_dates(built):
 def test_defined_names_are_the_layout_contract(built):
     kind, _, wb = built
     names = {n: wb.defined_names[n].attr_text for n in wb.defined_names}
-    for name, ref in LAYOUT[kind].names.items():
-        assert names.get(name) == ref, name
+    assert names == defined_names(LAYOUT[kind])
+    assert names["PK_TOTAL"] == {SELF_EVAL: "自评表!$H$44", EVAL_TABLE: "评分表!$I$45"}[kind]
 
 
 def test_settings_sheet_names_profile_and_version(built):
     kind, _, wb = built
     ws = wb["设置"]
     assert ws["B1"].value == "mof2020"
-    assert ws["B2"].value == LAYOUT[kind].version
+    assert ws["B2"].value == version_of(kind)
     assert ws["B1"].protection.locked is False
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert lists and "B1" in str(lists[0].sqref)
@@ -85,8 +86,8 @@ def test_evaltable_formulas():
     wb = templates.new_workbook(EVAL_TABLE)
     ws = wb["评分表"]
     assert ws["J3"].value == "=EXEC_RATE(H3,F3)"
-    assert ws["I5"].value == "=PERF_RULE(F5,H5,G5,E5)"
-    assert ws["I44"].value == "=PERF_RULE(F44,H44,G44,E44)"
+    assert ws["I5"].value == "=PERF_RULE(F5,H5,G5,E5,C5,$H$3,$F$3,PK_PROFILE)"
+    assert ws["I44"].value == "=PERF_RULE(F44,H44,G44,E44,C44,$H$3,$F$3,PK_PROFILE)"
     assert ws["I45"].value == "=PERF_TOTAL(I5:I44)"
     assert ws["I46"].value == "=PERF_GRADE(I45,PK_PROFILE)"
     assert ws["G49"].value == "=SUM(G5:G14)" and ws["I52"].value == "=PERF_TOTAL(I35:I44)"
@@ -143,6 +144,8 @@ def test_inputs_unlocked_formulas_locked_sheet_protected(built):
     ws = wb[layout.sheet]
     assert ws.protection.sheet is True
     assert not ws.protection.password
+    # rows may be inserted and deleted on the protected sheet (False = not protected)
+    assert ws.protection.insertRows is False and ws.protection.deleteRows is False
     if kind == SELF_EVAL:
         unlocked = (
             "B2",
@@ -162,14 +165,19 @@ def test_inputs_unlocked_formulas_locked_sheet_protected(built):
             "F14",
             "G14",
             "I43",
-            "H14",
-        )  # H14: a hand score may replace the formula
-        locked = ("G6", "H6", "G44", "H44", "H45", "B14", "C14", "A5")
+            "H14",  # a hand score may replace the formula
+            "B14",  # the label columns of the indicator rows: a row may be deleted
+            "C14",
+            "A13",  # 年度绩效指标, merged down the indicator rows
+        )
+        locked = ("G6", "H6", "G44", "H44", "H45", "A5")
     else:
         unlocked = ("B2", "G2", "B3", "D3", "F3", "H3", "A5", "F5", "G5", "H5", "J44", "I5")
         locked = ("J3", "G45", "I45", "I46", "G49", "I49", "J49")
     for cell in unlocked:
         assert ws[cell].protection.locked is False, cell
+        if cell in ("A13", "B14", "C14"):
+            continue
         assert ws[cell].fill.fgColor.rgb in (
             templates.INPUT_FILL.fgColor.rgb,
             templates.SCORE_FILL.fgColor.rgb,
@@ -210,7 +218,7 @@ def test_unknown_kind_is_a_usage_error():
     from perfkit.errors import UsageError
 
     with pytest.raises(UsageError):
-        templates.resolve_kind("budget")
+        resolve_kind("budget")
 
 
 def _run(argv):
@@ -223,7 +231,7 @@ def _run(argv):
 def test_cli_build_and_check(tmp_path):
     assert _run(["templates", "build", "--out", str(tmp_path)]) == 0
     assert _run(["templates", "check", "--dir", str(tmp_path)]) == 0
-    target = tmp_path / templates.TEMPLATE_FILES[SELF_EVAL]
+    target = tmp_path / TEMPLATE_FILES[SELF_EVAL]
     assert target.read_bytes() == (ROOT / "xlsx_templates" / target.name).read_bytes()
     target.write_bytes(target.read_bytes() + b"x")
     assert _run(["templates", "check", "--dir", str(tmp_path)]) == 1
@@ -232,5 +240,5 @@ def test_cli_build_and_check(tmp_path):
 def test_docs_list_every_defined_name():
     text = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
     for layout in LAYOUT.values():
-        for name in layout.names:
+        for name in defined_names(layout):
             assert f"`{name}`" in text, name

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from perfkit.layouts import SelfEvalLayout
+from perfkit.layout import evaltable_template, selfeval_template
 from perfkit.model import EvalIndicator, EvalTable, FundRow, Indicator, SelfEvalForm
 from perfkit.validate import Finding, validate_form
+from perfkit.writers.place import place
 
-L = SelfEvalLayout
+L = selfeval_template()
 
 # --------------------------------------------------------------------------
 # builders (also used by the other validator tests and the benchmark)
@@ -73,7 +74,7 @@ def selfeval(
     unknown = set(rows) - used
     if unknown:
         raise ValueError(unknown)
-    return form
+    return place(form, L)
 
 
 def funds_of(initial, annual, executed):
@@ -341,7 +342,7 @@ def futian_table(rows=None, **kw) -> EvalTable:
                 weight=weight, actual=actual, score=score, deduction_reason=reason, row=row,
             )
         )  # fmt: skip
-    return table
+    return place(table, evaltable_template())
 
 
 def futian_selfeval(**kw) -> SelfEvalForm:

@@ -77,9 +77,7 @@ def test_whole_corpus_with_good_files(corpus, capsys, tmp_path):
     code, data, _ = run_json(capsys, corpus["empty.xlsx"].parent, good, "--out", out_dir)
     assert code == 2  # some inputs could not be read
     unreadable = {Path(u["file"]).name for u in data["unreadable"]}
-    assert unreadable == {
-        n for n, (_, _, c) in CASES.items() if c == 2 and n.endswith((".xlsx", ".xlsm"))
-    }
+    assert unreadable == {n for n, (_, _, c) in CASES.items() if c == 2}  # .xls are forms too
     # the readable files were still checked
     files = {Path(f["file"]).name for f in data["findings"]}
     assert {"futian2021_evaltable.xlsx", "longgang2023_falv.xlsx", "div0.xlsx"} <= files
@@ -89,7 +87,7 @@ def test_whole_corpus_with_good_files(corpus, capsys, tmp_path):
     assert "longgang2023_falv_校验.xlsx" in marked
     assert not any(n.startswith(("empty", "corrupt", "zipbomb")) for n in marked)
     keys = set(data["findings"][0])
-    assert keys == {"file", "sheet", "cell", "code", "severity", "message"}
+    assert keys == {"file", "form", "project", "sheet", "cell", "code", "severity", "message"}
 
 
 def test_exit_codes_for_clean_and_wrong_forms(capsys):
@@ -121,10 +119,14 @@ def test_marked_copy_has_fill_note_and_results(tmp_path, capsys):
     assert main(["validate", str(src), "--out", str(tmp_path / "out")]) == 1
     capsys.readouterr()
     assert _digest([src]) == before
+    from perfkit.readers import read_form
+
+    row = next(i for i in read_form(src).indicators if i.level3 == "预算执行率")
+    cell = row.locs["score"].cell
     wb = openpyxl.load_workbook(tmp_path / "out" / "f_校验.xlsx")
     ws = wb["评分表"]
-    assert ws["I15"].fill.fgColor.rgb.endswith("FFC7CE")  # error colour
-    assert "RULE_SCORE_MISMATCH" in ws["I15"].comment.text
+    assert ws[cell].fill.fgColor.rgb.endswith("FFC7CE")  # error colour
+    assert "RULE_SCORE_MISMATCH" in ws[cell].comment.text
     res = wb["校验结果"]
     assert [c.value for c in res[1]] == ["严重程度", "代码", "位置", "说明"]
     codes = {res.cell(row=r, column=2).value for r in range(2, res.max_row + 1)}
@@ -142,7 +144,11 @@ def test_progress_bar_for_many_files(tmp_path, capsys):
 
 
 def test_table_output_lists_cells(capsys):
-    main(["validate", str(_example("longgang2023_shanghui.xlsx"))])
+    from perfkit.readers import read_form
+
+    path = _example("longgang2023_shanghui.xlsx")
+    row = next(i for i in read_form(path).indicators if i.level2 == "服务对象满意度指标")
+    main(["validate", str(path)])
     out = capsys.readouterr().out
-    assert "自评表!F38" in out and "SATISFACTION_NO_PERCENT" in out
+    assert f"自评表!{row.locs['actual'].cell}" in out and "SATISFACTION_NO_PERCENT" in out
     assert "共 1 个文件" in out

@@ -431,6 +431,14 @@ def notes(book: FakeBook) -> dict:
     return {(s._name, c): n._text for s in book._sheets for c, n in s.notes_by_cell.items()}
 
 
+def cell_of(name: str, level2: str, field: str) -> str:
+    """The cell of *field* on the first row of 二级指标 *level2* of an example."""
+    from perfkit.readers import read_form
+
+    form = read_form(EXAMPLES / name)
+    return next(i.locs[field].cell for i in form.indicators if i.level2 == level2)
+
+
 def run_validate(book: FakeBook) -> list[Finding]:
     book.calls.clear()
     return mv.validate(book)
@@ -448,7 +456,10 @@ def test_validate_marks_cells_and_writes_results():
     findings = run_validate(book)
     assert {(f.code, f.cell) for f in findings} == {
         ("TARGET_IN_LEVEL3", "D14"),
-        ("SATISFACTION_NO_PERCENT", "F38"),
+        (
+            "SATISFACTION_NO_PERCENT",
+            cell_of("longgang2023_shanghui.xlsx", "服务对象满意度指标", "actual"),
+        ),
     }
     assert snapshot(book) == before_values  # values are never changed
     form = book.sheet("自评表")
@@ -482,25 +493,27 @@ def test_validate_marks_cells_and_writes_results():
 def test_existing_notes_survive_validating_twice():
     book = example("longgang2023_shanghui.xlsx")
     form = book.sheet("自评表")
-    form.notes_by_cell["F38"] = FakeNote(form, "F38", "原有说明：满意度调查见附件")
-    form.rules.append(FakeCF(form, "=$F$38>0", (1, 2, 3)))  # a user's own rule
+    cell = cell_of("longgang2023_shanghui.xlsx", "服务对象满意度指标", "actual")
+    form.notes_by_cell[cell] = FakeNote(form, cell, "原有说明：满意度调查见附件")
+    form.rules.append(FakeCF(form, f"=${cell[0]}${cell[1:]}>0", (1, 2, 3)))  # a user's own rule
     before = notes(book)
     mv.validate(book)
-    assert form.notes_by_cell["F38"]._text.startswith(NOTE_PREFIX)
-    assert form.notes_by_cell["F38"]._text.endswith("原有说明：满意度调查见附件")
+    assert form.notes_by_cell[cell]._text.startswith(NOTE_PREFIX)
+    assert form.notes_by_cell[cell]._text.endswith("原有说明：满意度调查见附件")
     mv.validate(book)  # again: the store must keep the true original
     mv.clear(book)
     assert notes(book) == before
-    assert [r.formula_ for r in form.rules] == ["=$F$38>0"]
+    assert [r.formula_ for r in form.rules] == [f"=${cell[0]}${cell[1:]}>0"]
 
 
 def test_user_edited_note_is_left_alone():
     book = example("longgang2023_falv.xlsx")
     mv.validate(book)
     form = book.sheet("自评表")
-    form.notes_by_cell["F23"]._text = "我已核对"  # the user overwrote perfkit's note
+    cell = cell_of("longgang2023_falv.xlsx", "成本指标", "actual")
+    form.notes_by_cell[cell]._text = "我已核对"  # the user overwrote perfkit's note
     mv.clear(book)
-    assert form.notes_by_cell["F23"]._text == "我已核对"
+    assert form.notes_by_cell[cell]._text == "我已核对"
 
 
 def test_protected_sheet_is_unprotected_and_protected_again():
@@ -511,7 +524,7 @@ def test_protected_sheet_is_unprotected_and_protected_again():
     assert form.api.ProtectContents_ is True
     assert form.api.protect_args["AllowFormattingColumns"] is True
     assert book.calls["api.Unprotect"] == 1
-    assert "F23" in form.notes_by_cell
+    assert cell_of("longgang2023_falv.xlsx", "成本指标", "actual") in form.notes_by_cell
 
 
 def test_not_a_form_reports_and_marks_nothing():
@@ -519,7 +532,7 @@ def test_not_a_form_reports_and_marks_nothing():
     book.add("Sheet1").values[(1, 1)] = "hello"
     assert mv.validate(book) == []
     assert [s._name for s in book._sheets] == ["Sheet1"]
-    assert any("不是 perfkit 表格" in m for m in book.app.messages)
+    assert any("没有找到项目支出绩效自评表" in m for m in book.app.messages)
 
 
 def test_round_trips_do_not_grow_with_rows():

@@ -1,4 +1,4 @@
-"""``perfkit fill`` / ``perfkit extract`` / ``perfkit freeze``."""
+"""``perfkit fill`` / ``extract`` / ``freeze`` / ``adopt``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import os
 import sys
 from pathlib import Path
 
-from .. import workbook
 from ..errors import InputError, UsageError
 from ..fsutil import refuse_overwrite_input, write_bytes_atomic
 
@@ -25,8 +24,11 @@ def register(subparsers) -> None:
     fill.add_argument("-o", "--out", required=True, metavar="OUT.xlsx")
     fill.set_defaults(func=_fill)
 
-    extract = subparsers.add_parser("extract", help="从填好的 .xlsx 读出 JSON 数据")
-    extract.add_argument("file", metavar="FILE.xlsx")
+    extract = subparsers.add_parser(
+        "extract",
+        help="从填好的表格读出 JSON 数据（任何版式；一个文件有多份表格时输出列表）",
+    )
+    extract.add_argument("file", metavar="FILE")
     extract.add_argument("-o", "--out", metavar="OUT.json", help="输出文件（默认输出到屏幕）")
     extract.set_defaults(func=_extract)
 
@@ -39,6 +41,17 @@ def register(subparsers) -> None:
     freeze.add_argument("file", metavar="FILE.xlsx")
     freeze.add_argument("-o", "--out", required=True, metavar="OUT.xlsx")
     freeze.set_defaults(func=_freeze)
+
+    adopt = subparsers.add_parser(
+        "adopt",
+        help="转为模板：把任何版式的自评表/评分表转成填好数据的 perfkit 模板",
+        description="读取工作簿中的每一份表格（单位自制、平台导出、.xls 均可），各生成一份 perfkit 模板，"
+        "填入原表数据，得分单元格使用模板公式（与原表数值不同之处保留原值），并列出未能转入的内容。"
+        "从不改写输入文件。",
+    )
+    adopt.add_argument("file", metavar="FILE")
+    adopt.add_argument("-o", "--out", metavar="DIR", help="输出文件夹（默认与输入文件同一文件夹）")
+    adopt.set_defaults(func=_adopt)
 
 
 def _xlsx_out(out: str) -> None:
@@ -67,14 +80,20 @@ def _fill(args: argparse.Namespace) -> int:
     refuse_overwrite_input(
         args.out, [args.data] + ([args.template] if os.path.exists(args.template) else [])
     )
+    from ..writers.fill import fill
+
     data = read_json(args.data)
-    out = workbook.fill(data, args.out, template=args.template, source=args.data)
+    out = fill(data, args.out, template=args.template, source=args.data)
     print(f"已生成 {out}")
     return 0
 
 
 def _extract(args: argparse.Namespace) -> int:
-    data = workbook.extract(args.file)
+    from ..jsonio import form_to_dict
+    from ..readers import read_forms
+
+    forms = [form_to_dict(form) for form in read_forms(args.file)]
+    data = forms[0] if len(forms) == 1 else forms
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if args.out:
         refuse_overwrite_input(args.out, [args.file])
@@ -86,7 +105,23 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _freeze(args: argparse.Namespace) -> int:
+    from ..writers.freeze import freeze
+
     _xlsx_out(args.out)
-    out = workbook.freeze(args.file, args.out)
+    out = freeze(args.file, args.out)
     print(f"已生成定稿 {out}")
+    return 0
+
+
+def _adopt(args: argparse.Namespace) -> int:
+    from ..writers.adopt import adopt
+
+    results = adopt(args.file, args.out)
+    for r in results:
+        title = f"工作表「{r.sheet}」“{r.project or '未填项目名称'}”"
+        print(f"已转为模板：{title} -> {r.path}")
+        for line in r.kept_typed:
+            print(f"  保留原值：{line}")
+        for line in r.lost:
+            print(f"  未能转入：{line}")
     return 0

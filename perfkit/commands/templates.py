@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..layouts import DEFAULT_DIR
+from ..layout import DEFAULT_DIR
 
 
 def register(subparsers) -> None:
@@ -33,7 +33,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .. import templates  # openpyxl: only when templates are built
+    from ..writers import template as templates  # openpyxl: only when templates are built
 
     for path in templates.build_all(args.out, args.profile):
         print(f"已生成 {path}")
@@ -41,7 +41,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .. import templates
+    from ..writers import template as templates
 
     stale = templates.check(args.dir)
     if stale:

@@ -21,12 +21,33 @@ PROGRESS_FROM = 5  # show a progress bar from this many files on
 
 
 @dataclass
+class FormResult:
+    """One form of a file: its kind, sheet, project name and findings."""
+
+    kind: str
+    sheet: str
+    project: str
+    findings: list = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        name = f"“{self.project}”" if self.project else "（未填项目名称）"
+        return f"工作表「{self.sheet}」{FORM_NAMES.get(self.kind, '表格')}{name}"
+
+
+FORM_NAMES = {"selfeval": "自评表", "evaltable": "评分表"}
+
+
+@dataclass
 class FileResult:
     path: str
-    findings: list = field(default_factory=list)
+    forms: list[FormResult] = field(default_factory=list)
     error: str = ""  # the file could not be read (exit 2)
     marked: str = ""  # path of the marked copy
-    form: str = ""
+
+    @property
+    def findings(self) -> list:
+        return [f for form in self.forms for f in form.findings]
 
 
 def register(subparsers) -> None:
@@ -54,13 +75,16 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def check_file(path: str, profile: str | None):
-    """(form kind, findings) of one file; raises PerfkitError for unreadable input."""
+def check_file(path: str, profile: str | None) -> list[FormResult]:
+    """Every form of one file with its findings; raises PerfkitError for unreadable input."""
+    from ..readers import read_forms
     from ..validate import validate_form
-    from ..workbook import read_form
+    from ..validate.values import text_of
 
-    form = read_form(path)
-    return form.form, validate_form(form, profile)
+    return [
+        FormResult(form.form, form.sheet, text_of(form.project_name), validate_form(form, profile))
+        for form in read_forms(path)
+    ]
 
 
 def _message(path: str, exc: BaseException) -> str:
@@ -93,7 +117,7 @@ def check_job(job: _Job) -> FileResult:
     """Read, check and (with --out) mark one file; never raises (a worker)."""
     res = FileResult(job.path)
     try:
-        res.form, res.findings = check_file(job.path, job.profile)
+        res.forms = check_file(job.path, job.profile)
     except Exception as exc:  # every input is reported; the others go on
         res.error = _message(job.path, exc)
         return res
@@ -137,15 +161,28 @@ def run(args) -> int:
 def _print_json(results: list[FileResult]) -> None:
     from ..validate import count_by_severity
 
-    findings = [{"file": r.path, **f.as_dict()} for r in results for f in r.findings]
+    findings = [
+        {"file": r.path, "form": i, "project": form.project, **f.as_dict()}
+        for r in results
+        for i, form in enumerate(r.forms)
+        for f in form.findings
+    ]
     data = {
         "findings": findings,
         "unreadable": [{"file": r.path, "message": r.error} for r in results if r.error],
         "files": [
             {
                 "file": r.path,
-                "form": r.form,
                 "status": "unreadable" if r.error else "checked",
+                "forms": [
+                    {
+                        "form": form.kind,
+                        "sheet": form.sheet,
+                        "project": form.project,
+                        "counts": count_by_severity(form.findings),
+                    }
+                    for form in r.forms
+                ],
                 "counts": count_by_severity(r.findings),
                 **({"marked_copy": r.marked} if r.marked else {}),
             }
@@ -171,14 +208,23 @@ def _print_table(results: list[FileResult]) -> None:
             continue
         counts = count_by_severity(r.findings)
         head = f"{r.path}：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
+        if len(r.forms) > 1:
+            head += f"（{len(r.forms)} 份表格）"
         if r.marked:
             head += f"（标注副本：{r.marked}）"
         print(head, file=out)
-        for f in r.findings:
-            print(
-                f"  {f.where:<12} {SEVERITY_LABELS[f.severity]:<3} {f.code:<24} {f.message}",
-                file=out,
-            )
+        for form in r.forms:
+            if len(r.forms) > 1:
+                c = count_by_severity(form.findings)
+                print(
+                    f"  {form.title}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}",
+                    file=out,
+                )
+            for f in form.findings:
+                print(
+                    f"  {f.where:<12} {SEVERITY_LABELS[f.severity]:<3} {f.code:<24} {f.message}",
+                    file=out,
+                )
     total = count_by_severity(f for r in results for f in r.findings)
     bad = sum(1 for r in results if r.error)
     print(

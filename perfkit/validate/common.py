@@ -11,7 +11,6 @@ from operator import attrgetter
 from typing import Any
 
 from .. import targets
-from ..layouts import LAYOUTS
 from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula
 from ..numbers import fmt
 from . import codes as C
@@ -105,16 +104,15 @@ def located_objects(form: Any) -> Iterator[tuple[Any, tuple[str, ...]]]:
 
 def located_groups(form: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
     """:func:`located_objects` grouped by kind: (fields, the objects that have
-    them): the header, the fund rows, the indicator rows."""
-    layout = LAYOUTS[form.form]
-    yield (
-        tuple(name for name in layout.fields if hasattr(form, name) and name != "profile"),
-        (form,),
-    )
-    funds = getattr(form, "funds", {})
-    if funds:  # the 评分表 has none (nor fund columns)
-        yield tuple(layout.fund_columns), tuple(funds.values())
-    yield tuple(layout.indicator_columns), form.indicators
+    them): the header, the fund rows, the indicator rows (by the fields the
+    reader located)."""
+    yield tuple(n for n in form.locs if hasattr(form, n) and n != "profile"), (form,)
+    for fund in getattr(form, "funds", {}).values():  # the 评分表 has none
+        yield tuple(fund.locs), (fund,)
+    groups: dict[tuple[str, ...], list[Any]] = {}
+    for ind in form.indicators:
+        groups.setdefault(tuple(n for n in ind.locs if hasattr(ind, n)), []).append(ind)
+    yield from groups.items()
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple]:

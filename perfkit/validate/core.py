@@ -18,7 +18,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from ..layouts import LAYOUTS, split_ref
 from ..model import Loc
 from ..profiles import Profile, load
 from .values import UNKNOWN, read_number  # noqa: F401  (UNKNOWN: also core.UNKNOWN)
@@ -117,38 +116,20 @@ class Context:
     def __init__(self, form: Any, profile: Profile):
         self.form = form
         self.profile = profile
-        self.layout = LAYOUTS.get(form.form)
-        self.sheet = self.layout.sheet if self.layout else ""
+        self.layout = getattr(form, "layout", None)
+        self.sheet = getattr(form, "sheet", "") or (self.layout.sheet if self.layout else "")
         self.cache: dict[str, Any] = {}
         self._bad_cells: set[tuple[str, str]] = set()
         self.pending: list[Finding] = []  # findings raised by helpers (not-a-number …)
 
     # -- locations ---------------------------------------------------------
     def loc(self, obj: Any, name: str) -> Loc:
-        """Cell of field *name* of *obj* (a form, a fund row or an indicator)."""
+        """Cell of field *name* of *obj* (a form, a fund row or an indicator):
+        where the reader found it; the sheet alone when it has no cell."""
         locs = getattr(obj, "locs", None) or {}
         if name in locs:
             return locs[name]
-        layout = self.layout
-        if layout is None:
-            return Loc(self.sheet, "")
-        if obj is self.form and name in layout.fields:
-            sheet, cell = split_ref(layout.fields[name], layout.sheet)
-            return Loc(sheet, cell)
-        fund_rows = getattr(layout, "fund_rows", None)
-        if fund_rows and getattr(obj, "key", None) in fund_rows:
-            col = layout.fund_columns.get(name)
-            if col:
-                return Loc(layout.sheet, f"{col}{fund_rows[obj.key]}")
-        row = getattr(obj, "row", None)
-        col = layout.indicator_columns.get(name) if hasattr(layout, "indicator_columns") else None
-        if name == "level1" and col is None:
-            col = getattr(layout, "level1_column", None)
-        if name == "level2" and col is None:
-            col = getattr(layout, "level2_column", None)
-        if row and col:
-            return Loc(layout.sheet, f"{col}{row}")
-        return Loc(layout.sheet, "")
+        return Loc(self.sheet, "")
 
     # -- findings ----------------------------------------------------------
     def finding(self, code_: str, loc: Loc, message: str, severity: str | None = None) -> Finding:

@@ -377,10 +377,6 @@ def _level1_loc(ctx: Context, label: str, index: int, first: Any) -> Loc:
     for key in (f"level1_weights.{label}", f"level1_weights:{label}", f"level1:{label}", label):
         if key in locs:
             return locs[key]
-    layout = ctx.layout
-    rows = getattr(layout, "summary_rows", ())
-    if index < len(rows):
-        return Loc(layout.sheet, f"G{rows[index]}")
     if first is not None:
         return ctx.loc(first, "level1")
     return Loc(ctx.sheet, "")

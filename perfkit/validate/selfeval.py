@@ -541,12 +541,10 @@ def _block_label(text: str) -> str:
 
 
 def _block_loc(ctx: Context, label: str, first: Any) -> Loc:
-    layout = ctx.layout
-    try:
-        row = layout.level1_blocks()[label][0]
-        return Loc(layout.sheet, f"{layout.level1_column}{row}")
-    except (AttributeError, KeyError):
-        return ctx.loc(first, "level1") if first.row else ctx.loc(first, "weight")
+    """The cell of a first-level block's label (where its weight is written)."""
+    return ctx.form.locs.get(f"level1:{label}") or (
+        ctx.loc(first, "level1") if "level1" in first.locs else ctx.loc(first, "weight")
+    )
 
 
 @check(SELF_EVAL, codes=[C.LEVEL1_WEIGHT_PROFILE, C.WEIGHT_SUM_NOT_100, C.TOTAL_WEIGHT_MISMATCH])

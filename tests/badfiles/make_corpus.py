@@ -31,7 +31,7 @@ CASES: dict[str, tuple[str, tuple[str, ...], int]] = {
         ("加密",),
         2,
     ),
-    "notaform.xlsx": ("a workbook that is not a perfkit form", ("不是 perfkit 表格",), 2),
+    "notaform.xlsx": ("a workbook that holds no form", ("没有找到", "年度绩效指标表头"), 2),
     "missing_sheet.xlsx": ("设置 says 自评表 but the sheet 自评表 is missing", ("缺少工作表",), 2),
     "zipbomb.xlsx": ("a 20 MB part of zeros compressed to a few KB", ("压缩炸弹",), 2),
     "entitybomb.xlsx": ("billion laughs DOCTYPE in the sheet XML", ("实体",), 2),
@@ -128,7 +128,7 @@ def build(dest: Path) -> dict[str, Path]:
     wb.save(out["text_in_numbers.xlsx"])
 
     edit_g6 = _sheet_edit(
-        r'<c r="G6"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?',
+        r'<c r="G6"( s="\d+")?(?: t="\w+")?><f>(.*?)</f>(?:<v>[^<]*</v>|<v\s*/>)',
         r'<c r="G6"\1 t="e"><f>\2</f><v>#DIV/0!</v>',
     )
     _rezip(GOOD, out["div0.xlsx"], edit_g6)

@@ -117,12 +117,27 @@ Private Sub Register_PERF_RULE()
     a1 = a1 & ChrW(&H5F97) & "6" & ChrW(&H5206) & ChrW(&HFF0C) & ChrW(&H6BCF) & ChrW(&H4E0B) & ChrW(&H964D) & "1" & ChrW(&H6B21) & ChrW(&H6263) & "2" & ChrW(&H5206)
     a1 = a1 & ChrW(&HFF0C) & ChrW(&H6263) & ChrW(&H5B8C) & ChrW(&H4E3A) & ChrW(&H6B62) & ChrW(&H201D)
     Dim a2 As String
-    a2 = ChrW(&H5B9E) & ChrW(&H9645) & ChrW(&H503C)
+    a2 = ChrW(&H5B9E) & ChrW(&H9645) & ChrW(&H503C) & ChrW(&HFF08) & ChrW(&H9884) & ChrW(&H7B97) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H4E00) & ChrW(&H884C) & ChrW(&H53EF)
+    a2 = a2 & ChrW(&H7559) & ChrW(&H7A7A) & ChrW(&HFF1A) & ChrW(&H6309) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H6570) & " " & ChrW(&H00F7) & " " & ChrW(&H9884) & ChrW(&H7B97)
+    a2 = a2 & ChrW(&H6570) & ChrW(&H8BA1) & ChrW(&H7B97) & ChrW(&HFF09)
     Dim a3 As String
     a3 = ChrW(&H6743) & ChrW(&H91CD)
     Dim a4 As String
     a4 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H6807) & ChrW(&H6746) & ChrW(&H503C)
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PERF_RULE", Description:=d, Category:=c, ArgumentDescriptions:=Array(a1, a2, a3, a4)
+    Dim a5 As String
+    a5 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H4E09) & ChrW(&H7EA7) & ChrW(&H6307) & ChrW(&H6807) & ChrW(&H540D) & ChrW(&H79F0) & ChrW(&HFF08) & ChrW(&H9884) & ChrW(&H7B97)
+    a5 = a5 & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H3001) & ChrW(&H8D44) & ChrW(&H91D1) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H7B49) & ChrW(&H6309) & ChrW(&H6267)
+    a5 = a5 & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H8BA1) & ChrW(&H5206) & ChrW(&HFF09)
+    Dim a6 As String
+    a6 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H5168) & ChrW(&H5E74) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H6570) & ChrW(&HFF08) & ChrW(&H9884) & ChrW(&H7B97) & ChrW(&H6267)
+    a6 = a6 & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H4E00) & ChrW(&H884C) & ChrW(&H7528) & ChrW(&HFF09)
+    Dim a7 As String
+    a7 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H5168) & ChrW(&H5E74) & ChrW(&H9884) & ChrW(&H7B97) & ChrW(&H6570) & ChrW(&HFF08) & ChrW(&H9884) & ChrW(&H7B97) & ChrW(&H6267)
+    a7 = a7 & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H4E00) & ChrW(&H884C) & ChrW(&H7528) & ChrW(&HFF09)
+    Dim a8 As String
+    a8 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H8BC4) & ChrW(&H5206) & ChrW(&H89C4) & ChrW(&H5219) & ChrW(&H540D) & ChrW(&H79F0) & ChrW(&HFF0C) & ChrW(&H9ED8) & ChrW(&H8BA4)
+    a8 = a8 & " mof2020"
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PERF_RULE", Description:=d, Category:=c, ArgumentDescriptions:=Array(a1, a2, a3, a4, a5, a6, a7, a8)
 End Sub
 
 Private Sub Register_PERF_SCORE()
