@@ -128,3 +128,18 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where every check must run: {reason}"
+
+
+# -- LibreOffice and the corpus of real-world layouts (tests/lo.py, tests/corpus) --
+
+
+@pytest.fixture(scope="session")
+def libreoffice():
+    """One headless LibreOffice for the whole session (tests/lo.py)."""
+    from tests import lo
+
+    reason = lo.missing()
+    if reason:
+        pytest.skip(reason)
+    with lo.LibreOffice() as office:
+        yield office
