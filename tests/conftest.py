@@ -143,3 +143,19 @@ def libreoffice():
         pytest.skip(reason)
     with lo.LibreOffice() as office:
         yield office
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory, libreoffice):
+    """Every corpus file (originals, LibreOffice copies, edited copies), built once."""
+    from tests import corpus as corpus_pkg
+
+    return corpus_pkg.build(tmp_path_factory.mktemp("corpus"), libreoffice=libreoffice)
+
+
+@pytest.fixture(scope="session")
+def corpus_mutations(tmp_path_factory, corpus, libreoffice):
+    """Single-cell errors typed into corpus files, with the finding each must produce."""
+    from tests import corpus as corpus_pkg
+
+    return corpus_pkg.mutations(tmp_path_factory.mktemp("mutations"), corpus, libreoffice)
