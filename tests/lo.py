@@ -151,10 +151,19 @@ class LibreOffice:
         self._tmp: tempfile.TemporaryDirectory | None = None
 
     # -- lifetime ----------------------------------------------------------
-    def start(self) -> LibreOffice:
+    def start(self, attempts: int = 2) -> LibreOffice:
         reason = missing(self.python)
         if reason:
             raise LibreOfficeError(reason)
+        for attempt in range(attempts):  # a free port may be taken before soffice binds it
+            try:
+                return self._start()
+            except LibreOfficeError:
+                if attempt + 1 == attempts:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _start(self) -> LibreOffice:
         self._tmp = tempfile.TemporaryDirectory(prefix="perfkit-lo-")
         tmp = Path(self._tmp.name)
         user = tmp / "profile" / "user"

@@ -177,3 +177,25 @@ def test_default_session_keeps_cached_values(libreoffice, tmp_path):
     libreoffice.convert(src, tmp_path / "recalc.xlsx", recalc=True)
     assert _grid(tmp_path / "kept.xlsx", "表")[0][0] == [5.0]
     assert _grid(tmp_path / "recalc.xlsx", "表")[0][0] == [2.0]
+
+
+def test_unknown_functions_are_saved_as_name_errors_in_lower_case(libreoffice, tmp_path):
+    """perfkit's UDFs in a LibreOffice copy: formula kept (lower case), cached #NAME?,
+    which python-calamine reads as an empty cell in .xlsx and .xls alike."""
+    src = tmp_path / "udf.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.active["A1"] = 3
+    wb.active["B1"] = "=PERF_SCORE(A1,A1,10)"
+    wb.save(src)
+    libreoffice.run(
+        [lo.convert(src, tmp_path / "udf.lo.xlsx"), lo.convert(src, tmp_path / "udf.xls")]
+    )
+    assert openpyxl.load_workbook(tmp_path / "udf.lo.xlsx")["表"]["B1"].value == (
+        "=perf_score(A1,A1,10)"
+    )
+    assert openpyxl.load_workbook(tmp_path / "udf.lo.xlsx", data_only=True)["表"]["B1"].value == (
+        "#NAME?"
+    )
+    for name in ("udf.lo.xlsx", "udf.xls"):
+        assert _grid(tmp_path / name, "表")[0][0] == [3.0 if name.endswith("x") else 3, ""]

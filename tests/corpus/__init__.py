@@ -19,6 +19,23 @@ futian2021_evaltable     seed 004 表1-1 above 表2-1
 futian2021_table12       seed 004 表1-2 (合计 100, Σ 90: F-1)
 perfkit_template         perfkit's examples, re-saved and edited by LibreOffice
 =======================  ======================================================
+
+Variants: ``original`` and the layout variants ``stacked`` (three forms in one
+sheet), ``offset`` (a form at C4 under two note rows), ``text_amounts``,
+``rate_blank`` (银川 预算执行率 actual left blank) are openpyxl-made;
+``lo_resaved`` / ``xls`` (``<variant>+lo_resaved`` / ``<variant>+xls``) are
+LibreOffice's copies of them; ``rows_inserted`` / ``rows_deleted`` are perfkit's
+examples edited by LibreOffice.  Values and addresses follow the conventions of
+``model``; ``readback.problems(file)`` checks a file against them.
+
+In a test (fixtures ``corpus`` and ``corpus_mutations`` of tests/conftest.py)::
+
+    for file in corpus:
+        for form in file.forms:            # workbook order
+            ...read file.path / form.sheet, compare with form.cells, form.indicators,
+            form.oracle ("9.89", "99.89" ...) and form.known_findings
+    for m in corpus_mutations:
+        ...validate m.path; expect (m.code, m.at) among the findings of m.sheet
 """
 
 from __future__ import annotations
