@@ -128,3 +128,34 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where every check must run: {reason}"
+
+
+# -- LibreOffice and the corpus of real-world layouts (tests/lo.py, tests/corpus) --
+
+
+@pytest.fixture(scope="session")
+def libreoffice():
+    """One headless LibreOffice for the whole session (tests/lo.py)."""
+    from tests import lo
+
+    reason = lo.missing()
+    if reason:
+        pytest.skip(reason)
+    with lo.LibreOffice() as office:
+        yield office
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory, libreoffice):
+    """Every corpus file (originals, LibreOffice copies, edited copies), built once."""
+    from tests import corpus as corpus_pkg
+
+    return corpus_pkg.build(tmp_path_factory.mktemp("corpus"), libreoffice=libreoffice)
+
+
+@pytest.fixture(scope="session")
+def corpus_mutations(tmp_path_factory, corpus, libreoffice):
+    """Single-cell errors typed into corpus files, with the finding each must produce."""
+    from tests import corpus as corpus_pkg
+
+    return corpus_pkg.mutations(tmp_path_factory.mktemp("mutations"), corpus, libreoffice)
