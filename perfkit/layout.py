@@ -241,6 +241,15 @@ SELFEVAL_GROUPS: tuple[tuple[str, str], ...] = (
 )
 # 绩效评价指标体系评分表: four first-level blocks (财预〔2020〕10号 附件2; seed 004 表2-1).
 EVALTABLE_BLOCKS: tuple[str, ...] = ("决策", "过程", "产出", "效益")
+
+
+def official_level1(level2: str) -> str | None:
+    """The first level of an official 二级指标 (数量指标 / 数量 -> 产出指标), or None."""
+    text = str(level2 or "").strip()
+    for l1, l2 in SELFEVAL_GROUPS:
+        if text and text in (l2, l2.removesuffix("指标")):
+            return l1
+    return None
 TEMPLATE_ROWS = 3  # rows per 二级指标 of a blank 自评表 template
 TEMPLATE_BLOCK_ROWS = 10  # rows per block of a blank 评分表 template
 

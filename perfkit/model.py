@@ -112,9 +112,12 @@ class SelfEvalForm:
     exec_score: Any = None  # 执行率 得分 cell
     goal_expected: Any = None  # 年度总体目标 预期目标
     goal_actual: Any = None  # 年度总体目标 实际完成情况
+    goal_reason: Any = None  # 年度总体目标 偏差原因分析及改进措施 (platform exports)
     indicators: list[Indicator] = field(default_factory=list)
     total_weight: Any = None  # 总分 row 分值 (100)
     total: Any = None  # 总分 row 得分
+    subtotal_weight: Any = None  # a 指标得分合计 row above the 总分 row (20/80 templates)
+    subtotal: Any = None
     grade: Any = None  # 绩效等级
     profile: str = "mof2020"
     level1_weights: dict[str, Any] = field(default_factory=dict)  # label -> weight it declares
@@ -173,6 +176,8 @@ class EvalTable:
     indicators: list[EvalIndicator] = field(default_factory=list)
     total_weight: Any = None  # 合计 row 权重
     total: Any = None
+    subtotal_weight: Any = None
+    subtotal: Any = None
     grade: Any = None
     profile: str = "mof2020"
     part_weight: Any = None

@@ -20,6 +20,7 @@ from ..model import Formula
 from ..profiles import DEFAULT_PROFILE
 from .cells import Book, SheetData, cell_index, open_book
 from .recognise import Found, recognise, scan
+from .template import refine
 from .vocab import vocab
 
 Form = Any  # SelfEvalForm | EvalTable
@@ -82,6 +83,7 @@ def _forms(
             why.append(f"工作表「{sheet.name}」：{reason}")
         for item in found:
             form = item.form
+            form.layout = item.layout = refine(item.layout, sheet)
             form.profile = settings.get("profile") or DEFAULT_PROFILE
             if settings:
                 form.locs["profile"] = settings["profile_loc"]

@@ -52,6 +52,7 @@ EVAL_KEYS = frozenset(("benchmark", "rule"))
 AMOUNT_KEYS = ("initial_budget", "annual_budget", "executed")
 BLANK_STREAK = 8  # this many blank rows close a grid that has no 总分 row
 _POINTS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*分\s*$")
+_YEAR_LINE = re.compile(r"^[(（]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")
 _FORMULA_LABEL = re.compile(r'^="([^"]*)"')
 _OPS = {
     ">=": "≥",
@@ -374,8 +375,8 @@ class _FormReader:
         return Loc(self.sheet, a1(r + 1, c + 1))
 
     def read(self) -> Found:
-        top = self._title_row()
-        above = range(top, self.head.first)
+        self._title_row()
+        above = range(self.top, self.head.first)
         self._head_fields(above)
         fund = self._funds(above)
         self._goal(above, fund)
@@ -428,11 +429,24 @@ class _FormReader:
                 if h.label.core == "单位" and h.label.value in ("元", "万元"):
                     self.unit = self.unit or h.label.value
         if "year" not in self.values or self.values.get("year") in (None, ""):
-            title = self.values.get("title")
-            year = year_in(title) if isinstance(title, str) else None
-            if year is not None:
-                self.values["year"] = year
-                self.fields.setdefault("year", self.fields["title"])
+            for r, c, text in self._year_cells(rows):
+                self.values["year"] = year_in(text)
+                self.fields["year"] = (r, c)
+                break
+
+    def _year_cells(self, rows: range):
+        """Cells that give the year: the title (项目支出绩效自评表（2022年度）),
+        or a line of its own under it (（2016年度）)."""
+        if "title" in self.fields and year_in(self.values["title"]) is not None:
+            r, c = self.fields["title"]
+            yield r, c, self.values["title"]
+        for r in rows:
+            for c, value in enumerate(self.s.sheet.values[r] if r < self.s.sheet.nrows else ()):
+                if not isinstance(value, str) or len(value) > 80 or year_in(value) is None:
+                    continue
+                text = value.strip()
+                if _YEAR_LINE.match(text) or "表" in text:  # （2016年度）, 表 1-1 2021 年度…表
+                    yield r, c, value
 
     def _funds(self, rows: range) -> dict[str, Any] | None:
         """The 资金 block: header row, fund rows, amount columns."""
@@ -450,11 +464,6 @@ class _FormReader:
         if header is None:
             return None
         r, cols = header
-        for h in self.s.row_hits(r):
-            if h.key("fund_col") or h.key("funds") or h.label.unit:
-                self.unit = self.unit or h.label.unit
-                if h.key("fund_col") == "exec_score" and h.label.weight is not None:
-                    self.values.setdefault("exec_weight_label", (h.label.weight, (h.r, h.c)))
         for rr in range(max(self.top, r - 3), r + 1):
             for h in self.s.row_hits(rr):
                 if h.key("funds") or h.label.core in ("单位",) or h.key("fund_row"):
@@ -464,6 +473,11 @@ class _FormReader:
                         or (h.label.value if h.label.value in ("元", "万元") else None)
                     )
                 if h.key("funds") and h.label.weight is not None:
+                    self.values.setdefault("exec_weight_label", (h.label.weight, (h.r, h.c)))
+        for h in self.s.row_hits(r):  # "得分（20分*执行率）": the weight in the formula
+            if h.key("fund_col") or h.key("funds") or h.label.unit:
+                self.unit = self.unit or h.label.unit
+                if h.key("fund_col") == "exec_score" and h.label.weight is not None:
                     self.values.setdefault("exec_weight_label", (h.label.weight, (h.r, h.c)))
         if self._pairs(r, cols):
             fund_rows = {"total": r}
@@ -521,9 +535,9 @@ class _FormReader:
         for r in range(start, rows.stop):
             for h in self.s.row_hits(r):
                 key = h.key("goal")
-                if key not in ("expected", "actual"):
+                if key not in ("expected", "actual", "reason"):
                     continue
-                name = "goal_expected" if key == "expected" else "goal_actual"
+                name = f"goal_{key}"
                 if name in self.fields:
                     continue
                 below = (h.r2 + 1, h.c)
@@ -549,17 +563,16 @@ class _FormReader:
         start = self.head.row + 1
         widest = max(cols.values())
         rows: list[dict[str, Any]] = []
-        total_row = None
+        ends: list[int] = []
         blank = 0
         l1 = l2 = ""
         l1_cell = l2_cell = None
-        seen_l1: dict[str, tuple[int, int]] = {}
         end = min(self.limit, len(self.s.sheet.values))
         r = start
         while r < end:
             hits = self.s.row_hits(r)
             if any(h.key("end") and h.c <= widest for h in hits):
-                total_row = r
+                ends.append(r)
                 break
             if r > start and any(
                 h.key("title") or (h.key("head") and h.label.value is None) for h in hits
@@ -576,12 +589,14 @@ class _FormReader:
                 l2, l2_cell = "", None
                 r += 1
                 continue
-            if new_l1 is not None and new_l1 != l1:
-                l1, l1_cell = new_l1, l1_at
+            if l1_at is not None and (new_l1 != l1 or l1_at != l1_cell and new_l1 is None):
+                l1, l1_cell = new_l1 or "", l1_at  # a new block (its label may be unreadable)
                 l2, l2_cell = "", None
-            if new_l2 is not None:
-                l2, l2_cell = new_l2, l2_at
-            if not filled and new_l1 is None and new_l2 is None:
+            elif l1_at is not None:
+                l1_cell = l1_at  # the same label, written again on this row
+            if l2_at is not None:
+                l2, l2_cell = new_l2 or "", l2_at
+            if not filled and l1_at is None and l2_at is None:
                 blank += 1
                 if blank >= BLANK_STREAK:
                     break
@@ -590,36 +605,49 @@ class _FormReader:
             rows.append(
                 {"row": r, "level1": l1, "level2": l2, "cells": cells, "l1": l1_cell, "l2": l2_cell}
             )
-            if l1 and l1 not in seen_l1 and l1_cell is not None:
-                seen_l1[l1] = l1_cell
             r += 1
-        while (
-            rows
-            and not any(v is not None for v in rows[-1]["cells"].values())
-            and total_row is None
-        ):
+        if ends:  # a second 合计 row below: the first was the grid's subtotal
+            for rr in range(ends[0] + 1, min(ends[0] + 4, end)):
+                if any(h.key("end") and h.c <= widest for h in self.s.row_hits(rr)):
+                    ends.append(rr)
+                    break
+        while rows and not any(v is not None for v in rows[-1]["cells"].values()) and not ends:
             rows.pop()  # trailing blank rows are not part of the grid
+        _infer_level1(rows)
+        total_row = ends[-1] if ends else None
         self.bottom = (
             total_row if total_row is not None else (rows[-1]["row"] if rows else self.head.row)
         )
+        if len(ends) > 1:
+            for key, name in (("weight", "subtotal_weight"), ("score", "subtotal")):
+                if key in cols:
+                    self.fields[name] = (ends[0], cols[key])
+                    self.values[name] = _points(self.s.raw(ends[0], cols[key]))
         if total_row is not None:
             for key, name in (("weight", "total_weight"), ("score", "total")):
                 if key in cols:
+                    value = _points(self.s.raw(total_row, cols[key]))
+                    if value is None and len(ends) > 1:
+                        continue
                     self.fields[name] = (total_row, cols[key])
-                    self.values[name] = _points(self.s.raw(total_row, cols[key]))
+                    self.values[name] = value
         return rows, _groups_of(rows), total_row
 
     def _level(
         self, r: int, col: int | None, weights: dict, parent: str | None = None
     ) -> tuple[str | None, tuple[int, int] | None]:
-        """The 一级/二级 label a row's cell gives (top-left of a merge), its
-        weight ("产出指标 (50分)") noted; None when the cell is blank."""
+        """The 一级/二级 label a row's cell gives, and where it is: the top-left
+        of a merge (also when its text cannot be read: an .xls made without
+        recalculation holds 0 for a label formula), or the cell itself when it
+        holds text; (None, None) for a blank cell outside any merge.  A weight
+        in the label ("产出指标 (50分)") is noted."""
         if col is None:
             return None, None
         tr, tc = self.s.top_left(r, col)
+        merged = (tr, tc) != (r, col) or (r, col) in self.s.merge_at
         value = self.s.shown(tr, tc)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None, None
+        if not isinstance(value, str) or not value.strip():
+            return None, ((tr, tc) if merged else None)
         text = str(value)
         label = normalise(text)
         name = label.core or text.strip()
@@ -717,12 +745,13 @@ class _FormReader:
             "dept",
             "goal_expected",
             "goal_actual",
+            "goal_reason",
             "grade",
         ):
             if name in self.values and hasattr(form, name):
                 setattr(form, name, self.values[name])
                 form.locs[name] = self.loc(*self.fields[name])
-        for name in ("total_weight", "total"):
+        for name in ("total_weight", "total", "subtotal_weight", "subtotal"):
             if name in self.values:
                 setattr(form, name, self.values[name])
                 form.locs[name] = self.loc(*self.fields[name])
@@ -876,6 +905,16 @@ class _FormReader:
         if "total" not in self.fields:
             self.missing.append(("total", "没有找到总分（合计）行"))
         form.missing = self.missing
+
+
+def _infer_level1(rows: list[dict]) -> None:
+    """Rows whose first-level label is unknown but whose second-level label is
+    one of the official form's (数量指标 …) take its first level (产出指标)."""
+    from ..layout import official_level1
+
+    for row in rows:
+        if not row["level1"] and row["level2"]:
+            row["level1"] = official_level1(row["level2"]) or ""
 
 
 def _groups_of(rows: list[dict]) -> list[Group]:

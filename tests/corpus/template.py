@@ -1,12 +1,14 @@
-"""perfkit_template — perfkit's own filled examples (``examples/*.xlsx``) as others edit them.
+"""perfkit_template — perfkit's own filled forms (``examples/*.xlsx``) as others edit them.
 
-The originals are the committed examples (built by ``examples/build_examples.py``);
-the ground truth comes from their JSON and perfkit's template layout.  Their
-computed cells (scores, 执行率, totals, the "产出指标（50分）" labels) are
-formulas without cached values; LibreOffice's copies hold what it computed, and
+The originals are the committed examples (built by ``examples/build_examples.py``
+with as many rows per 二级指标 as they have); the ground truth comes from their
+JSON and the template geometry of ``perfkit.layout`` (groups in the official
+order, each as long as its rows, at least one).  Their computed cells hold the
+results perfkit stored; LibreOffice's copies hold what it computed, and
 ``#NAME?`` (read as empty) for perfkit's functions.
 
-Edits made by LibreOffice over UNO, as a clerk makes them in Excel:
+Edits made by LibreOffice over UNO, as a clerk makes them in Excel, on the
+examples filled into the blank template (three rows per 二级指标, ten per block):
 
 * ``rows_inserted`` (党建事务): a row inserted inside the 数量指标 group (the
   merged 二级指标 cell grows), the group's blank rows and the new row typed with
@@ -22,7 +24,14 @@ import json
 import shutil
 from pathlib import Path
 
-from perfkit.layouts import EvalTableLayout, SelfEvalLayout
+from perfkit.layout import (
+    EVALTABLE_BLOCKS,
+    SELFEVAL_GROUPS,
+    Layout,
+    evaltable_template,
+    selfeval_template,
+    template,
+)
 
 from .. import lo
 from .model import EVALTABLE, SELFEVAL, CorpusFile, Expected, Row
@@ -85,55 +94,77 @@ def _known(name: str, cells: dict, rows: list[Row]) -> tuple:
     return tuple(out)
 
 
-def _selfeval(name: str, data: dict) -> Expected:
-    L = SelfEvalLayout
+def compact_selfeval(data: dict) -> Layout:
+    """The layout ``fill`` draws for *data*: the official groups, each as long as its rows."""
+    counts: dict[tuple[str, str], int] = {}
+    for ind in data["indicators"]:
+        key = (ind["level1"], ind["level2"])
+        counts[key] = counts.get(key, 0) + 1
+    assert set(counts) <= set(SELFEVAL_GROUPS), "the examples use the official groups"
+    return selfeval_template(
+        [(l1, l2, max(1, counts.get((l1, l2), 0))) for l1, l2 in SELFEVAL_GROUPS]
+    )
+
+
+def compact_evaltable(data: dict) -> Layout:
+    counts: dict[str, int] = {}
+    for ind in data["indicators"]:
+        counts[ind["block"]] = counts.get(ind["block"], 0) + 1
+    return evaltable_template([(b, max(1, counts.get(b, 0))) for b in EVALTABLE_BLOCKS])
+
+
+def _fields(L: Layout, name: str) -> str:
+    return L.cell(name)
+
+
+def _selfeval(name: str, data: dict, L: Layout | None = None) -> Expected:
+    L = L or compact_selfeval(data)
     sheet = L.sheet
     cells: dict[str, str] = {}
     head: dict = {}
     for fname in ("project_code", "project_name", "year", "unit", "dept"):
         if data.get(fname) is not None:
             head[fname] = data[fname]
-            cells[f"head.{fname}"] = L.fields[fname]
+            cells[f"head.{fname}"] = _fields(L, fname)
     funds: dict = {}
-    for key, row in L.fund_rows.items():
+    for key in L.fund_rows:
         funds[key] = {}
-        for col_name, col in L.fund_columns.items():
+        for col_name in L.fund_columns:
             value = (data["funds"].get(key) or {}).get(col_name)
             if value is not None:
                 funds[key][col_name] = value
-                cells[f"funds.{key}.{col_name}"] = f"{col}{row}"
-    cells["funds.total.executed"] = f"{L.fund_columns['executed']}{L.fund_rows['total']}"
+                cells[f"funds.{key}.{col_name}"] = L.fund_cell(key, col_name)
+    cells["funds.total.executed"] = L.fund_cell("total", "executed")
     exec_: dict = {}
     for fname, key in (("exec_weight", "weight"), ("exec_rate", "rate"), ("exec_score", "score")):
-        cells[f"exec.{key}"] = L.fields[fname]
+        cells[f"exec.{key}"] = _fields(L, fname)
         if data.get(fname) is not None:
             exec_[key] = data[fname]
     goal = {}
     for fname, key in (("goal_expected", "expected"), ("goal_actual", "actual")):
         if data.get(fname) is not None:
             goal[key] = data[fname]
-            cells[f"goal.{key}"] = L.fields[fname]
+            cells[f"goal.{key}"] = _fields(L, fname)
     blocks = L.level1_blocks()
     used: dict[str, int] = {}
     rows = []
-    cols = L.indicator_columns
     for ind in data["indicators"]:
         group = next(g for g in L.groups if (g.level1, g.level2) == (ind["level1"], ind["level2"]))
         r = group.first_row + used.get(group.level2, 0)
         used[group.level2] = used.get(group.level2, 0) + 1
         row_cells = {
-            "level1": f"{L.level1_column}{blocks[group.level1][0]}",
-            "level2": f"{L.level2_column}{group.first_row}",
-            **{k: f"{c}{r}" for k, c in cols.items() if k != "deviation_reason"},
+            "level1": L.at("level1", blocks[group.level1][0]),
+            "level2": L.at("level2", group.first_row),
+            **{k: L.at(k, r) for k in ("level3", "target", "actual", "weight", "score")},
         }
         extra: dict = {"formulas": ("level1", "score") if ind["score"] is None else ("level1",)}
         if ind.get("deviation_reason"):
             extra["deviation_reason"] = ind["deviation_reason"]
-            row_cells["deviation_reason"] = f"{cols['deviation_reason']}{r}"
+            row_cells["deviation_reason"] = L.at("deviation_reason", r)
         rows.append(_row(ind, row_cells, extra))
     total: dict = {}
     for fname, key in (("total_weight", "weight"), ("total", "score")):
-        cells[f"total.{key}"] = L.fields[fname]
+        cells[f"total.{key}"] = _fields(L, fname)
         if data.get(fname) is not None:
             total[key] = data[fname]
     level1_weights = {}
@@ -160,22 +191,22 @@ def _selfeval(name: str, data: dict) -> Expected:
     )
 
 
-def _evaltable(name: str, data: dict) -> Expected:
-    L = EvalTableLayout
+def _evaltable(name: str, data: dict, L: Layout | None = None) -> Expected:
+    L = L or compact_evaltable(data)
     cells: dict[str, str] = {}
     head = {}
     for fname in ("project_name", "unit", "year"):
         if data.get(fname) is not None:
             head[fname] = data[fname]
-            cells[f"head.{fname}"] = L.fields[fname]
+            cells[f"head.{fname}"] = _fields(L, fname)
     funds = {"total": {}}
     for fname in ("initial_budget", "annual_budget", "executed"):
         funds["total"][fname] = data[fname]
-        cells[f"funds.total.{fname}"] = L.fields[fname]
-    cells["exec.rate"] = L.fields["exec_rate"]
-    cells["total.weight"] = L.fields["total_weight"]
-    cells["total.score"] = L.fields["total"]
-    first = {b.level1: b.first_row for b in L.blocks}
+        cells[f"funds.total.{fname}"] = _fields(L, fname)
+    cells["exec.rate"] = _fields(L, "exec_rate")
+    cells["total.weight"] = _fields(L, "total_weight")
+    cells["total.score"] = _fields(L, "total")
+    first = {g.level1: g.first_row for g in L.groups}
     used: dict[str, int] = {}
     rows = []
     for ind in data["indicators"]:
@@ -183,12 +214,12 @@ def _evaltable(name: str, data: dict) -> Expected:
         used[ind["block"]] = used.get(ind["block"], 0) + 1
         row_cells = {}
         extra: dict = {"formulas": () if ind["score"] is not None else ("score",)}
-        for key, col in L.indicator_columns.items():
+        for key in L.columns:
             if key in ("description", "benchmark", "rule", "deduction_reason"):
                 if ind.get(key) is None:
                     continue
                 extra[key] = ind[key]
-            row_cells[key] = f"{col}{r}"
+            row_cells[key] = L.at(key, r)
         rows.append(_row({**ind, "target": None}, row_cells, extra))
     return Expected(
         family=FAMILY,
@@ -223,9 +254,14 @@ def _row(ind: dict, cells: dict, extra: dict) -> Row:
     )
 
 
-def expected(name: str) -> Expected:
-    data = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
-    return _selfeval(name, data) if data["form"] == SELFEVAL else _evaltable(name, data)
+def _data(name: str) -> dict:
+    return json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def expected(name: str, L: Layout | None = None) -> Expected:
+    """The ground truth of an example: as committed (compact), or filled into *L*."""
+    data = _data(name)
+    return _selfeval(name, data, L) if data["form"] == SELFEVAL else _evaltable(name, data, L)
 
 
 def originals(out: Path) -> list[CorpusFile]:
@@ -301,10 +337,11 @@ def edits(out: Path) -> list[tuple[dict, CorpusFile]]:
     """LibreOffice operations that make the edited copies, with their ground truth."""
     made = []
 
-    # 党建事务: insert inside 数量指标 (rows 14-16), type, delete a blank 时效指标 row
-    base = expected("longgang2023_dangjian")
+    # 党建事务 in the blank template: insert inside 数量指标 (rows 14-16), type,
+    # delete a blank 时效指标 row
+    L = template(SELFEVAL)
+    base = expected("longgang2023_dangjian", L)
     sheet = base.sheet
-    L = SelfEvalLayout
     quantity = next(g for g in L.groups if g.level2 == "数量指标")
     timely = next(g for g in L.groups if g.level2 == "时效指标")
     moves = RowMap().insert(quantity.last_row - 1)  # before the group's last row: the merge grows
@@ -319,7 +356,7 @@ def edits(out: Path) -> list[tuple[dict, CorpusFile]]:
         row_cells = {
             "level1": first.cells["level1"],
             "level2": first.cells["level2"],
-            **{k: f"{c}{r}" for k, c in L.indicator_columns.items() if k != "deviation_reason"},
+            **{k: L.at(k, r) for k in ("level3", "target", "actual", "weight", "score")},
         }
         values.update(
             {row_cells["level3"]: level3, row_cells["target"]: target, row_cells["actual"]: actual}
@@ -354,9 +391,10 @@ def edits(out: Path) -> list[tuple[dict, CorpusFile]]:
     ]
     made += _both(out / "longgang2023_dangjian.rows_inserted", "rows_inserted", steps, form)
 
-    # 福田 评分表: delete two blank rows of the 决策 block
-    base = expected("futian2021_evaltable")
-    block = EvalTableLayout.blocks[0]
+    # 福田 评分表 in the blank template: delete two blank rows of the 决策 block
+    L = template(EVALTABLE)
+    base = expected("futian2021_evaltable", L)
+    block = L.groups[0]
     filled = sum(1 for r in base.indicators if split(r.cells["score"])[0] <= block.last_row)
     index = block.first_row + filled - 1  # 0-based index of the first blank row
     moves = RowMap().delete(index, 2)
@@ -367,14 +405,27 @@ def edits(out: Path) -> list[tuple[dict, CorpusFile]]:
     return made
 
 
+def in_template(name: str, folder: Path) -> Path:
+    """The example filled into the blank template (its rows, and the template's spare ones)."""
+    from perfkit.writers.fill import fill
+
+    root = EXAMPLES.parent / "xlsx_templates"
+    kind = _data(name)["form"]
+    blank = root / (
+        "项目支出绩效自评表.xlsx" if kind == SELFEVAL else "绩效评价指标体系评分表.xlsx"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return fill(_data(name), folder / f"{name}.in_template.xlsx", template=blank)
+
+
 def _both(stem: Path, variant: str, steps: list, form: Expected) -> list[tuple[dict, CorpusFile]]:
-    """The edit saved as .xlsx and, from the same example, as .xls.
+    """The edit saved as .xlsx and, from the same example in the blank template, as .xls.
 
     (Converting the edited .xlsx instead would lose text results of formulas: LibreOffice
     keeps the cached "产出指标（50分）" of an .xlsx it does not recalculate, but writes 0
     for it into an .xls.)
     """
-    source = EXAMPLES / f"{stem.name.split('.')[0]}.xlsx"
+    source = in_template(stem.name.split(".")[0], stem.parent)
     out = []
     for suffix, name in ((".xlsx", variant), (".xls", f"{variant}+xls")):
         path = stem.with_name(stem.name + suffix)
