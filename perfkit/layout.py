@@ -250,6 +250,8 @@ def official_level1(level2: str) -> str | None:
         if text and text in (l2, l2.removesuffix("指标")):
             return l1
     return None
+
+
 TEMPLATE_ROWS = 3  # rows per 二级指标 of a blank 自评表 template
 TEMPLATE_BLOCK_ROWS = 10  # rows per block of a blank 评分表 template
 

@@ -173,7 +173,9 @@ def _rows(got, exp) -> list[str]:
             )
             if key == "description" and row.level3 is None:
                 name = "level3"
-            if key in ("target_value", "weight_setting") or (key == "rule" and exp.kind == "selfeval"):
+            if key in ("target_value", "weight_setting") or (
+                key == "rule" and exp.kind == "selfeval"
+            ):
                 continue  # the join's parts, the hidden 权重设定值, 北京's printed 得分计算方法
             loc = ind.locs.get(name)
             if loc is None or loc.cell != cell:

@@ -13,6 +13,7 @@ from perfkit.validate.docs import render
 from tests.test_validate import FUTIAN_ROWS, futian_table, longgang1, longgang2, pairs
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "findings.md"
+EXAMPLES = DOCS.parent.parent / "examples"
 
 
 def _row(form, row):
@@ -127,7 +128,51 @@ CASES = [
         lambda: futian_table(_replace_rows("辖区群众满意度", deduction_reason=None)),
     ),
     ("LEVEL1_WEIGHT_SUM", "G49", lambda: futian_table(level1_weights={"项目决策": 5})),
+    ("PART_MISSING", "A2", lambda: _read(_table12)),
+    ("CELLS_IGNORED", "", lambda: _read(_far_cell)),
+    ("LAYOUT_NAME_MOVED", "H24", lambda: _read(_moved_name)),
 ]
+
+
+def _read(make):
+    """A form read back from a file *make(path)* writes (the reader's own findings)."""
+    import tempfile
+
+    from perfkit.readers import read_form
+
+    path = Path(tempfile.mkdtemp(prefix="perfkit-codes-")) / "form.xlsx"
+    make(path)
+    return read_form(path)
+
+
+def _table12(path):
+    """福田 表1-2: no 分值 column, no 资金使用情况 (PART_MISSING at the title)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["表 1-2 2021 年工商联经费项目绩效指标评分表"])
+    ws.append(["一级指标", "二级指标", "指标内容", "年度指标值", "实际完成值", "得分"])
+    ws.append(["产出指标", "数量", "活动", "不少于 8 次", "10 次", 20])
+    ws.append(["合计", None, None, None, None, 20])
+    wb.save(path)
+
+
+def _far_cell(path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(EXAMPLES / "longgang2023_falv.xlsx")
+    wb["自评表"]["XFD1048576"] = "x"
+    wb.save(path)
+
+
+def _moved_name(path):
+    """PK_TOTAL left pointing at another cell (总分 is at H24 of this form)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(EXAMPLES / "longgang2023_falv.xlsx")
+    wb.defined_names["PK_TOTAL"].attr_text = "自评表!$H$30"
+    wb.save(path)
 
 
 @pytest.mark.parametrize("code, cell, build", CASES, ids=[f"{c}@{cell}" for c, cell, _ in CASES])

@@ -757,6 +757,7 @@ class _FormReader:
                 form.locs[name] = self.loc(*self.fields[name])
         if "title" in self.fields:
             form.locs["title"] = self.loc(*self.fields["title"])
+        form.locs["header"] = self.loc(self.head.first, min(self.head.columns.values()))
         self._fund_values(form, fund)
         for label, (weight, (r, c)) in self.weights.items():
             form.level1_weights[label] = weight

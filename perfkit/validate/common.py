@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import Any
 
 from .. import targets
-from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula
+from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula, Loc
 from ..numbers import fmt
 from . import codes as C
 from .core import ERROR, Context, Finding, check, diff_severity
@@ -392,3 +392,14 @@ def effective(value: Any, engine: Decimal | None) -> Any:
     if value is UNKNOWN and engine is not None:
         return engine
     return UNKNOWN
+
+
+@check(SELF_EVAL, EVAL_TABLE, codes=[C.PART_MISSING, C.CELLS_IGNORED, C.LAYOUT_NAME_MOVED])
+def form_reading(ctx: Context) -> Iterator[Finding]:
+    """What the reader found missing or had to leave out."""
+    form = ctx.form
+    where = form.locs.get("title") or form.locs.get("header") or Loc(ctx.sheet, "")
+    for _part, message in getattr(form, "missing", ()):
+        yield ctx.finding(C.PART_MISSING.code, where, message)
+    for code_, cell, message in getattr(form, "issues", ()):
+        yield ctx.finding(code_, Loc(ctx.sheet, cell), message)

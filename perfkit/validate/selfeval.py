@@ -229,6 +229,13 @@ def selfeval_exec(ctx: Context) -> Iterator[Finding]:
 # -- indicators ------------------------------------------------------------------
 
 
+def _has(ctx: Context, column: str) -> bool:
+    """Whether the form's indicator grid has *column* (a missing column is
+    reported once, as PART_MISSING, not on every row)."""
+    layout = ctx.layout
+    return layout is None or layout.has(column)
+
+
 def _is_na(row: Row) -> bool:
     if "NOT_APPLICABLE" in row.kinds("target") or "NOT_APPLICABLE" in row.kinds("actual"):
         return True
@@ -281,7 +288,7 @@ def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
         st = _row_state(ctx, row)
         w, s = st["weight"], st["score"]
         ind, label = row.ind, row.label
-        if w is None and not st["na"]:
+        if w is None and not st["na"] and _has(ctx, "weight"):
             yield ctx.finding(
                 C.REQUIRED_EMPTY.code,
                 ctx.loc(ind, "weight"),
