@@ -589,11 +589,14 @@ class _FormReader:
                 l2, l2_cell = "", None
                 r += 1
                 continue
-            if l1_at is not None and (new_l1 != l1 or l1_at != l1_cell and new_l1 is None):
-                l1, l1_cell = new_l1 or "", l1_at  # a new block (its label may be unreadable)
-                l2, l2_cell = "", None
-            elif l1_at is not None:
-                l1_cell = l1_at  # the same label, written again on this row
+            if l1_at is not None:
+                named_anew = new_l1 is not None and new_l1 != l1
+                unreadable_anew = new_l1 is None and l1_at != l1_cell
+                if named_anew or unreadable_anew:  # a new block (its label may be unreadable)
+                    l1, l1_cell = new_l1 or "", l1_at
+                    l2, l2_cell = "", None
+                else:
+                    l1_cell = l1_at  # the same label, written again on this row
             if l2_at is not None:
                 l2, l2_cell = new_l2 or "", l2_at
             if not filled and l1_at is None and l2_at is None:
