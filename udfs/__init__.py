@@ -18,9 +18,12 @@ import xlwings as xw
 
 from perfkit import rules, scoring, targets
 from perfkit.errors import PerfkitError
-from perfkit.numbers import NotANumber, to_decimal
+from perfkit.numbers import NotANumber, NumberOutOfRange, to_decimal
 
 CATEGORY = "绩效评价"
+# What a cell shows when the core fails in a way it should not: never the
+# exception's text or class name.
+INTERNAL_ERROR = "无法计算：perfkit 内部错误，请把此单元格的输入报告给维护者"
 EXCEL_ERRORS = (
     "#NULL!",
     "#DIV/0!",
@@ -68,8 +71,20 @@ def _number(value: object, what: str) -> Decimal | None:
     value = _scalar(value)
     try:
         return to_decimal(value)
-    except NotANumber:
-        raise _BadArgument(f"{what}“{value}”不是数字") from None
+    except NumberOutOfRange as err:
+        raise _BadArgument(f"{what}：{err.message}") from None
+    except NotANumber as err:
+        raise _BadArgument(f"{what}“{err}”不是数字") from None
+
+
+def _name(value: object) -> str | None:
+    """An optional text argument (a profile or indicator name); blank -> None."""
+    value = _scalar(value)
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() or None
 
 
 def _out(value: object) -> object:
@@ -82,21 +97,20 @@ def _out(value: object) -> object:
 
 
 def cell_result(compute: Callable[[], object]) -> object:
-    """Run *compute*; turn any input problem into a Chinese message for the cell."""
+    """Run *compute*; turn any input problem into a Chinese message for the cell.
+
+    Input problems are :class:`_BadArgument` (the adapter's own checks) or a
+    :class:`~perfkit.errors.PerfkitError` of the core, shown by their Chinese
+    message; anything else is a defect and shows :data:`INTERNAL_ERROR`,
+    never the exception's text."""
     try:
         return _out(compute())
     except _BadArgument as err:
         return str(err)
     except PerfkitError as err:
         return err.message
-    except NotANumber as err:
-        return f"“{err}”不是数字"
-    except (
-        ValueError,
-        TypeError,
-        ArithmeticError,
-    ) as err:  # last line of defence, never a traceback
-        return f"无法计算：{err}"
+    except Exception:  # last line of defence: never a traceback or a class name
+        return INTERNAL_ERROR
 
 
 @xw.func(category=CATEGORY)
@@ -136,8 +150,7 @@ def EXEC_SCORE(executed, budget, weight=None, rule=None):
             return None
         if b == 0:
             raise _BadArgument("全年预算数为 0，无法计算执行率得分")
-        name = _scalar(rule)
-        return scoring.exec_score(e, b, w, str(name) if name else None)
+        return scoring.exec_score(e, b, w, _name(rule))
 
     return cell_result(compute)
 
@@ -162,13 +175,9 @@ def PERF_SCORE(target, actual, weight, direction=None, name=None, profile=None):
             raise _BadArgument("缺少分值")
         if a is None:
             return None
-        prof = _scalar(profile)
-        score = scoring.indicator_score(
-            t, a, w, _scalar(direction), _scalar(name) or "", str(prof) if prof else None
-        )
-        if score.value is None:
-            return score.note or "无法计分"
-        return score.value
+        n = _name(name)
+        score = scoring.indicator_score(t, a, w, _scalar(direction), n or "", _name(profile))
+        return scoring.cell_value(score, n)
 
     return cell_result(compute)
 
@@ -212,20 +221,36 @@ def PERF_DEDUCT(actual, benchmark, weight, step, per_step, zero_below=None):
 @xw.arg("actual", doc="实际值")
 @xw.arg("weight", doc="权重")
 @xw.arg("benchmark", doc="可选：标杆值")
-def PERF_RULE(rule_text, actual, weight, benchmark=None):
-    """按书面评分标准计分：识别“每降低…扣…分”“发生…不得分”“①②③逐项计分”等写法；识别不了时与标杆值比较。"""
+@xw.arg("name", doc="可选：三级指标名称（“预算执行率”“资金执行率”等行按执行率计分）")
+@xw.arg("executed", doc="可选：全年执行数（预算执行率一行的实际值留空时用于计算执行率）")
+@xw.arg("budget", doc="可选：全年预算数")
+@xw.arg("profile", doc="可选：评分规则名称，默认 mof2020")
+def PERF_RULE(
+    rule_text,
+    actual,
+    weight,
+    benchmark=None,
+    name=None,
+    executed=None,
+    budget=None,
+    profile=None,
+):
+    """按书面评分标准计分：识别“每降低…扣…分”“发生…不得分”“①②③逐项计分”等写法；识别不了时与标杆值比较；预算执行率一行可由执行数、预算数计算。"""
 
     def compute():
         w = _number(weight, "权重")
         a = _scalar(actual)
-        if a is None:
-            return None
+        e = _number(executed, "全年执行数")
+        b = _number(budget, "全年预算数")
+        n = _name(name)
         if w is None:
+            if a is None:
+                return None
             raise _BadArgument("缺少权重")
-        value = rules.rule_score(_scalar(rule_text), a, w, _scalar(benchmark))
-        if value is None:
-            return "请手工评分：评分标准无法自动计算"
-        return value
+        score = rules.eval_score(
+            _scalar(rule_text), a, w, _scalar(benchmark), n, e, b, _name(profile)
+        )
+        return scoring.cell_value(score, n)
 
     return cell_result(compute)
 
@@ -241,19 +266,19 @@ def _flatten(values: Iterable[object]) -> Iterable[object]:
 @xw.func(category=CATEGORY)
 @xw.arg("ranges", doc="得分单元格或区域，可多个")
 def PERF_TOTAL(*ranges):
-    """总分：各得分之和（空白忽略），四舍五入保留两位小数；得分中有文字时提示检查。"""
+    """总分：各得分之和（空白与“不适用”“—”“无”不计），四舍五入保留两位小数；有未计分的行时说明是哪一行。"""
 
     def compute():
         cells = list(_flatten(ranges))
         for v in cells:
             if isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS:
                 raise _BadArgument(f"得分中有错误值 {v.strip()}")
-            if isinstance(v, str) and v.strip():
-                try:
-                    to_decimal(v)
-                except NotANumber:
-                    raise _BadArgument(f"得分中有非数字内容“{v.strip()[:20]}”，请先修正") from None
-        return scoring.total(cells)
+        try:
+            return scoring.total(cells)
+        except NumberOutOfRange as err:
+            raise _BadArgument(f"得分中{err.message}") from None
+        except NotANumber as err:
+            raise _BadArgument(f"得分中有非数字内容“{str(err)[:20]}”，请先修正") from None
 
     return cell_result(compute)
 
@@ -270,8 +295,7 @@ def PERF_GRADE(total, scheme=None):
         t = _number(total, "总分")
         if t is None:
             return None
-        name = _scalar(scheme)
-        return scoring.grade(t, str(name) if name else None)
+        return scoring.grade(t, _name(scheme))
 
     return cell_result(compute)
 

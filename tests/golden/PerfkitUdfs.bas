@@ -66,13 +66,13 @@ failed:
     PERF_PARSE = Err.Description
 End Function
 
-Function PERF_RULE(rule_text, actual, weight, Optional benchmark)
+Function PERF_RULE(rule_text, actual, weight, Optional benchmark, Optional name, Optional executed, Optional budget, Optional profile)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        PERF_RULE = XLPy.CallUDF("udfs", "PERF_RULE", Array(rule_text, actual, weight, benchmark), ActiveWorkbook, Application.Caller)
+        PERF_RULE = XLPy.CallUDF("udfs", "PERF_RULE", Array(rule_text, actual, weight, benchmark, name, executed, budget, profile), ActiveWorkbook, Application.Caller)
         Exit Function
     #Else
-        PERF_RULE = XLPy.CallUDF("udfs", "PERF_RULE", Array(rule_text, actual, weight, benchmark))
+        PERF_RULE = XLPy.CallUDF("udfs", "PERF_RULE", Array(rule_text, actual, weight, benchmark, name, executed, budget, profile))
         Exit Function
     #End If
 failed:
