@@ -16,9 +16,12 @@ from decimal import Decimal
 
 from . import rules, scoring, targets
 from .errors import PerfkitError
-from .numbers import NotANumber, to_decimal
+from .numbers import NotANumber, NumberOutOfRange, to_decimal
 
 CATEGORY = "绩效评价"
+# What a cell shows when the core fails in a way it should not: never the
+# exception's text or class name.
+INTERNAL_ERROR = "无法计算：perfkit 内部错误，请把此单元格的输入报告给维护者"
 EXCEL_ERRORS = (
     "#NULL!",
     "#DIV/0!",
@@ -32,7 +35,7 @@ EXCEL_ERRORS = (
     "#CALC!",
 )
 
-FUNCTIONS = {  # Excel name -> implementation
+FUNCTIONS = {  # Excel name -> implementation in this module
     "EXEC_RATE": "exec_rate",
     "EXEC_SCORE": "exec_score",
     "PERF_SCORE": "perf_score",
@@ -66,8 +69,29 @@ def _number(value: object, what: str) -> Decimal | None:
     value = _scalar(value)
     try:
         return to_decimal(value)
-    except NotANumber:
-        raise _BadArgument(f"{what}“{value}”不是数字") from None
+    except NumberOutOfRange as err:
+        raise _BadArgument(f"{what}：{err.message}") from None
+    except NotANumber as err:
+        raise _BadArgument(f"{what}“{err}”不是数字") from None
+
+
+def _name(value: object) -> str | None:
+    """An optional text argument (a profile or indicator name); blank -> None."""
+    value = _scalar(value)
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() or None
+
+
+def _hint(value: object) -> str | None:
+    """The 二级指标 a score formula passes as a hint (成本指标 …): never an
+    error of its own (a deleted label cell gives #REF!, read as no hint)."""
+    try:
+        return _name(value)
+    except _BadArgument:
+        return None
 
 
 def _out(value: object) -> object:
@@ -80,21 +104,20 @@ def _out(value: object) -> object:
 
 
 def cell_result(compute: Callable[[], object]) -> object:
-    """Run *compute*; turn any input problem into a Chinese message for the cell."""
+    """Run *compute*; turn any input problem into a Chinese message for the cell.
+
+    Input problems are :class:`_BadArgument` (the adapter's own checks) or a
+    :class:`~perfkit.errors.PerfkitError` of the core, shown by their Chinese
+    message; anything else is a defect and shows :data:`INTERNAL_ERROR`,
+    never the exception's text."""
     try:
         return _out(compute())
     except _BadArgument as err:
         return str(err)
     except PerfkitError as err:
         return err.message
-    except NotANumber as err:
-        return f"“{err}”不是数字"
-    except (
-        ValueError,
-        TypeError,
-        ArithmeticError,
-    ) as err:  # last line of defence, never a traceback
-        return f"无法计算：{err}"
+    except Exception:  # last line of defence: never a traceback or a class name
+        return INTERNAL_ERROR
 
 
 def exec_rate(executed, budget):
@@ -123,13 +146,12 @@ def exec_score(executed, budget, weight=None, rule=None):
             return None
         if b == 0:
             raise _BadArgument("全年预算数为 0，无法计算执行率得分")
-        name = _scalar(rule)
-        return scoring.exec_score(e, b, w, str(name) if name else None)
+        return scoring.exec_score(e, b, w, _name(rule))
 
     return cell_result(compute)
 
 
-def perf_score(target, actual, weight, direction=None, name=None, profile=None):
+def perf_score(target, actual, weight, direction=None, name=None, profile=None, group=None):
     """绩效指标得分：完成指标值记满分，未完成按完成比例记分；定性指标按达成程度；不超过分值、不低于 0。"""
 
     def compute():
@@ -142,13 +164,10 @@ def perf_score(target, actual, weight, direction=None, name=None, profile=None):
             raise _BadArgument("缺少分值")
         if a is None:
             return None
-        prof = _scalar(profile)
-        score = scoring.indicator_score(
-            t, a, w, _scalar(direction), _scalar(name) or "", str(prof) if prof else None
-        )
-        if score.value is None:
-            return score.note or "无法计分"
-        return score.value
+        n = _name(name)
+        hint = " ".join(p for p in (_hint(group), n) if p)
+        score = scoring.indicator_score(t, a, w, _scalar(direction), hint, _name(profile))
+        return scoring.cell_value(score, n)
 
     return cell_result(compute)
 
@@ -181,32 +200,31 @@ def perf_deduct(actual, benchmark, weight, step, per_step, zero_below=None):
 
 
 def perf_rule(
-    rule_text, actual, weight, benchmark=None, name=None, executed=None, budget=None, profile=None
+    rule_text,
+    actual,
+    weight,
+    benchmark=None,
+    name=None,
+    executed=None,
+    budget=None,
+    profile=None,
 ):
-    """按书面评分标准计分：识别“每降低…扣…分”“发生…不得分”“①②③逐项计分”等写法；识别不了时与标杆值比较。
-    预算执行率一行的实际值留空时，按全年执行数 ÷ 全年预算数计算。"""
+    """按书面评分标准计分：识别“每降低…扣…分”“发生…不得分”“①②③逐项计分”等写法；识别不了时与标杆值比较；预算执行率一行可由执行数、预算数计算。"""
 
     def compute():
         w = _number(weight, "权重")
         a = _scalar(actual)
         e = _number(executed, "全年执行数")
         b = _number(budget, "全年预算数")
-        label = _scalar(name)
-        if a is None and label is not None and rules.is_exec_row(str(label)):
-            if e is not None and b is not None and b > 0:
-                a = f"{scoring.exec_rate_pct(e, b)}%"
-        if a is None:
-            return None
+        n = _name(name)
         if w is None:
+            if a is None:
+                return None
             raise _BadArgument("缺少权重")
-        prof = _scalar(profile)
-        value = rules.rule_score(_scalar(rule_text), a, w, _scalar(benchmark))
-        if value is None and label is not None and rules.is_exec_row(str(label)):
-            if e is not None and b is not None and b > 0 and _scalar(rule_text) is None:
-                value = scoring.exec_score(e, b, w, str(prof) if prof else None)
-        if value is None:
-            return "请手工评分：评分标准无法自动计算"
-        return value
+        score = rules.eval_score(
+            _scalar(rule_text), a, w, _scalar(benchmark), n, e, b, _name(profile)
+        )
+        return scoring.cell_value(score, n)
 
     return cell_result(compute)
 
@@ -220,21 +238,21 @@ def _flatten(values: Iterable[object]) -> Iterable[object]:
 
 
 def perf_total(*ranges):
-    """总分：各得分之和（空白忽略），四舍五入保留两位小数；得分中有文字时提示检查。"""
+    """总分：各得分之和（空白与“不适用”“—”“无”不计），四舍五入保留两位小数；有未计分的行时说明是哪一行。"""
 
     def compute():
         cells = list(_flatten(ranges))
         for v in cells:
             if isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS:
                 raise _BadArgument(f"得分中有错误值 {v.strip()}")
-            if isinstance(v, str) and v.strip():
-                try:
-                    to_decimal(v)
-                except NotANumber:
-                    raise _BadArgument(f"得分中有非数字内容“{v.strip()[:20]}”，请先修正") from None
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
             return None  # nothing scored yet: the total looks empty, as do its grade
-        return scoring.total(cells)
+        try:
+            return scoring.total(cells)
+        except NumberOutOfRange as err:
+            raise _BadArgument(f"得分中{err.message}") from None
+        except NotANumber as err:
+            raise _BadArgument(f"得分中有非数字内容“{str(err)[:20]}”，请先修正") from None
 
     return cell_result(compute)
 
@@ -246,8 +264,7 @@ def perf_grade(total, scheme=None):
         t = _number(total, "总分")
         if t is None:
             return None
-        name = _scalar(scheme)
-        return scoring.grade(t, str(name) if name else None)
+        return scoring.grade(t, _name(scheme))
 
     return cell_result(compute)
 

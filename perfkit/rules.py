@@ -15,12 +15,31 @@ falls back to comparing the actual value with the 标杆值.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 
 from . import targets
-from .numbers import HUNDRED, ZERO, fmt, round2, to_decimal
-from .scoring import NOT_MET_WORDS, POSITIVE, REVERSE, deduct_score, qualitative_level
+from .numbers import HUNDRED, ZERO, NotANumber, bounded, fmt, round2, to_decimal
+from .profiles import Profile, load
+from .profiles.vocab import vocabulary
+from .scoring import (
+    ACHIEVED,
+    NOT_MET_WORDS,
+    POSITIVE,
+    REVERSE,
+    Score,
+    ScoreKind,
+    ScoreState,
+    ScoringError,
+    band_score,
+    deduct_score,
+    exec_points,
+    exec_rate,
+    indicator_score,
+    not_measured_score,
+    qualitative_level,
+    says_not_measured,
+)
 from .targets import Kind, Measure, Op
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -64,9 +83,25 @@ _CRITICAL = re.compile(
 _FULL_WORDS = ("齐全", "全部符合", "均符合", "都符合", "全部满足", "均满足")
 
 
+class _OutOfRange(Exception):
+    """Internal: a number in a rule text beyond the bounds of perfkit.numbers."""
+
+
+def _n(text: str) -> Decimal:
+    """A number written in a rule text, within the bounds a form can hold."""
+    try:
+        return bounded(Decimal(text))
+    except (NotANumber, InvalidOperation, ValueError):
+        raise _OutOfRange(text) from None
+
+
 @dataclass(frozen=True)
 class Rule:
     text: str
+
+    @property
+    def kind(self) -> ScoreKind:
+        raise NotImplementedError
 
     def score(self, actual: object, weight: object, benchmark: object = None) -> Decimal | None:
         raise NotImplementedError
@@ -74,6 +109,11 @@ class Rule:
     def max_points(self, weight: object) -> Decimal | None:
         """Most points the rule can give (the weight, unless items carry points)."""
         return to_decimal(weight)
+
+    def needs_number(self, benchmark: object = None) -> bool:
+        """Whether the rule measures a number against a number (≥90%, ≥8次):
+        a worded actual then gives no score."""
+        return False
 
     def describe(self) -> str:
         raise NotImplementedError
@@ -87,9 +127,15 @@ def _measure_of(value: object) -> Measure | None:
 
 
 def _restates(actual: object, benchmark: object) -> bool:
-    a = re.sub(r"\s", "", str(actual or ""))
-    b = re.sub(r"\s", "", str(benchmark or ""))
+    a = re.sub(r"\s", "", _text(actual))
+    b = re.sub(r"\s", "", _text(benchmark))
     return bool(a) and a == b
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else targets.read(value).text
 
 
 @dataclass(frozen=True)
@@ -102,8 +148,16 @@ class DeductRule(Rule):
     unit: str = ""
     zero_below: Decimal | None = None
 
-    def points_per_step(self, weight: Decimal) -> Decimal:
-        return weight * self.per_step / HUNDRED if self.per_step_of_weight else self.per_step
+    @property
+    def kind(self) -> ScoreKind:
+        return ScoreKind.RULE_DEDUCT
+
+    def points_per_step(self, weight: object) -> Decimal:
+        w = to_decimal(weight) or ZERO
+        return w * self.per_step / HUNDRED if self.per_step_of_weight else self.per_step
+
+    def needs_number(self, benchmark=None):
+        return self.benchmark is not None or _measure_of(benchmark) is not None
 
     def score(self, actual, weight, benchmark=None):
         w = to_decimal(weight)
@@ -113,11 +167,11 @@ class DeductRule(Rule):
         if m is None:
             # A worded actual cannot be measured against a numeric benchmark
             # (「满意度≥90%」 vs 「开展了问卷调查」): not derivable.
-            if self.benchmark is not None or _measure_of(benchmark) is not None:
+            if self.needs_number(benchmark):
                 return None
             # "有效" against 标杆值 "有效": the rule's deductions never start.
             if actual not in (None, "") and (
-                _restates(actual, benchmark) or qualitative_level(benchmark, actual) == "达成"
+                _restates(actual, benchmark) or qualitative_level(benchmark, actual) == ACHIEVED
             ):
                 return round2(w)
             return None
@@ -127,14 +181,13 @@ class DeductRule(Rule):
             bench = bm.value if bm is not None else None
         if bench is None:
             return None
-        zb = self.zero_below
         return deduct_score(
             m.value,
             bench,
             w,
             self.step,
             self.points_per_step(w),
-            zb,
+            self.zero_below,
             self.direction,
         )
 
@@ -153,6 +206,13 @@ class DeductRule(Rule):
 @dataclass(frozen=True)
 class ThresholdRule(Rule):
     """All or nothing: full marks when the 标杆值 is met, else 0."""
+
+    @property
+    def kind(self) -> ScoreKind:
+        return ScoreKind.RULE_THRESHOLD
+
+    def needs_number(self, benchmark=None):
+        return _measure_of(benchmark) is not None
 
     def score(self, actual, weight, benchmark=None):
         w = to_decimal(weight)
@@ -193,6 +253,10 @@ class ChecklistRule(Rule):
     )  # item -> share of weight lost if missing
     critical: tuple[str, ...] = ()  # missing -> 0
 
+    @property
+    def kind(self) -> ScoreKind:
+        return ScoreKind.RULE_CHECKLIST
+
     def max_points(self, weight):
         if self.points:
             return round2(sum(self.points, ZERO))
@@ -210,7 +274,7 @@ class ChecklistRule(Rule):
 
     def missing_items(self, actual: object) -> tuple[str, ...] | None:
         """Items the actual value says are missing; None when it does not say."""
-        text = str(actual or "")
+        text = _text(actual)
         if not text.strip():
             return None
         named = [c for c in text if c in CIRCLED]
@@ -225,14 +289,14 @@ class ChecklistRule(Rule):
         if w is None or not self.items:
             return None
         full = self.max_points(w) or w
-        text = str(actual or "")
+        text = _text(actual)
         missing = self.missing_items(actual)
         if missing is None:
             if any(word in text for word in _FULL_WORDS) or _restates(actual, benchmark):
                 return round2(full)
             if (
                 text
-                and qualitative_level(benchmark, actual) == "达成"
+                and qualitative_level(benchmark, actual) == ACHIEVED
                 and not any(c in text for c in CIRCLED)
             ):
                 return round2(full)
@@ -262,19 +326,26 @@ def _items_in(text: str) -> tuple[str, ...]:
 
 
 def parse_rule(text: object) -> Rule | None:
-    """Read a written 评分标准; None when the text is not one of the known shapes."""
-    if text is None:
+    """Read a written 评分标准; None when the text is not one of the known
+    shapes (or holds a number beyond what a form can hold)."""
+    if text is None or isinstance(text, bool):
         return None
-    raw = str(text)
+    raw = text if isinstance(text, str) else targets.read(text).text
     t = re.sub(r"\s+", "", raw.replace("％", "%"))
     if not t:
         return None
+    try:
+        return _parse(raw, t)
+    except _OutOfRange:
+        return None
 
+
+def _parse(raw: str, t: str) -> Rule | None:
     m = _DEDUCT.search(t)
     if m:
-        step = Decimal(m.group("step"))
+        step = _n(m.group("step"))
         unit = (m.group("unit") or "").replace("个百分点", "%")
-        per = Decimal(m.group("per"))
+        per = _n(m.group("per"))
         # 「扣减权重分值的3%」 / 「扣1%权重分」: a share of the weight, not points
         of_weight = m.group("pu") == "%"
         direction = (
@@ -283,7 +354,7 @@ def parse_rule(text: object) -> Rule | None:
         bench = None
         full = _FULL.search(t)
         if full:
-            bench = Decimal(full.group(1))
+            bench = _n(full.group(1))
             unit = unit or (full.group(2) or "")
         elif "完全匹配" in t or "执行率" in t:
             bench = HUNDRED
@@ -297,59 +368,203 @@ def parse_rule(text: object) -> Rule | None:
             direction=direction,
             benchmark=bench,
             unit=unit,
-            zero_below=Decimal(zb.group(1)) if zb else None,
+            zero_below=_n(zb.group(1)) if zb else None,
         )
 
     items = _items_in(t)
     if len(items) >= 2:
         pts = _ITEM_POINTS.findall(t)
         if len(pts) == len(items) and {p[0] for p in pts} == set(items):
-            by_item = {i: Decimal(p) for i, p in pts}
+            by_item = {i: _n(p) for i, p in pts}
             return ChecklistRule(text=raw, items=items, points=tuple(by_item[i] for i in items))
-        deductions = {i: Decimal(v) / HUNDRED for i, v in _MISSING_DEDUCT.findall(t)}
+        deductions = {i: _n(v) / HUNDRED for i, v in _MISSING_DEDUCT.findall(t)}
         critical = tuple(dict.fromkeys(_CRITICAL.findall(t)))
         if deductions or critical:
             return ChecklistRule(text=raw, items=items, deductions=deductions, critical=critical)
         perc = _EACH_PERCENT.findall(t)
         if perc and len(perc) == len(items):
-            by_item = {i: Decimal(v) / HUNDRED for i, v in perc}
+            by_item = {i: _n(v) / HUNDRED for i, v in perc}
             return ChecklistRule(text=raw, items=items, shares=tuple(by_item[i] for i in items))
+        n = len(items)
         frac = _EACH_FRACTION.search(t)
-        if frac or "每项" in t or "各占" in t or len(items) >= 2:
-            n = len(items)
-            if frac and int(frac.group(1)) > 0:
-                share = Decimal(frac.group(1)) / Decimal(frac.group(2))
-            else:
-                share = Decimal(1) / Decimal(n)
-            return ChecklistRule(text=raw, items=items, shares=tuple(share for _ in items))
+        share = Decimal(1) / Decimal(n)
+        if frac and _n(frac.group(1)) > 0 and _n(frac.group(2)) > 0:
+            share = _n(frac.group(1)) / _n(frac.group(2))
+        return ChecklistRule(text=raw, items=items, shares=tuple(share for _ in items))
 
     if _THRESHOLD.search(t):
         return ThresholdRule(text=raw)
     return None
 
 
-EXEC_ROW_NAMES = ("预算执行率", "资金执行率", "执行率", "资金支付率", "预算执行进度")
+# --------------------------------------------------------------------------
+# One 评分表 row
+# --------------------------------------------------------------------------
 
 
-def is_exec_row(name: str) -> bool:
-    """The execution-rate row of an evaluation table (预算执行率, 资金执行率 …)."""
-    text = str(name or "")
-    return any(word in text for word in EXEC_ROW_NAMES)
+def is_exec_row(name: object) -> bool:
+    """The 预算执行率 row of an evaluation table, by its 三级指标 name
+    (预算执行率, 资金执行率, 执行率, 资金支付率 …; not 政府采购执行率): the
+    vocabulary's ``exec_row`` lists."""
+    if not isinstance(name, str) or not name.strip():
+        return False
+    vocab = vocabulary()
+    text = re.sub(r"\s+", "", name)
+    return bool(vocab.search("exec_names", text)) and not vocab.search("exec_exclude", text)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _profile(profile: object) -> Profile:
+    return profile if isinstance(profile, Profile) else load(profile)
+
+
+def _exec_fallback(
+    actual: object, executed: object, budget: object, w: Decimal, prof: Profile, lead: str
+) -> Score | None:
+    """The profile's execution rule on the row's rate: the actual when it is a
+    percentage, else 全年执行数 / 全年预算数."""
+    rate = None
+    m = _measure_of(actual)
+    if m is not None and m.unit == "%":
+        rate = m.value / HUNDRED
+    if rate is None:
+        rate = exec_rate(executed, budget)
+    if rate is None or rate < 0:
+        return None
+    value, how = exec_points(rate, w, prof)
+    return Score(
+        value,
+        ScoreKind.EXEC,
+        (value, value),
+        rate,
+        state=ScoreState.SCORED,
+        how=f"{lead}按评分规则“{prof.name}”的执行率算法：{how}",
+    )
+
+
+def _underivable(kind: str, note: str, how: str = "") -> Score:
+    return Score(None, kind, note=note, state=ScoreState.UNDERIVABLE, how=how or "无法按规则计算")
+
+
+def eval_score(
+    rule_text: object,
+    actual: object,
+    weight: object,
+    benchmark: object = None,
+    name: object = None,
+    executed: object = None,
+    budget: object = None,
+    profile: Profile | str | None = None,
+) -> Score:
+    """The score of one 评分表 row: the one answer the cell, the validator and
+    the summary give.
+
+    * The 预算执行率 row is recognised by its name (:func:`is_exec_row`); with
+      its actual blank, the actual is 全年执行数 / 全年预算数 (unrounded).
+    * A written 评分标准 that :func:`parse_rule` recognises is applied.
+    * When it cannot use the actual: the execution row falls back to the
+      profile's execution rule; a worded actual under a rule that measures no
+      number (①②③ items) gets the qualitative band of its wording (部分完成 ->
+      部分达成, the low end of the band); an actual that says nothing was
+      measured gets no score (``not_measured``); otherwise no score can be
+      derived (``underivable``: a typed score stands as submitted).
+    * Without a recognised rule: the profile's execution rule for the
+      execution row, else the comparison with the 标杆值
+      (:func:`~perfkit.scoring.indicator_score`).
+    """
+    prof = _profile(profile)
+    w = to_decimal(weight)
+    if w is None:
+        return Score(None, ScoreKind.EMPTY, note="缺少权重", state=ScoreState.EMPTY)
+    if w < 0:
+        raise ScoringError("权重不能为负数")
+    exec_row = is_exec_row(name)
+    value_in = None if _blank(actual) else actual
+    lead = ""
+    if exec_row and value_in is None:
+        rate = exec_rate(executed, budget)
+        if rate is not None:
+            value_in = f"{format(rate * HUNDRED, 'f')}%"
+            lead = f"执行率 {fmt(rate * HUNDRED)}%（{fmt(executed)} ÷ {fmt(budget)}）；"
+    if w == 0:
+        return Score(
+            round2(ZERO),
+            ScoreKind.NOT_APPLICABLE,
+            (ZERO, ZERO),
+            note="权重为 0，不计分",
+            state=ScoreState.NOT_APPLICABLE,
+            how="权重为 0，不计入总分",
+        )
+    if value_in is None:
+        return Score(None, ScoreKind.EMPTY, note="缺少实际值", state=ScoreState.EMPTY)
+    a = targets.read(value_in)
+    if a.kind == Kind.NOT_APPLICABLE:
+        return Score(
+            None,
+            ScoreKind.NOT_APPLICABLE,
+            note="实际值为不适用，但权重不为 0",
+            state=ScoreState.NOT_APPLICABLE,
+        )
+    worded = a.kind != Kind.QUANTITATIVE
+    rule = parse_rule(rule_text)
+    kind = rule.kind if rule is not None else ScoreKind.BENCHMARK
+    if worded and says_not_measured(a.text):
+        return not_measured_score(value_in, kind)
+
+    if rule is not None:
+        value = rule.score(value_in, w, benchmark)
+        if value is not None:
+            return Score(
+                value,
+                rule.kind,
+                (value, value),
+                state=ScoreState.SCORED,
+                how=f"{lead}评分标准：{rule.describe()}",
+            )
+        if exec_row:
+            score = _exec_fallback(
+                value_in, executed, budget, w, prof, "评分标准无法用实际值计算，"
+            )
+            if score is not None:
+                return score
+        if a.kind == Kind.UNREADABLE:
+            return Score(
+                None,
+                rule.kind,
+                note=f"实际值无法识别：{a.note}" if a.note else "实际值无法识别",
+                state=ScoreState.UNREADABLE,
+            )
+        if worded and not rule.needs_number(benchmark):
+            level = qualitative_level(benchmark, value_in, prof)
+            band = band_score(w, level, prof, rule.kind, "评分标准无法逐项计算，按实际值的表述定档")
+            return replace(band, how=f"评分标准无法逐项计算，按实际值的表述定档：{band.how}")
+        shown = targets.read(value_in).text.strip()[:20]
+        return _underivable(
+            rule.kind,
+            f"评分标准无法由实际值“{shown}”算出得分，请手工评分",
+            f"评分标准“{rule.describe()}”需要可计算的实际值",
+        )
+
+    if exec_row:
+        score = _exec_fallback(value_in, executed, budget, w, prof, lead)
+        if score is not None:
+            return score
+    if _blank(benchmark):
+        return _underivable(ScoreKind.BENCHMARK, "没有可识别的评分标准或标杆值，请手工评分")
+    sc = indicator_score(benchmark, value_in, w, None, name, prof)
+    if sc.kind in (ScoreKind.QUANTITATIVE, ScoreKind.QUALITATIVE, ScoreKind.DEADLINE):
+        return replace(
+            sc, kind=ScoreKind.BENCHMARK, how=f"与标杆值比较：{sc.how}" if sc.how else ""
+        )
+    return sc
 
 
 def rule_score(
     rule_text: object, actual: object, weight: object, benchmark: object = None
 ) -> Decimal | None:
-    """Score by a written rule; falls back to comparing with the 标杆值
-    (``scoring.indicator_score``) when the rule is not recognised or cannot use
-    the actual value."""
-    from .scoring import indicator_score
-
-    rule = parse_rule(rule_text)
-    if rule is not None:
-        value = rule.score(actual, weight, benchmark)
-        if value is not None:
-            return value
-    if benchmark in (None, ""):
-        return None
-    return indicator_score(benchmark, actual, weight).value
+    """The value of :func:`eval_score` for a row of no particular name (None
+    when no score can be derived)."""
+    return eval_score(rule_text, actual, weight, benchmark).value

@@ -25,7 +25,8 @@ from enum import Enum
 from functools import lru_cache
 
 from .model import value_of
-from .numbers import NotANumber, to_decimal
+from .numbers import MAX_ABS, MAX_TEXT, NotANumber, bounded, to_decimal
+from .profiles.vocab import vocabulary
 
 __all__ = [
     "Deadline",
@@ -182,7 +183,10 @@ class Reading:
 
 
 def comparable(a: Measure, b: Measure) -> bool:
-    """Same base unit (3 万 vs 27500 元), or either unit left out."""
+    """Same base unit (3 万 vs 27500 元), or either unit left out (False when
+    either is not a Measure)."""
+    if not isinstance(a, Measure) or not isinstance(b, Measure):
+        return False
     if not a.unit or not b.unit:
         return True
     return a._factor()[1] == b._factor()[1]  # the base units, without the amounts
@@ -190,22 +194,8 @@ def comparable(a: Measure, b: Measure) -> bool:
 
 # --------------------------------------------------------------------------- vocabulary
 
-_NOT_APPLICABLE = {
-    "不适用",
-    "无",
-    "—",
-    "——",
-    "-",
-    "--",
-    "/",
-    "\\",
-    "–",
-    "n/a",
-    "na",
-    "不涉及",
-    "暂无",
-    "无此项",
-}
+# Whole cell texts of an unused row: the vocabulary (perfkit/vocab/words.toml).
+_NOT_APPLICABLE = vocabulary().not_applicable
 
 _PREFIX_OPS: list[tuple[str, Op, bool]] = sorted(
     [
@@ -692,12 +682,13 @@ def _measure_at(
         value = _cn_value(run)
         if value is None:
             return None
+        value = _in_range(value)
     else:
         raw = match.group("ar")
         if text[end : end + 1] == "." or (start > 0 and text[start - 1] == "."):
             return None  # part of a malformed number, reported separately
         try:
-            value = Decimal(raw.replace(",", ""))
+            value = _in_range(Decimal(raw.replace(",", "")))
         except InvalidOperation:
             return None
     before = text[start - 1] if start > 0 else ""
@@ -734,6 +725,7 @@ def _measure_at(
             hi_chinese = hi.group("cn") is not None
             hi_value = _cn_value(hi.group("cn")) if hi_chinese else _ar_value(hi.group("ar"))
             if hi_value is not None:
+                hi_value = _in_range(hi_value)
                 hi_unit, hi_end = _unit_at(text, hi.end(), hi_chinese)
                 whole_range = text[start:hi_end] == whole
                 if hi_unit or unit or whole_range:
@@ -783,6 +775,13 @@ def _after_words(text: str, start: int) -> bool:
     """A bare number closing a phrase follows words ("满意度 95"), not "15 - 20"."""
     head = text[:start].rstrip()
     return not head or _is_cjk(head[-1]) or head[-1] in _SEPARATORS
+
+
+def _in_range(value: Decimal) -> Decimal:
+    """A number of the text within the bounds of perfkit.numbers (tiny -> 0)."""
+    if abs(value) > MAX_ABS:
+        raise _Unreadable(f"数值过大（绝对值不能超过 {MAX_TEXT}）")
+    return bounded(value)
 
 
 def _ar_value(raw: str | None) -> Decimal | None:
@@ -841,8 +840,8 @@ def read(value: object) -> Reading:
         if type(value) is str:  # the usual case, straight to the cache
             return _read_text(value)
         return _read(value)
-    except Exception as err:  # the last guard: a UDF must never see an exception
-        return Reading(_safe_text(value), Kind.UNREADABLE, note=f"内部错误：{type(err).__name__}")
+    except Exception:  # the last guard: a UDF must never see an exception
+        return Reading(_safe_text(value), Kind.UNREADABLE, note="内部错误，无法识别这段文字")
 
 
 def _safe_text(value: object) -> str:
@@ -861,8 +860,11 @@ def _read(value: object) -> Reading:
     if isinstance(value, (int, float, Decimal)):
         try:
             number = to_decimal(value)
-        except NotANumber:
-            return Reading(_safe_text(value), Kind.UNREADABLE, note="数值无效（非数字或无穷大）")
+        except NotANumber as err:
+            note = err.message if str(err) not in ("NaN", "无穷大", "负无穷大") else ""
+            return Reading(
+                _safe_text(value), Kind.UNREADABLE, note=note or "数值无效（非数字或无穷大）"
+            )
         if number is None:
             return Reading("", Kind.EMPTY)
         return Reading(_safe_text(value), Kind.QUANTITATIVE, (Measure(None, number, None, ""),))
@@ -871,7 +873,7 @@ def _read(value: object) -> Reading:
         return Reading(value.isoformat(), Kind.DEADLINE, deadline=deadline)
     if not isinstance(value, str):
         return Reading(
-            _safe_text(value), Kind.UNREADABLE, note=f"不支持的数据类型：{type(value).__name__}"
+            _safe_text(value), Kind.UNREADABLE, note="不支持的数据类型（应为文字、数字或日期）"
         )
     return _read_text(value)
 

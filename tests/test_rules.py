@@ -134,3 +134,93 @@ def test_parse_rule_never_raises(text):
 def test_satisfaction_scores_within_weight(actual):
     value = parse_rule(SATISFACTION).score(actual, 6)
     assert D(0) <= value <= D(6)
+
+
+# ---------------------------------------------------------------- issue 11: eval_score
+from perfkit.rules import eval_score, is_exec_row  # noqa: E402
+from perfkit.scoring import ScoreKind, ScoreState  # noqa: E402
+
+CHECKLIST = "①设定了绩效目标得1分 ②目标合理得1分 ③目标可测量得1分"
+
+
+@pytest.mark.parametrize(
+    "name", ["预算执行率", "资金执行率", "执行率", "资金支付率", "预算 执行率"]
+)
+def test_exec_row_by_name_from_the_vocabulary(name):
+    assert is_exec_row(name)
+    # 福田 预算执行率: written rule, weight 3, actual blank, amounts 180.57 / 182.2 -> 2.91
+    s = eval_score(EXEC, None, 3, None, name, "180.57", "182.2")
+    assert (s.value, s.kind, s.state) == (D("2.91"), ScoreKind.RULE_DEDUCT, ScoreState.SCORED)
+    assert "99.11%" in s.how and "180.57 ÷ 182.2" in s.how
+
+
+def test_not_exec_rows():
+    for name in ("政府采购执行率", "制度执行有效性", "活动开展次数", "", None, 3.0):
+        assert not is_exec_row(name)
+
+
+def test_exec_row_without_a_rule_takes_the_profile_exec_rule():
+    s = eval_score(None, None, 3, None, "预算执行率", 180.57, 182.2)
+    assert (s.value, s.kind) == (D("2.97"), ScoreKind.EXEC)  # mof2020: 3 × 99.11 %
+    s = eval_score(None, None, 3, None, "预算执行率", 180.57, 182.2, "futian2021")
+    assert s.value == D("2.91") and "futian2021" in s.how
+    # a typed actual is used as it is
+    assert eval_score(None, "100%", 3, None, "预算执行率", 180.57, 182.2).value == D("3.00")
+    # no amounts, no actual: nothing to score (a blank cell)
+    assert eval_score(EXEC, None, 3, None, "预算执行率").state is ScoreState.EMPTY
+
+
+def test_exec_row_falls_back_to_the_profile_rule_when_the_rule_cannot_use_the_actual():
+    s = eval_score(EXEC, "按进度支付", 3, None, "预算执行率", 180.57, 182.2)
+    assert (s.value, s.kind) == (D("2.97"), ScoreKind.EXEC)
+    assert "评分标准无法用实际值计算" in s.how
+
+
+def test_futian_seed_rows():
+    # 辖区群众满意度: the rule needs a satisfaction rate; the evaluator's typed 3 stands
+    s = eval_score(
+        SATISFACTION, "开展满意度问卷调查，但未收到群众投诉", 6, "≥90%", "辖区群众满意度"
+    )
+    assert s.value is None and s.state is ScoreState.UNDERIVABLE
+    assert "请手工评分" in s.note and s.kind == ScoreKind.RULE_DEDUCT
+    # 活动开展次数 ≥8次, actual 10次 -> 6; 成本控制率 ≤100 %, actual 99.11 % -> 2
+    assert eval_score(ACTIVITY, "10次", 6, "≥8次", "活动开展次数").value == D("6.00")
+    s = eval_score(COST, "99.11%", 2, "≤100%", "成本控制率")
+    assert (s.value, s.kind) == (D("2.00"), ScoreKind.RULE_THRESHOLD)
+
+
+def test_checklist_with_a_worded_actual_takes_the_band_of_its_wording():
+    # one answer: 部分完成 -> 部分达成, [60 %, 80 %) of 3, the low end 1.80
+    s = eval_score(CHECKLIST, "部分完成", 3, "规范")
+    assert (s.value, s.state, s.level) == (D("1.80"), ScoreState.BAND, "部分达成")
+    assert s.band == (D("1.80"), D("2.40")) and s.kind == ScoreKind.RULE_CHECKLIST
+    assert eval_score(CHECKLIST, "未完成", 3, "规范").value == D("0.00")
+    assert eval_score(CHECKLIST, "缺③", 3).value == D("2.00")  # itemised: the rule itself
+    assert eval_score(CHECKLIST, "规范", 3, "规范").value == D("3.00")
+
+
+def test_not_measured_in_an_evaluation_row():
+    for rule in (SATISFACTION, CHECKLIST, None):
+        s = eval_score(rule, "待统计", 6, "≥90%", "满意度")
+        assert s.value is None and s.state is ScoreState.NOT_MEASURED
+
+
+def test_benchmark_comparison_without_a_rule():
+    s = eval_score(None, "6次", 6, "≥8次", "活动开展次数")
+    assert (s.value, s.kind, s.state) == (D("4.50"), ScoreKind.BENCHMARK, ScoreState.SCORED)
+    assert s.how.startswith("与标杆值比较：")
+    s = eval_score("由专家打分", "较好", 6, None)
+    assert s.state is ScoreState.UNDERIVABLE and "手工评分" in s.note
+    assert eval_score(None, "不适用", 0, None).state is ScoreState.NOT_APPLICABLE
+
+
+def test_rule_score_is_the_value_of_eval_score():
+    # formerly the satisfaction rule fell back to the 标杆值 and gave full marks (6)
+    assert rule_score(SATISFACTION, "开展满意度问卷调查，但未收到群众投诉", 6, "≥90%") is None
+    assert rule_score(CHECKLIST, "部分完成", 3, "规范") == D("1.80")
+
+
+def test_numbers_beyond_the_bounds_in_a_rule_text_are_not_a_rule():
+    assert parse_rule("每降低1%扣" + "9" * 40 + "分") is None
+    assert parse_rule("①a②b，每项各占权重的1/0") is not None  # a zero denominator: equal shares
+    assert eval_score("①a②b各占1/0", "①②", 2).value == D("2.00")

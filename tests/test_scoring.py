@@ -331,3 +331,269 @@ def test_direction_completion_and_level_words():
     assert scoring.qualitative_level("按时完成", "基本完成") == "部分达成"
     assert scoring.qualitative_level("按时完成", "按时完成。") == "达成"
     assert scoring.qualitative_level("按时完成", "未收到投诉") == "达成"
+
+
+# ---------------------------------------------------------------- issue 11: one answer per row
+from perfkit.numbers import NotANumber, NumberOutOfRange  # noqa: E402
+from perfkit.scoring import ScoreKind, ScoreState, UnscoredRows  # noqa: E402
+
+
+def test_kinds_and_states_are_str_valued_enums():
+    s = indicator_score("≥2家", "2家", 10)
+    assert s.kind == "quantitative" and s.kind is ScoreKind.QUANTITATIVE
+    assert s.state == "scored" and s.state is ScoreState.SCORED
+    assert f"{s.kind}" == "quantitative" and str(s.state) == "scored"
+    assert ScoreKind.RULE_DEDUCT.zh == "扣分标准" and ScoreState.NOT_MEASURED.zh == "未测量"
+    assert {k.value for k in ScoreKind} >= {
+        "quantitative",
+        "qualitative",
+        "deadline",
+        "exec",
+        "rule_deduct",
+        "rule_checklist",
+        "rule_threshold",
+        "benchmark",
+    }
+    assert {s.value for s in ScoreState} == {
+        "scored",
+        "band",
+        "not_applicable",
+        "not_measured",
+        "underivable",
+        "empty",
+        "unreadable",
+        "mismatch",
+    }
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "weight", "value", "state", "how"),
+    [
+        ("5家商协会的成立、换届", "成立1家换届1家", 10, "4.00", "scored", "完成值 2 ÷ 指标值 5"),
+        ("≥2家", "2家", 10, "10.00", "scored", "满分"),
+        ("按时完成", "部分完成", 10, "6.00", "band", "部分达成"),
+        ("不适用", "不适用", 0, "0.00", "not_applicable", "不计入总分"),
+        ("2021年12月底前", "2021年12月20日", 10, "10.00", "band", "时限"),
+    ],
+)
+def test_every_score_says_how_it_was_derived(target, actual, weight, value, state, how):
+    s = indicator_score(target, actual, weight)
+    assert (s.value, s.state) == (D(value), state)
+    assert how in s.how
+
+
+@pytest.mark.parametrize(
+    "actual", ["满意度较低", "满意度偏低", "未完成", "未达到", "未达成", "较差", "不达标"]
+)
+def test_not_met_words_against_a_quantitative_target_give_the_lowest_band(actual):
+    s = indicator_score("≥90%", actual, 10)
+    assert (s.value, s.level, s.state) == (D("0.00"), "未达成", ScoreState.BAND)
+    assert s.band == (D("0.00"), D("6.00"))
+
+
+def test_low_and_high_depend_on_the_direction():
+    # 成本较低 is an achievement for a reverse (≤) target; 成本偏高 is not
+    assert indicator_score("≤3万元", "成本较低", 10).level == "达成"
+    assert indicator_score("≤3万元", "成本偏高", 10).level == "未达成"
+    assert indicator_score("≥90%", "满意度较高", 10).level == "达成"
+    # a qualitative target: the indicator name decides (投诉 is reverse)
+    assert indicator_score("群众满意", "满意度较低", 6).level == "未达成"
+    assert indicator_score("投诉处理及时", "投诉率较低", 6, name="群众投诉").level == "达成"
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        ("≥8次", "待统计"),
+        ("≥95%", "暂无数据"),
+        ("≥90%", "尚未统计"),
+        ("≥90%", "未统计"),
+        ("≥90%", "无数据"),
+        ("≥90%", "待评估"),
+        ("≥90%", "未开展调查"),
+        ("群众满意", "未开展满意度调查"),  # a qualitative target
+        ("12月底前完成", "待核实"),  # a deadline target
+    ],
+)
+def test_not_measured_gives_no_score_never_full_marks(target, actual):
+    s = indicator_score(target, actual, 10)
+    assert s.value is None and s.state is ScoreState.NOT_MEASURED
+    assert actual in s.note and "无法计分" in s.note
+    assert s.message("活动开展次数").startswith("【未计分】活动开展次数：")
+
+
+@pytest.mark.parametrize(
+    "actual",
+    [
+        "未收到投诉",
+        "开展满意度问卷调查，但未收到群众投诉",
+        "无法律纠纷",
+        "无数据泄露事件",
+        "项目未逾期",
+        "未发生安全事故",
+        "未发现不合格产品",
+        "无延期情况",
+        "杜绝超预算",
+    ],
+)
+def test_achievements_are_not_read_as_failure(actual):
+    # whole-phrase discipline: 未 / 无 / 不 inside an achievement are not 未完成 or 无数据
+    assert scoring.qualitative_level("群众满意", actual) == "达成"
+
+
+def test_unreadable_actual_is_not_guessed():
+    s = indicator_score("≥8次", "≥？次", 10)
+    assert s.value is None and s.state is ScoreState.UNREADABLE
+    assert "无法识别" in s.note
+
+
+def test_cell_value_of_a_score():
+    assert scoring.cell_value(indicator_score("≥2家", "2家", 10)) == D("10.00")
+    assert scoring.cell_value(indicator_score("≥2家", None, 10)) is None  # looks blank
+    text = scoring.cell_value(indicator_score("≥8次", "待统计", 10), "活动开展次数")
+    assert text == "【未计分】活动开展次数：实际完成值“待统计”没有实测结果，无法计分"
+
+
+def test_total_leaves_out_not_applicable_and_names_unscored_rows():
+    assert scoring.total([D("9.89"), "不适用", "—", "无", " ", None, 90]) == D("99.89")
+    row = indicator_score("≥8次", "待统计", 10).message("活动开展次数")
+    with pytest.raises(UnscoredRows) as err:
+        scoring.total([9.89, row, 80])
+    assert err.value.message.startswith("总分暂缺：活动开展次数未计分")
+    two = [row, indicator_score("≥95%", "暂无数据", 10).message("满意度")]
+    with pytest.raises(UnscoredRows, match="活动开展次数、满意度 共 2 行未计分"):
+        scoring.total(two)
+    with pytest.raises(NotANumber):
+        scoring.total([1, "请手工评分"])
+    assert scoring.total([[1, [2, "不适用"]], (3,)]) == D("6.00")  # nested ranges
+
+
+# ---------------------------------------------------------------- issue 13 §1: the platform
+def test_platform_reverse_formula():
+    # ≤3万 against 3.3万: MOF ratio 9.09, the platform 1 − (B − A)/A = 9.00; 0 once B ≥ 2A
+    assert indicator_score("≤3万", "3.3万元", 10).value == D("9.09")
+    s = indicator_score("≤3万", "3.3万元", 10, profile="platform")
+    assert s.value == D("9.00") and "平台公式" in s.how
+    assert indicator_score("≤3万", "6.5万元", 10, profile="platform").value == D("0.00")
+    assert indicator_score("≤3万", "6万元", 10, profile="platform").value == D("0.00")  # B = 2A
+    assert indicator_score("≤3万", "5.9万元", 10, profile="platform").value == D("0.33")
+    assert indicator_score("≤3万", "2.75万元", 10, profile="platform").value == D("10.00")
+
+
+def test_platform_positive_formula():
+    assert indicator_score("≥8次", "6次", 6, profile="platform").value == D("4.50")
+    assert indicator_score("≥8次", "8次", 6, profile="platform").value == D("6.00")
+
+
+def test_platform_equal_formula():
+    # A = 0 (零事故, 零损失): B ≤ 0 full marks, else 0
+    assert indicator_score("=0", "0", 15, profile="platform").value == D("15.00")
+    assert indicator_score("财政资金零损失", "财政资金零损失", 15, profile="platform").value == D(
+        "15.00"
+    )
+    assert indicator_score("事故=0次", "1次", 15, profile="platform").value == D("0.00")
+    assert indicator_score("事故=0次", "1次", 15).value == D("0.00")
+    # A > 0: as a positive indicator (the MOF-style ratio gives 8 for 10 against = 8)
+    assert indicator_score("=8个", "10个", 10, profile="platform").value == D("10.00")
+    assert indicator_score("=8个", "10个", 10).value == D("8.00")
+    assert indicator_score("=8个", "6个", 10, profile="platform").value == D("7.50")
+
+
+def test_platform_fixed_qualitative_phrases_and_bands():
+    cases = [
+        ("达成年度指标", "达成", (D("8.00"), D("10.00")), D("10.00")),
+        ("部分达成年度指标并具有一定效果", "部分达成", (D("6.00"), D("8.00")), D("6.00")),
+        ("未达成年度指标且效果较差", "未达成", (D("0.00"), D("6.00")), D("0.00")),
+    ]
+    for phrase, level, band, value in cases:
+        s = indicator_score("按计划推进", phrase, 10, profile="platform")
+        assert (s.level, s.band, s.value, s.state) == (level, band, value, ScoreState.BAND)
+    assert profiles.load("platform").qual_phrases["达成年度指标"] == "达成"
+
+
+def test_profile_phrases_decide_before_the_vocabulary(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(
+        'extends = "platform"\n[qualitative.phrases]\n"效果一般" = "部分达成"\n', encoding="utf-8"
+    )
+    assert indicator_score("按计划推进", "效果一般", 10).level == "达成"
+    assert indicator_score("按计划推进", "效果一般", 10, profile=str(path)).level == "部分达成"
+
+
+def test_platform_deviation_deduction_at_130_percent():
+    assert indicator_score("≥10次", "13次", 6, profile="platform").value == D("4.00")  # 130 %
+    assert indicator_score("≥10次", "12.9次", 6, profile="platform").value == D("6.00")
+    s = indicator_score("≥10次", "13次", 6, profile="platform")
+    assert s.over and "偏离" in s.how
+    assert indicator_score("≥10次", "13次", 6).value == D("6.00")  # mof2020: explain only
+
+
+@pytest.mark.parametrize(
+    ("rate", "cap"),
+    [
+        ("80", None),
+        ("79.99", "89"),
+        ("70", "89"),
+        ("69.99", "79"),
+        ("60", "79"),
+        ("59.99", "69"),
+        ("50", "69"),
+        ("49.99", "59"),
+        ("0", "59"),
+    ],
+)
+def test_platform_execution_rate_caps(rate, cap):
+    expected = D("95.00") if cap is None else D(cap).quantize(D("0.01"))
+    assert scoring.capped_total(95, rate, "platform") == expected
+
+
+def test_exec_cap_is_a_profile_option(tmp_path):
+    assert profiles.load("platform").exec.cap is True
+    assert scoring.exec_score(110, 100, 10, "platform") == D("10.00")
+    path = tmp_path / "uncapped.toml"
+    path.write_text('extends = "platform"\n[exec]\ncap = false\n', encoding="utf-8")
+    assert scoring.exec_score(110, 100, 10, str(path)) == D("11.00")  # Σ执行/Σ预算 × 10
+    assert scoring.exec_score(1937189.02, 1959300, 10, str(path)) == D("9.89")
+
+
+@pytest.mark.parametrize(
+    ("profile", "scores"),
+    [
+        # ≥90 优 / [80,90) 良 / [60,80) 中 / <60 差 (the platform itself, as MOF)
+        ("platform", ["优", "良", "良", "中", "中", "差"]),
+        # ≥80 优 / [70,80) 良 / [60,70) 中 / <60 差
+        ("platform80", ["优", "优", "优", "良", "中", "差"]),
+        # strict: > 90 优, > 80 良, > 60 中
+        ("platform_gt90", ["良", "良", "中", "中", "差", "差"]),
+    ],
+)
+def test_platform_grade_variants(profile, scores):
+    totals = [90, "89.5", 80, "79.99", 60, "59.99"]
+    assert [scoring.grade(t, profile) for t in totals] == scores
+    assert profiles.load(profile).reverse == "vendor"  # they extend the platform
+
+
+def test_score_inflation_figure():
+    # 90/90 of the indicators against 85 % executed: (1 − 0.85)/1 = 15 % > 5 %
+    figure = scoring.score_inflation(90, 90, D("0.85"))
+    assert figure == D("0.15") and scoring.is_inflated(figure, "platform")
+    # 龙岗 党建事务: 90/90 and 98.87 %: 1.13 %, no warning
+    figure = scoring.score_inflation(90, 90, D("1937189.02") / D("1959300"))
+    assert round(figure, 4) == D("0.0113") and not scoring.is_inflated(figure, "platform")
+    assert scoring.score_inflation(84, 90, 1) < 0  # the indicators claim less
+    assert scoring.score_inflation(0, 90, 1) is None
+    assert scoring.score_inflation(None, 90, 1) is None
+    assert profiles.load("platform").warnings.inflated == D("0.05")
+    assert profiles.load("platform").warnings.inflated_severity == "error"
+    assert profiles.load("mof2020").warnings.inflated_severity == "warning"
+
+
+# ---------------------------------------------------------------- issue 12 item 8: magnitudes
+def test_numbers_of_1e26_and_more_are_refused_in_chinese():
+    for value in (1e26, 1e30, "1e30", D("1E+999999"), 10**100):
+        with pytest.raises(NumberOutOfRange) as err:
+            scoring.exec_rate_pct(value, 1)
+        assert "过大" in err.value.message
+    assert scoring.exec_rate_pct(1e20, 1e20) == D("100.00")  # the bound itself is a number
+    # floating-point noise of a difference reads as 0: a budget of 5.55e-17 is 0
+    assert scoring.exec_rate(1, 0.1 + 0.2 - 0.3) is None

@@ -146,3 +146,77 @@ def test_udfs_never_raise(a, b):
     PERF_GRADE(a)
     PERF_PARSE(a)
     PERF_TOTAL([[a], [b]])
+
+
+# ---------------------------------------------------------------- issue 11: one answer per row
+EXEC_RULE = "与预期设定的支付进度完全匹配得 3 分，偏离预期设定的支付进度，执行率每降低 1% 扣 0.1 分，扣完为止。"
+SATISFACTION = "满意度达到≥90%得6分，每降低1%，扣减权重分值的3%，低于60%不得分"
+
+
+def test_not_met_is_never_full_marks():
+    assert PERF_SCORE("≥90%", "满意度较低", 10) == 0.0
+
+
+@pytest.mark.parametrize(("target", "actual"), [("≥8次", "待统计"), ("≥95%", "暂无数据")])
+def test_not_measured_shows_a_message_not_a_number(target, actual):
+    shown = PERF_SCORE(target, actual, 10)
+    assert shown == f"【未计分】实际完成值“{actual}”没有实测结果，无法计分"
+    named = PERF_SCORE(target, actual, 10, "", "活动开展次数")
+    assert named.startswith("【未计分】活动开展次数：")
+
+
+def test_perf_total_leaves_out_rows_marked_not_applicable():
+    # 龙岗 forms write 不适用 in unused rows; others — or 无
+    assert PERF_TOTAL([[9.89], [10.0], ["不适用"], ["—"], ["无"], [80.0]]) == 99.89
+    assert PERF_TOTAL(9.94, [[84.0], ["不适用"]]) == 93.94
+
+
+def test_perf_total_names_the_row_without_a_score():
+    row = PERF_SCORE("≥8次", "待统计", 10, "", "活动开展次数")
+    shown = PERF_TOTAL([[9.89], [row], [80.0]])
+    assert shown.startswith("总分暂缺：活动开展次数未计分") and "待统计" in shown
+    other = PERF_SCORE("≥95%", "暂无数据", 10, "", "服务对象满意度")
+    assert PERF_TOTAL([[row], [other]]) == "总分暂缺：活动开展次数、服务对象满意度 共 2 行未计分"
+
+
+def test_perf_rule_computes_the_execution_row_from_the_header_amounts():
+    assert PERF_RULE(EXEC_RULE, None, 3.0, None, "预算执行率", 180.57, 182.2) == 2.91
+    assert PERF_RULE(EXEC_RULE, "", 3.0, "", "资金执行率", 180.57, 182.2, "mof2020") == 2.91
+    assert PERF_RULE(None, None, 3.0, None, "预算执行率", 180.57, 182.2) == 2.97
+    assert PERF_RULE(None, None, 3.0, None, "预算执行率", 180.57, 182.2, "futian2021") == 2.91
+    assert PERF_RULE(EXEC_RULE, None, 3.0, None, "预算执行率", None, None) == ""
+    # the old four-argument call is unchanged
+    assert PERF_RULE(EXEC_RULE, "99.11%", 3.0, "100%") == 2.91
+
+
+def test_perf_rule_one_answer_for_worded_actuals():
+    shown = PERF_RULE(SATISFACTION, "开展满意度问卷调查，但未收到群众投诉", 6.0, "≥90%", "满意度")
+    assert shown.startswith("【未计分】满意度：") and "请手工评分" in shown
+    assert PERF_RULE("①a得1分②b得1分③c得1分", "部分完成", 3.0, "规范") == 1.8
+
+
+def test_platform_profile_through_the_cells():
+    assert PERF_SCORE("≤3万", "3.3万元", 10.0) == 9.09
+    assert PERF_SCORE("≤3万", "3.3万元", 10.0, "", "", "platform") == 9.0
+    assert PERF_GRADE(90, "platform_gt90") == "良" and PERF_GRADE(80, "platform80") == "优"
+
+
+# ---------------------------------------------------------------- issue 12 item 8
+def test_huge_numbers_give_a_chinese_message():
+    for value in (1e26, 1e30, "1e30", 10**40):
+        shown = EXEC_RATE(value, 1.0)
+        assert isinstance(shown, str) and "过大" in shown and "全年执行数" in shown
+        assert "decimal" not in shown and "Invalid" not in shown
+    assert "过大" in PERF_TOTAL([[1e30]])
+    assert isinstance(PERF_SCORE("≥8次", "1e30次", 1e30), str)
+
+
+def test_unexpected_errors_show_a_fixed_message(monkeypatch):
+    from perfkit import scoring
+
+    def broken(*args):
+        raise KeyError("weight")
+
+    monkeypatch.setattr(scoring, "indicator_score", broken)
+    assert PERF_SCORE("≥8次", "10次", 6.0) == udfs.INTERNAL_ERROR
+    assert "KeyError" not in udfs.INTERNAL_ERROR and "weight" not in udfs.INTERNAL_ERROR

@@ -3,7 +3,8 @@
 Each function is a thin wrapper over :mod:`perfkit.cellfuncs`: the decorators
 say how Excel sees it (category 绩效评价, argument help in the function
 wizard), the body calls the core.  A function never raises into Excel: bad
-input gives a short Chinese message in the cell.
+input gives a short Chinese message in the cell, an unexpected failure a fixed
+one (never an exception's text).
 
 On Linux ``xw.func``/``xw.arg`` are no-ops, so these stay plain functions that
 tests call directly.
@@ -15,6 +16,7 @@ import xlwings as xw
 
 from perfkit import cellfuncs
 from perfkit.cellfuncs import CATEGORY
+from perfkit.cellfuncs import INTERNAL_ERROR as INTERNAL_ERROR  # what a cell shows for a defect
 
 __all__ = [
     "EXEC_RATE",
@@ -56,9 +58,10 @@ def EXEC_SCORE(executed, budget, weight=None, rule=None):
 @xw.arg("direction", doc="可选：正向、反向 或 等于；留空时按指标值的符号或指标名称判断")
 @xw.arg("name", doc="可选：三级指标名称（名称含“成本”“控制率”等时按反向指标计分）")
 @xw.arg("profile", doc="可选：评分规则名称，默认 mof2020")
-def PERF_SCORE(target, actual, weight, direction=None, name=None, profile=None):
+@xw.arg("group", doc="可选：二级指标名称（如“成本指标”：未写符号的指标值按反向计分）")
+def PERF_SCORE(target, actual, weight, direction=None, name=None, profile=None, group=None):
     """绩效指标得分：完成指标值记满分，未完成按完成比例记分；定性指标按达成程度；不超过分值、不低于 0。"""
-    return cellfuncs.perf_score(target, actual, weight, direction, name, profile)
+    return cellfuncs.perf_score(target, actual, weight, direction, name, profile, group)
 
 
 @xw.func(category=CATEGORY)
@@ -75,17 +78,17 @@ def PERF_DEDUCT(actual, benchmark, weight, step, per_step, zero_below=None):
 
 @xw.func(category=CATEGORY)
 @xw.arg("rule_text", doc="评分标准原文，如“≥8次得6分，每下降1次扣2分，扣完为止”")
-@xw.arg("actual", doc="实际值（预算执行率一行可留空：按执行数 ÷ 预算数计算）")
+@xw.arg("actual", doc="实际值")
 @xw.arg("weight", doc="权重")
 @xw.arg("benchmark", doc="可选：标杆值")
-@xw.arg("name", doc="可选：三级指标名称（预算执行率、资金执行率等按执行率计分）")
-@xw.arg("executed", doc="可选：全年执行数（预算执行率一行用）")
-@xw.arg("budget", doc="可选：全年预算数（预算执行率一行用）")
+@xw.arg("name", doc="可选：三级指标名称（“预算执行率”“资金执行率”等行按执行率计分）")
+@xw.arg("executed", doc="可选：全年执行数（预算执行率一行的实际值留空时用于计算执行率）")
+@xw.arg("budget", doc="可选：全年预算数")
 @xw.arg("profile", doc="可选：评分规则名称，默认 mof2020")
 def PERF_RULE(
     rule_text, actual, weight, benchmark=None, name=None, executed=None, budget=None, profile=None
 ):
-    """按书面评分标准计分：识别“每降低…扣…分”“发生…不得分”“①②③逐项计分”等写法；识别不了时与标杆值比较。"""
+    """按书面评分标准计分：识别“每降低…扣…分”“发生…不得分”“①②③逐项计分”等写法；识别不了时与标杆值比较；预算执行率一行可由执行数、预算数计算。"""
     return cellfuncs.perf_rule(
         rule_text, actual, weight, benchmark, name, executed, budget, profile
     )
@@ -94,7 +97,7 @@ def PERF_RULE(
 @xw.func(category=CATEGORY)
 @xw.arg("ranges", doc="得分单元格或区域，可多个")
 def PERF_TOTAL(*ranges):
-    """总分：各得分之和（空白忽略），四舍五入保留两位小数；得分中有文字时提示检查。"""
+    """总分：各得分之和（空白与“不适用”“—”“无”不计），四舍五入保留两位小数；有未计分的行时说明是哪一行。"""
     return cellfuncs.perf_total(*ranges)
 
 

@@ -12,9 +12,9 @@ Conventions for the values (what a reader must see, not how the cell stores it):
 * ``Row.target`` of a layout with separate 计算符号/指标性质, 指标值 and 单位
   columns is their join ("≥" + "90" + "%" = "≥90%"); ``Row.cells["target"]``
   is then the 指标值 cell and ``Row.extra`` holds operator / target_value / unit.
-* A field whose cell holds a formula without a cached value (perfkit's own
-  template as openpyxl wrote it) has no value in the dicts; its address is still
-  in ``cells`` and ``Row.extra["formulas"]`` names such row fields.
+* A field whose cell holds a formula of perfkit's template has no value in the
+  dicts (what it computes is perfkit's to say); its address is still in
+  ``cells`` and ``Row.extra["formulas"]`` names such row fields.
 * ``cells`` keys: ``head.<name>``, ``funds.<row>.<column>``, ``exec.<name>``,
   ``goal.<name>``, ``total.<name>``, ``part_weight`` (the label that declares
   it), ``oracle.<name>`` (a cell printing that oracle figure).  A merged cell is

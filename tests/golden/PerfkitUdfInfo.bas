@@ -110,30 +110,30 @@ Private Sub Register_PERF_RULE()
     d = d & ChrW(&H201C) & ChrW(&H6BCF) & ChrW(&H964D) & ChrW(&H4F4E) & ChrW(&H2026) & ChrW(&H6263) & ChrW(&H2026) & ChrW(&H5206) & ChrW(&H201D) & ChrW(&H201C) & ChrW(&H53D1) & ChrW(&H751F)
     d = d & ChrW(&H2026) & ChrW(&H4E0D) & ChrW(&H5F97) & ChrW(&H5206) & ChrW(&H201D) & ChrW(&H201C) & ChrW(&H2460) & ChrW(&H2461) & ChrW(&H2462) & ChrW(&H9010) & ChrW(&H9879) & ChrW(&H8BA1)
     d = d & ChrW(&H5206) & ChrW(&H201D) & ChrW(&H7B49) & ChrW(&H5199) & ChrW(&H6CD5) & ChrW(&HFF1B) & ChrW(&H8BC6) & ChrW(&H522B) & ChrW(&H4E0D) & ChrW(&H4E86) & ChrW(&H65F6) & ChrW(&H4E0E)
-    d = d & ChrW(&H6807) & ChrW(&H6746) & ChrW(&H503C) & ChrW(&H6BD4) & ChrW(&H8F83) & ChrW(&H3002)
+    d = d & ChrW(&H6807) & ChrW(&H6746) & ChrW(&H503C) & ChrW(&H6BD4) & ChrW(&H8F83) & ChrW(&HFF1B) & ChrW(&H9884) & ChrW(&H7B97) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H4E00)
+    d = d & ChrW(&H884C) & ChrW(&H53EF) & ChrW(&H7531) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H6570) & ChrW(&H3001) & ChrW(&H9884) & ChrW(&H7B97) & ChrW(&H6570) & ChrW(&H8BA1) & ChrW(&H7B97)
+    d = d & ChrW(&H3002)
     c = ChrW(&H7EE9) & ChrW(&H6548) & ChrW(&H8BC4) & ChrW(&H4EF7)
     Dim a1 As String
     a1 = ChrW(&H8BC4) & ChrW(&H5206) & ChrW(&H6807) & ChrW(&H51C6) & ChrW(&H539F) & ChrW(&H6587) & ChrW(&HFF0C) & ChrW(&H5982) & ChrW(&H201C) & ChrW(&H2265) & "8" & ChrW(&H6B21)
     a1 = a1 & ChrW(&H5F97) & "6" & ChrW(&H5206) & ChrW(&HFF0C) & ChrW(&H6BCF) & ChrW(&H4E0B) & ChrW(&H964D) & "1" & ChrW(&H6B21) & ChrW(&H6263) & "2" & ChrW(&H5206)
     a1 = a1 & ChrW(&HFF0C) & ChrW(&H6263) & ChrW(&H5B8C) & ChrW(&H4E3A) & ChrW(&H6B62) & ChrW(&H201D)
     Dim a2 As String
-    a2 = ChrW(&H5B9E) & ChrW(&H9645) & ChrW(&H503C) & ChrW(&HFF08) & ChrW(&H9884) & ChrW(&H7B97) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H4E00) & ChrW(&H884C) & ChrW(&H53EF)
-    a2 = a2 & ChrW(&H7559) & ChrW(&H7A7A) & ChrW(&HFF1A) & ChrW(&H6309) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H6570) & " " & ChrW(&H00F7) & " " & ChrW(&H9884) & ChrW(&H7B97)
-    a2 = a2 & ChrW(&H6570) & ChrW(&H8BA1) & ChrW(&H7B97) & ChrW(&HFF09)
+    a2 = ChrW(&H5B9E) & ChrW(&H9645) & ChrW(&H503C)
     Dim a3 As String
     a3 = ChrW(&H6743) & ChrW(&H91CD)
     Dim a4 As String
     a4 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H6807) & ChrW(&H6746) & ChrW(&H503C)
     Dim a5 As String
-    a5 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H4E09) & ChrW(&H7EA7) & ChrW(&H6307) & ChrW(&H6807) & ChrW(&H540D) & ChrW(&H79F0) & ChrW(&HFF08) & ChrW(&H9884) & ChrW(&H7B97)
-    a5 = a5 & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H3001) & ChrW(&H8D44) & ChrW(&H91D1) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H7B49) & ChrW(&H6309) & ChrW(&H6267)
-    a5 = a5 & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H8BA1) & ChrW(&H5206) & ChrW(&HFF09)
+    a5 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H4E09) & ChrW(&H7EA7) & ChrW(&H6307) & ChrW(&H6807) & ChrW(&H540D) & ChrW(&H79F0) & ChrW(&HFF08) & ChrW(&H201C) & ChrW(&H9884)
+    a5 = a5 & ChrW(&H7B97) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H201D) & ChrW(&H201C) & ChrW(&H8D44) & ChrW(&H91D1) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H201D)
+    a5 = a5 & ChrW(&H7B49) & ChrW(&H884C) & ChrW(&H6309) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H8BA1) & ChrW(&H5206) & ChrW(&HFF09)
     Dim a6 As String
     a6 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H5168) & ChrW(&H5E74) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H6570) & ChrW(&HFF08) & ChrW(&H9884) & ChrW(&H7B97) & ChrW(&H6267)
-    a6 = a6 & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H4E00) & ChrW(&H884C) & ChrW(&H7528) & ChrW(&HFF09)
+    a6 = a6 & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H4E00) & ChrW(&H884C) & ChrW(&H7684) & ChrW(&H5B9E) & ChrW(&H9645) & ChrW(&H503C) & ChrW(&H7559) & ChrW(&H7A7A) & ChrW(&H65F6) & ChrW(&H7528)
+    a6 = a6 & ChrW(&H4E8E) & ChrW(&H8BA1) & ChrW(&H7B97) & ChrW(&H6267) & ChrW(&H884C) & ChrW(&H7387) & ChrW(&HFF09)
     Dim a7 As String
-    a7 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H5168) & ChrW(&H5E74) & ChrW(&H9884) & ChrW(&H7B97) & ChrW(&H6570) & ChrW(&HFF08) & ChrW(&H9884) & ChrW(&H7B97) & ChrW(&H6267)
-    a7 = a7 & ChrW(&H884C) & ChrW(&H7387) & ChrW(&H4E00) & ChrW(&H884C) & ChrW(&H7528) & ChrW(&HFF09)
+    a7 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H5168) & ChrW(&H5E74) & ChrW(&H9884) & ChrW(&H7B97) & ChrW(&H6570)
     Dim a8 As String
     a8 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H8BC4) & ChrW(&H5206) & ChrW(&H89C4) & ChrW(&H5219) & ChrW(&H540D) & ChrW(&H79F0) & ChrW(&HFF0C) & ChrW(&H9ED8) & ChrW(&H8BA4)
     a8 = a8 & " mof2020"
@@ -165,15 +165,20 @@ Private Sub Register_PERF_SCORE()
     Dim a6 As String
     a6 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H8BC4) & ChrW(&H5206) & ChrW(&H89C4) & ChrW(&H5219) & ChrW(&H540D) & ChrW(&H79F0) & ChrW(&HFF0C) & ChrW(&H9ED8) & ChrW(&H8BA4)
     a6 = a6 & " mof2020"
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PERF_SCORE", Description:=d, Category:=c, ArgumentDescriptions:=Array(a1, a2, a3, a4, a5, a6)
+    Dim a7 As String
+    a7 = ChrW(&H53EF) & ChrW(&H9009) & ChrW(&HFF1A) & ChrW(&H4E8C) & ChrW(&H7EA7) & ChrW(&H6307) & ChrW(&H6807) & ChrW(&H540D) & ChrW(&H79F0) & ChrW(&HFF08) & ChrW(&H5982) & ChrW(&H201C)
+    a7 = a7 & ChrW(&H6210) & ChrW(&H672C) & ChrW(&H6307) & ChrW(&H6807) & ChrW(&H201D) & ChrW(&HFF1A) & ChrW(&H672A) & ChrW(&H5199) & ChrW(&H7B26) & ChrW(&H53F7) & ChrW(&H7684) & ChrW(&H6307)
+    a7 = a7 & ChrW(&H6807) & ChrW(&H503C) & ChrW(&H6309) & ChrW(&H53CD) & ChrW(&H5411) & ChrW(&H8BA1) & ChrW(&H5206) & ChrW(&HFF09)
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PERF_SCORE", Description:=d, Category:=c, ArgumentDescriptions:=Array(a1, a2, a3, a4, a5, a6, a7)
 End Sub
 
 Private Sub Register_PERF_TOTAL()
     Dim d As String, c As String
-    d = ChrW(&H603B) & ChrW(&H5206) & ChrW(&HFF1A) & ChrW(&H5404) & ChrW(&H5F97) & ChrW(&H5206) & ChrW(&H4E4B) & ChrW(&H548C) & ChrW(&HFF08) & ChrW(&H7A7A) & ChrW(&H767D) & ChrW(&H5FFD)
-    d = d & ChrW(&H7565) & ChrW(&HFF09) & ChrW(&HFF0C) & ChrW(&H56DB) & ChrW(&H820D) & ChrW(&H4E94) & ChrW(&H5165) & ChrW(&H4FDD) & ChrW(&H7559) & ChrW(&H4E24) & ChrW(&H4F4D) & ChrW(&H5C0F)
-    d = d & ChrW(&H6570) & ChrW(&HFF1B) & ChrW(&H5F97) & ChrW(&H5206) & ChrW(&H4E2D) & ChrW(&H6709) & ChrW(&H6587) & ChrW(&H5B57) & ChrW(&H65F6) & ChrW(&H63D0) & ChrW(&H793A) & ChrW(&H68C0)
-    d = d & ChrW(&H67E5) & ChrW(&H3002)
+    d = ChrW(&H603B) & ChrW(&H5206) & ChrW(&HFF1A) & ChrW(&H5404) & ChrW(&H5F97) & ChrW(&H5206) & ChrW(&H4E4B) & ChrW(&H548C) & ChrW(&HFF08) & ChrW(&H7A7A) & ChrW(&H767D) & ChrW(&H4E0E)
+    d = d & ChrW(&H201C) & ChrW(&H4E0D) & ChrW(&H9002) & ChrW(&H7528) & ChrW(&H201D) & ChrW(&H201C) & ChrW(&H2014) & ChrW(&H201D) & ChrW(&H201C) & ChrW(&H65E0) & ChrW(&H201D) & ChrW(&H4E0D)
+    d = d & ChrW(&H8BA1) & ChrW(&HFF09) & ChrW(&HFF0C) & ChrW(&H56DB) & ChrW(&H820D) & ChrW(&H4E94) & ChrW(&H5165) & ChrW(&H4FDD) & ChrW(&H7559) & ChrW(&H4E24) & ChrW(&H4F4D) & ChrW(&H5C0F)
+    d = d & ChrW(&H6570) & ChrW(&HFF1B) & ChrW(&H6709) & ChrW(&H672A) & ChrW(&H8BA1) & ChrW(&H5206) & ChrW(&H7684) & ChrW(&H884C) & ChrW(&H65F6) & ChrW(&H8BF4) & ChrW(&H660E) & ChrW(&H662F)
+    d = d & ChrW(&H54EA) & ChrW(&H4E00) & ChrW(&H884C) & ChrW(&H3002)
     c = ChrW(&H7EE9) & ChrW(&H6548) & ChrW(&H8BC4) & ChrW(&H4EF7)
     Dim a1 As String
     a1 = ChrW(&H5F97) & ChrW(&H5206) & ChrW(&H5355) & ChrW(&H5143) & ChrW(&H683C) & ChrW(&H6216) & ChrW(&H533A) & ChrW(&H57DF) & ChrW(&HFF0C) & ChrW(&H53EF) & ChrW(&H591A) & ChrW(&H4E2A)

@@ -79,13 +79,13 @@ failed:
     PERF_RULE = Err.Description
 End Function
 
-Function PERF_SCORE(target, actual, weight, Optional direction, Optional name, Optional profile)
+Function PERF_SCORE(target, actual, weight, Optional direction, Optional name, Optional profile, Optional group)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        PERF_SCORE = XLPy.CallUDF("udfs", "PERF_SCORE", Array(target, actual, weight, direction, name, profile), ActiveWorkbook, Application.Caller)
+        PERF_SCORE = XLPy.CallUDF("udfs", "PERF_SCORE", Array(target, actual, weight, direction, name, profile, group), ActiveWorkbook, Application.Caller)
         Exit Function
     #Else
-        PERF_SCORE = XLPy.CallUDF("udfs", "PERF_SCORE", Array(target, actual, weight, direction, name, profile))
+        PERF_SCORE = XLPy.CallUDF("udfs", "PERF_SCORE", Array(target, actual, weight, direction, name, profile, group))
         Exit Function
     #End If
 failed:
