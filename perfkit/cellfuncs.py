@@ -165,8 +165,9 @@ def perf_score(target, actual, weight, direction=None, name=None, profile=None, 
         if a is None:
             return None
         n = _name(name)
-        hint = " ".join(p for p in (_hint(group), n) if p)
-        score = scoring.indicator_score(t, a, w, _scalar(direction), hint, _name(profile))
+        score = scoring.indicator_score(
+            t, a, w, _scalar(direction), n or "", _name(profile), _hint(group) or ""
+        )
         return scoring.cell_value(score, n)
 
     return cell_result(compute)

@@ -167,6 +167,7 @@ class EvalTable:
     project_name: Any = None
     unit: Any = None  # 被评价单位
     year: Any = None  # 评价年度
+    date: Any = None  # 评价时间, when the table says it
     initial_budget: Any = None  # 年初预算数 (表1-1, 万元)
     annual_budget: Any = None  # 全年预算数
     executed: Any = None  # 全年执行数

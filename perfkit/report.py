@@ -19,17 +19,9 @@ from pathlib import Path
 
 from .errors import UsageError
 from .fsutil import refuse_overwrite_input, write_atomic
-from .model import EVAL_TABLE, SELF_EVAL, EvalIndicator, EvalTable, Formula, SelfEvalForm, value_of
+from .model import EVAL_TABLE, SELF_EVAL, EvalIndicator, EvalTable, SelfEvalForm
 from .numbers import HUNDRED, ZERO, fmt, round2
-from .summary import (
-    WAN,
-    _dec,
-    _safe,
-    _text,
-    eval_indicator_value,
-    is_exec_rate,
-    self_eval_scores,
-)
+from .summary import WAN, _dec, _text
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
@@ -85,24 +77,24 @@ def _project(name: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def report_score(ind: EvalIndicator, table: EvalTable, profile) -> Decimal | None:
-    """A score typed by the evaluator (not a formula) is their judgment and is
-    reported as typed; formula cells are recomputed by the engine."""
-    raw = ind.score
-    if raw not in (None, "") and not isinstance(raw, Formula):
-        typed = _dec(raw)
-        if typed is not None:
-            return typed
-    return eval_indicator_value(ind, table, profile)
+def _safe(func, *args):
+    """A figure for the text, or None when the inputs give none."""
+    from .errors import PerfkitError
+
+    try:
+        return func(*args)
+    except PerfkitError:
+        return None
 
 
 class Block:
-    """One first-level block of 表2-1."""
+    """One first-level block of 表2-1: its rows as the assessment counts them."""
 
     def __init__(self, label: str, declared: Decimal | None):
         self.label = label
         self.declared = declared
         self.rows: list[tuple[EvalIndicator, Decimal | None]] = []
+        self.results: list = []  # the RowResult of each row
 
     @property
     def weight(self) -> Decimal:
@@ -123,46 +115,56 @@ class Block:
         return list(dict.fromkeys(_text(i.level2) for i, _ in self.rows if _text(i.level2)))
 
 
-def blocks_of(table: EvalTable, profile) -> list[Block]:
+def blocks_of(table: EvalTable, assessment) -> list[Block]:
+    """The first-level blocks of *table*, each row scored as its assessment
+    counts it (the same figure the summary recomputes)."""
     blocks: dict[str, Block] = {}
-    for ind in table.indicators:
-        if ind.is_blank():
-            continue
+    for result in assessment.rows:
+        ind = result.ind
         label = (ind.level1 or "").strip() or "其他"
         if label not in blocks:
             blocks[label] = Block(label, _dec(table.level1_weights.get(label)))
-        blocks[label].rows.append((ind, report_score(ind, table, profile)))
+        blocks[label].rows.append((ind, result.counted))
+        blocks[label].results.append(result)
     return list(blocks.values())
 
 
-def lost_points_reason(ind: EvalIndicator, score: Decimal, table: EvalTable) -> str:
-    """Why an indicator lost points, from its numbers and rule."""
-    from . import scoring
-    from .rules import parse_rule
+_RESTATED = re.compile(r"^(?:酌情|经评价|评价组)?\s*扣\s*[\d.]+\s*分$")
 
-    name = _text(ind.level3)
-    if is_exec_rate(name):
+
+def lost_points_reason(ind: EvalIndicator, score: Decimal, table: EvalTable, result=None) -> str:
+    """Why an indicator lost points, from its numbers, its rule and the
+    evaluator's reason (never a reason that only restates the deduction)."""
+    from . import scoring
+
+    reason = _text(ind.deduction_reason).rstrip("。；;，, ")
+    if result is not None and result.exec_row:
         annual, executed = _dec(table.annual_budget), _dec(table.executed)
         rate = _safe(scoring.exec_rate_pct, executed, annual)
         if rate is not None:
-            return f"全年预算数 {_wan(annual)} 万元，实际支出 {_wan(executed)} 万元，预算执行率 {_pct(rate)}"
-    reason = _text(ind.deduction_reason).rstrip("。；;，, ")
-    if reason:
-        return reason
+            text = f"全年预算数 {_wan(annual)} 万元，实际支出 {_wan(executed)} 万元，预算执行率 {_pct(rate)}"
+            rule = _text(getattr(ind, "rule", None)).rstrip("。；;，, ")
+            if rule:
+                return f"{text}，评分标准为“{rule}”"
+            return f"{text}，按本报告评分规则的执行率算法计分"
     parts = []
+    if reason and not _RESTATED.match(reason):
+        return reason
     bench, actual = _text(ind.benchmark), _text(ind.actual)
     if bench:
         parts.append(f"标杆值为“{bench}”")
     parts.append(f"实际值为“{actual}”" if actual else "未填写实际值")
-    rule = _safe(parse_rule, value_of(ind.rule))
-    if rule is not None:
-        described = _safe(rule.describe)
-        if described:
-            parts.append(f"按评分标准（{described}）计分")
+    state = getattr(result.score, "state", None) if result is not None else None
+    if state is not None and str(state) == "underivable":
+        parts.append("评分标准无法按实际值计算，由评价人酌情评分")
+    elif result is not None and result.score is not None and result.score.how:
+        parts.append(f"按{result.score.how}计分")
     return "，".join(parts)
 
 
-def lost_points_sentence(ind: EvalIndicator, score: Decimal, table: EvalTable) -> str:
+def lost_points_sentence(ind: EvalIndicator, score: Decimal, table: EvalTable, result=None) -> str:
+    """One paragraph of 二（三）: the indicator, its weight, the score the
+    rules give (and the one the table submitted, when it differs), why."""
     weight = _dec(ind.weight) or ZERO
     lost = round2(weight - score)
     desc = _text(ind.description).rstrip("。；;，, ")
@@ -172,21 +174,25 @@ def lost_points_sentence(ind: EvalIndicator, score: Decimal, table: EvalTable) -
         if desc and not desc.startswith(("考察", "考核"))
         else (f"{desc}。" if desc else "。")
     )
-    reason = lost_points_reason(ind, score, table)
-    # An evaluator's reason that already names the deduction ("酌情扣3分") is not repeated.
-    tail = "" if re.search(r"扣\s*[\d.]+\s*分$", reason) else f"，扣 {_pts(lost)} 分"
+    reason = lost_points_reason(ind, score, table, result)
+    submitted = result.submitted if result is not None else None
+    typed = (
+        f"（评分表填报 {_pts(submitted)} 分）"
+        if isinstance(submitted, Decimal) and submitted != score
+        else ""
+    )
     return (
-        f"{head}该指标分值为 {_pts(weight)} 分，评价得分为 {_pts(score)} 分。"
-        f"扣分原因是{reason}{tail}。"
+        f"{head}该指标分值为 {_pts(weight)} 分，评价得分为 {_pts(score)} 分{typed}。"
+        f"扣分原因是{reason}，扣 {_pts(lost)} 分。"
     )
 
 
-def _lost(rows: list[tuple[EvalIndicator, Decimal | None]]) -> list[tuple[EvalIndicator, Decimal]]:
+def _lost(block: Block) -> list[tuple[EvalIndicator, Decimal, object]]:
     out = []
-    for ind, score in rows:
+    for (ind, score), result in zip(block.rows, block.results, strict=True):
         weight = _dec(ind.weight)
         if score is not None and weight is not None and score < weight:
-            out.append((ind, score))
+            out.append((ind, score, result))
     return out
 
 
@@ -417,11 +423,11 @@ def build_report(
 ):
     """The report as a python-docx Document."""
     from . import scoring
+    from .assess import assess
     from .profiles import load
 
     if profile is None or isinstance(profile, str):
         profile = load(profile or table.profile or None)
-    today = today or _dt.date.today()
     w = _Writer()
     year = _text(table.year) or (_text(selfeval.year) if selfeval else "") or "____"
     unit = _text(table.unit) or (_text(selfeval.unit) if selfeval else "") or "（被评价单位）"
@@ -444,18 +450,22 @@ def build_report(
             )
     rate = _safe(scoring.exec_rate_pct, executed, annual)
 
-    blocks = blocks_of(table, profile)
+    assessment = assess(table, profile)
+    blocks = blocks_of(table, assessment)
     all_rows = [r for b in blocks for r in b.rows]
     total_weight = sum((_dec(i.weight) or ZERO for i, _ in all_rows), ZERO)
-    total = scoring.total(s for _, s in all_rows if s is not None)
-    capped = scoring.capped_total(total, rate, profile) if rate is not None else total
-    grade = scoring.grade(capped, profile)
+    total = assessment.raw_total
+    capped = assessment.recomputed
+    grade = assessment.grade or PLACEHOLDER
 
     # Title page block
     w.title(f"{year} 年度{project}绩效评价报告")
     w.para(f"项目名称：{project}", indent=False)
     w.para(f"被评价单位：{unit}", indent=False)
-    w.para(f"评价时间：{today.year}年{today.month}月", indent=False)
+    when = _text(getattr(table, "date", None)) or (
+        f"{today.year}年{today.month}月" if today is not None else PLACEHOLDER
+    )
+    w.para(f"评价时间：{when}", indent=False)
     w.para("")
     w.para(
         "为强化绩效管理责任，提高财政资源配置效率和使用效益，根据《中共中央 国务院关于全面实施预算绩效管理的意见》"
@@ -525,7 +535,9 @@ def build_report(
             f"{year} 年{_text(selfeval.unit) or unit}开展了{project}自评工作，"
             f"并填报了《{year} 年项目支出绩效自评表》。"
         )
-        if form_total is not None and abs(form_total - engine_total) > self_profile.tol_error:
+        if engine_total is None:
+            text += f"自评表部分指标无法复核（{PLACEHOLDER}）。"
+        elif form_total is not None and abs(form_total - engine_total) > self_profile.tol_error:
             text += (
                 f"自评表填报总分为 {_pts(form_total)} 分，按评分规则复核为 {_pts(engine_total)} 分，"
                 "二者不一致，详见“存在的问题”。"
@@ -541,8 +553,16 @@ def build_report(
         f"综合评定项目得分为 {_pts(capped)} 分，绩效等级为“{grade}”"
         f"（{band_text(profile)}）。具体评分情况详见表 2-1。"
     )
-    if capped != total:
+    if capped is not None and total is not None and capped != total:
         conclusion += f"指标得分合计 {_pts(total)} 分，因预算执行率为 {_pct(rate)}，按评分规则总分不超过 {_pts(capped)} 分。"
+    if capped is None:
+        conclusion += f"{assessment.missing_text()}，总分待补充。{PLACEHOLDER}"
+    submitted = assessment.submitted
+    if isinstance(submitted, Decimal) and capped is not None and submitted != capped:
+        conclusion += (
+            f"评分表填报的合计为 {_pts(submitted)} 分，按评分标准复核为 {_pts(capped)} 分，"
+            "差异见“存在的问题”。"
+        )
     w.para(conclusion)
 
     w.caption("表 2-1 绩效评价指标体系得分表")
@@ -600,11 +620,11 @@ def build_report(
             f"满分 {_pts(block.weight)} 分，评价得分 {_pts(block.score)} 分，得分率 {_pct(block.rate)}，"
             f"总体表现为“{block_grade}”。"
         )
-        lost = _lost(block.rows)
+        lost = _lost(block)
         if not lost:
             w.para("该部分各三级指标均得满分。")
-        for k, (ind, score) in enumerate(lost, start=1):
-            w.para(f"（{k}）{lost_points_sentence(ind, score, table)}")
+        for k, (ind, score, result) in enumerate(lost, start=1):
+            w.para(f"（{k}）{lost_points_sentence(ind, score, table, result)}")
         unscored = [ind for ind, s in block.rows if s is None]
         for ind in unscored:
             w.para(f"{_text(ind.level3)}指标尚未评分（缺少实际值或得分）。{PLACEHOLDER}")
@@ -625,9 +645,9 @@ def build_report(
 
     # 五、建议
     w.heading("五、相关建议和整改措施")
-    lost_all = _lost(all_rows)
+    lost_all = [item for b in blocks for item in _lost(b)]
     if lost_all:
-        for k, (ind, _) in enumerate(lost_all, start=1):
+        for k, (ind, _, _r) in enumerate(lost_all, start=1):
             w.para(f"{k}. 针对“{_text(ind.level3)}”失分的情况，{PLACEHOLDER}（提出改进措施）。")
     else:
         w.para(PLACEHOLDER)
@@ -677,7 +697,7 @@ def _finding_line(k: int, f) -> str:
 
 def _problems(blocks: list[Block], findings, selfeval_findings) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = []
-    lost = [(ind, s) for b in blocks for ind, s in _lost(b.rows)]
+    lost = [(ind, s) for b in blocks for ind, s, _r in _lost(b)]
     if lost:
         lines = []
         for k, (ind, score) in enumerate(lost, start=1):
@@ -702,7 +722,6 @@ def _problems(blocks: list[Block], findings, selfeval_findings) -> list[tuple[st
 
 def _self_eval_section(w: _Writer, form: SelfEvalForm, profile, year: str, project: str):
     """年度总体目标, 表1-2; returns (engine total, form's own total)."""
-    from . import scoring
     from .profiles import load
 
     prof = load(form.profile or None)
@@ -710,16 +729,15 @@ def _self_eval_section(w: _Writer, form: SelfEvalForm, profile, year: str, proje
     w.para(f"1. 年度总体目标：{goal or PLACEHOLDER}")
     w.para(f"2. 实际完成情况：{done or PLACEHOLDER}")
     w.para("3. 项目绩效指标完成情况详见表 1-2（得分按评分规则复核）。")
-    rows, exec_sc = self_eval_scores(form, prof)
-    fund = form.funds.get("total")
-    annual = _dec(fund.annual_budget) if fund else None
-    executed = _dec(fund.executed) if fund else None
-    rate = _safe(scoring.exec_rate_pct, executed, annual)
+    from .assess import assess
+
+    a = assess(form, prof)
+    exec_sc = a.exec.counted
+    rate = a.exec.rate
     table_rows = []
     weights = ZERO
-    for ind, score in rows:
-        if score is None and ind.score not in (None, "") and not isinstance(ind.score, Formula):
-            score = _dec(ind.score)
+    for result in a.rows:
+        ind, score = result.ind, result.counted
         weights += _dec(ind.weight) or ZERO
         table_rows.append(
             [
@@ -735,9 +753,7 @@ def _self_eval_section(w: _Writer, form: SelfEvalForm, profile, year: str, proje
     exec_weight = _dec(form.exec_weight) or prof.exec.weight
     weights += exec_weight
     table_rows.append(["预算执行率", "", "", "100%", _pct(rate), _pts(exec_weight), _pts(exec_sc)])
-    engine_total = scoring.total([exec_sc, *(s for _, s in rows)])
-    if rate is not None:
-        engine_total = scoring.capped_total(engine_total, rate, prof)
+    engine_total = a.recomputed
     table_rows.append(["合计", "", "", "", "", _pts(weights), _pts(engine_total)])
     w.caption(f"表 1-2 {year} 年{project}绩效指标评分表")
     t = w.table(

@@ -15,7 +15,6 @@ subclass (:class:`ScoringError`, :class:`~perfkit.numbers.NotANumber`,
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -393,9 +392,12 @@ def _reverse_hint(*texts: object) -> bool:
     )
 
 
-def direction_of(measure: Measure, name: object = "", override: str | None = None) -> str:
+def direction_of(
+    measure: Measure, name: object = "", override: str | None = None, group: object = ""
+) -> str:
     """Direction of a quantitative target: override, else its comparison, else
-    the indicator name (成本, 控制率 … are reverse), else positive."""
+    the indicator name (成本, 控制率 … are reverse), else the group's name for
+    an amount of money (成本指标 / 产出成本: a ceiling), else positive."""
     if not isinstance(measure, Measure):
         raise ScoringError("direction_of 需要一个指标值的度量（targets.Measure）")
     if override in (POSITIVE, REVERSE, EQUAL):
@@ -408,6 +410,8 @@ def direction_of(measure: Measure, name: object = "", override: str | None = Non
     if op == Op.EQ:
         return EQUAL
     if _reverse_hint(_name_text(name), measure.label):
+        return REVERSE
+    if group and _reverse_hint(_name_text(group)) and measure.base()[1] == "元":
         return REVERSE
     return POSITIVE
 
@@ -636,26 +640,6 @@ def _pair(target: Measure, actuals: tuple[Measure, ...]) -> Decimal | None:
     return same[0].base()[0]
 
 
-# Within :func:`remembered`, questions already answered: key -> (profile, Score).
-_memo: dict | None = None
-
-
-@contextlib.contextmanager
-def remembered() -> Iterator[None]:
-    """Within the block, :func:`indicator_score` answers a question it has
-    already answered from memory.  The batch opens one per form, where the
-    validator and the summary score the same rows: one form's scope, so the
-    figures of a benchmark are those of forms that share nothing."""
-    global _memo
-    outer = _memo
-    if outer is None:
-        _memo = {}
-    try:
-        yield
-    finally:
-        _memo = outer
-
-
 def indicator_score(
     target: object,
     actual: object,
@@ -663,6 +647,7 @@ def indicator_score(
     direction: object = None,
     name: object = "",
     profile: Profile | str | None = None,
+    group: object = "",
 ) -> Score:
     """Score of one third-level indicator (DOMAIN.md 1.4, 1.5).
 
@@ -673,21 +658,13 @@ def indicator_score(
     hand score may take.  An actual that says the target was not met (未完成,
     较低 …) gets the lowest band; one that says nothing was measured (待统计,
     暂无数据 …) gets no score (state ``not_measured``): never full marks.
+
+    *name* (三级指标) and *group* (二级指标) hint at the direction of a target
+    written without a comparison: 成本, 控制率 … in the name make it reverse;
+    in the group (成本指标) only for an amount of money (35万元 under 产出成本 is
+    a ceiling, "5家" under 成本指标 is a count).
     """
-    prof = _profile(profile)
-    memo = _memo
-    if memo is None:
-        return _indicator_score(target, actual, weight, direction, name, prof)
-    try:
-        # repr: Decimal("5") and Decimal("5.0") are equal but not the same
-        # question.  The profile is held in the entry: its id cannot be reused.
-        key = (target, actual, repr(weight), direction, name, id(prof))
-        hit = memo.get(key)
-    except Exception:  # an unhashable argument: not remembered
-        return _indicator_score(target, actual, weight, direction, name, prof)
-    if hit is None:
-        hit = memo[key] = (prof, _indicator_score(target, actual, weight, direction, name, prof))
-    return hit[1]
+    return _indicator_score(target, actual, weight, direction, name, _profile(profile), group)
 
 
 def _worded(
@@ -721,7 +698,13 @@ def _worded(
 
 
 def _indicator_score(
-    target: object, actual: object, weight: object, direction: object, name: object, prof: Profile
+    target: object,
+    actual: object,
+    weight: object,
+    direction: object,
+    name: object,
+    prof: Profile,
+    group: object = "",
 ) -> Score:
     w = to_decimal(weight)
     if w is None:
@@ -757,10 +740,11 @@ def _indicator_score(
         )
     override = parse_direction(direction)
     name_text = _name_text(name)
+    group_text = _name_text(group)
 
     if t.kind == Kind.QUANTITATIVE and t.measures:
         if a.kind != Kind.QUANTITATIVE or not a.measures:
-            reverse = direction_of(t.measures[0], name_text, override) == REVERSE
+            reverse = direction_of(t.measures[0], name_text, override, group_text) == REVERSE
             return _worded(
                 target,
                 actual,
@@ -771,7 +755,7 @@ def _indicator_score(
                 reverse,
                 note="实际完成值没有数值，按定性判断",
             )
-        return _quantitative(t, a, w, override, name_text, prof)
+        return _quantitative(t, a, w, override, name_text, prof, group_text)
 
     if t.kind == Kind.DEADLINE and t.deadline:
         if a.kind == Kind.DEADLINE and a.deadline:
@@ -797,7 +781,13 @@ def _indicator_score(
 
 
 def _quantitative(
-    t: Reading, a: Reading, w: Decimal, override: str | None, name: str, prof: Profile
+    t: Reading,
+    a: Reading,
+    w: Decimal,
+    override: str | None,
+    name: str,
+    prof: Profile,
+    group: str = "",
 ) -> Score:
     fractions: list[Decimal] = []
     ratios: list[Decimal] = []
@@ -812,7 +802,7 @@ def _quantitative(
                 note=f"实际完成值（{a.describe()}）与指标值（{t.describe()}）单位不一致，无法比较",
                 state=ScoreState.MISMATCH,
             )
-        d = direction_of(tm, name, override)
+        d = direction_of(tm, name, override, group)
         av, _ = tm.base()
         fraction, how = _completion(av, b, d, prof.reverse, prof.equal)
         fractions.append(fraction)

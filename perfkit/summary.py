@@ -16,19 +16,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import batch, scoring
+from . import batch
 from .fsutil import refuse_overwrite_input, write_atomic
 from .model import (
     EVAL_TABLE,
     SELF_EVAL,
-    EvalIndicator,
-    EvalTable,
-    Indicator,
-    SelfEvalForm,
     value_of,
 )
-from .numbers import HUNDRED, ZERO, NotANumber, fmt, round2, to_decimal
-from .rules import rule_score
+from .numbers import HUNDRED, ZERO, NotANumber, round2, to_decimal
 
 WAN = Decimal(10000)  # 评分表 amounts are in 万元, 自评表 amounts in 元
 
@@ -65,10 +60,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "output": ("产出指标", "score"),
     "benefit": ("效益指标", "score"),
     "satisfaction": ("满意度指标", "score"),
-    "total": ("总分", "score"),
-    "grade": ("绩效等级", "text"),
     "form_total": ("表内总分", "score"),
-    "total_differs": ("总分不一致", "text"),
+    "total": ("复算总分", "score"),
+    "difference": ("差异", "score"),
+    "difference_codes": ("差异原因（校验代码）", "text"),
+    "form_grade": ("表内等级", "text"),
+    "grade": ("绩效等级（按复算总分）", "text"),
     "unscored": ("无法计分指标数", "int"),
     "errors": ("错误数", "int"),
     "warnings": ("警告数", "int"),
@@ -115,87 +112,6 @@ def block_of(level1: str) -> str | None:
     return None
 
 
-def self_eval_scores(
-    form: SelfEvalForm, profile
-) -> tuple[list[tuple[Indicator, Decimal | None]], Decimal | None]:
-    """(indicator, engine score) for every non-blank row, and the 执行率得分."""
-    fund = form.funds.get("total")
-    annual = _dec(fund.annual_budget) if fund else None
-    executed = _dec(fund.executed) if fund else None
-    weight = _dec(form.exec_weight)
-    try:
-        exec_sc = scoring.exec_score(executed, annual, weight, profile)
-    except Exception:
-        exec_sc = None
-    rows = []
-    for ind in form.indicators:
-        if ind.is_blank():
-            continue
-        rows.append((ind, indicator_value(ind, profile)))
-    return rows, exec_sc
-
-
-def indicator_value(ind: Indicator, profile) -> Decimal | None:
-    """Score of one 自评表 row as the rules allow it: the engine's score, except
-    that a score on the form (typed, or cached by Excel) is kept where it is a
-    judgement within the allowed band of a qualitative indicator (达成: 80–100 %
-    of the weight), or where the rules cannot compute one — as the validator
-    accepts them."""
-    typed = _dec(value_of(ind.score))
-    try:
-        # Asked as the validator asks it, so that within scoring.remembered()
-        # the row is scored once per form.
-        score = scoring.indicator_score(
-            _text(ind.target) or None,
-            _text(ind.actual) or None,
-            _dec(ind.weight),
-            None,
-            _text(ind.level3),
-            profile,
-        )
-    except Exception:
-        return typed
-    if score.value is None:
-        return typed
-    band = score.band
-    if typed is not None and band is not None and band[0] < band[1] and band[0] <= typed <= band[1]:
-        return typed
-    return score.value
-
-
-def is_exec_rate(name: str) -> bool:
-    """The 预算执行率 row of an evaluation table."""
-    return "执行率" in name and "预算" in name
-
-
-def eval_indicator_value(ind: EvalIndicator, table: EvalTable, profile) -> Decimal | None:
-    """Score of one 评分表 row: its written 评分标准 applied to the actual value
-    (for 预算执行率 the rate computed from the table's amounts), else the
-    标杆值 comparison, else the evaluator's typed score."""
-    weight = _dec(ind.weight)
-    actual = value_of(ind.actual)
-    if is_exec_rate(_text(ind.level3)):
-        rate = _safe(scoring.exec_rate_pct, _dec(table.executed), _dec(table.annual_budget))
-        if rate is not None:
-            actual = f"{fmt(rate)}%"
-    if weight is not None and actual not in (None, ""):
-        try:
-            value = rule_score(value_of(ind.rule), actual, weight, value_of(ind.benchmark))
-        except Exception:
-            value = None
-        if value is not None:
-            return round2(value)
-    return _dec(ind.score)
-
-
-def eval_table_scores(table: EvalTable, profile) -> list[tuple[EvalIndicator, Decimal | None]]:
-    return [
-        (ind, eval_indicator_value(ind, table, profile))
-        for ind in table.indicators
-        if not ind.is_blank()
-    ]
-
-
 def _profile_for(form, name: str | None):
     from .profiles import load
 
@@ -208,10 +124,15 @@ def _profile_for(form, name: str | None):
 
 
 def summarize_form(
-    form, profile_name: str | None = None, findings: list | None = None
+    form, profile_name: str | None = None, findings: list | None = None, assessment=None
 ) -> dict[str, Any]:
-    """The summary row of one form (values as Python numbers, 2 dp)."""
+    """The summary row of one form (values as Python numbers, 2 dp): the form
+    as submitted (表内总分) and as recomputed by its assessment (复算总分), the
+    difference and the finding codes behind it."""
+    from .assess import DIFFERENCE_CODES, assess
+
     profile = _profile_for(form, profile_name)
+    a = assessment if assessment is not None else assess(form, profile)
     row: dict[str, Any] = {key: None for key in COLUMNS}
     row.update(
         file=form.source or "",
@@ -222,68 +143,56 @@ def summarize_form(
         year=_text(form.year),
         profile=profile.name,
     )
-    subtotals: dict[str, Decimal] = {}
     if form.form == SELF_EVAL:
         row.update(dept=_text(form.dept), project_code=_text(form.project_code).replace(" ", ""))
         fund = form.funds.get("total")
-        initial = _dec(fund.initial_budget) if fund else None
-        annual = _dec(fund.annual_budget) if fund else None
-        executed = _dec(fund.executed) if fund else None
-        rows, exec_sc = self_eval_scores(form, profile)
-        values, unscored = _tally(rows, subtotals)
-        parts: list[Decimal | None] = [exec_sc, *values]
+        amounts = [_dec(getattr(fund, n)) if fund else None for n in AMOUNTS]
     else:
-        initial, annual, executed = (
-            _scale(_dec(form.initial_budget)),
-            _scale(_dec(form.annual_budget)),
-            _scale(_dec(form.executed)),
-        )
-        scored = eval_table_scores(form, profile)
-        parts, unscored = _tally(scored, subtotals)
-        exec_sc = None
-        for ind, value in scored:  # the 预算执行率 row's score (the last, if several)
-            if value is not None and is_exec_rate(_text(ind.level3)):
-                exec_sc = value
-    rate = _safe(scoring.exec_rate_pct, executed, annual)
-    raw_total = scoring.total(p for p in parts if p is not None)
-    total = scoring.capped_total(raw_total, rate, profile) if rate is not None else raw_total
-    form_total = _dec(form.total)
+        amounts = [_dec(getattr(form, n)) for n in AMOUNTS]
+    factor = _to_yuan(form)
+    initial, annual, executed = (None if v is None else v * factor for v in amounts)
+    exec_score = a.exec.counted
+    if a.exec_in_rows:
+        exec_score = next((r.counted for r in a.rows if r.exec_row), None)
+    submitted = a.submitted if isinstance(a.submitted, Decimal) else None
+    codes = sorted({f.code for f in findings or () if f.code in DIFFERENCE_CODES})
     row.update(
         initial_budget=_num(initial),
         annual_budget=_num(annual),
         executed=_num(executed),
-        exec_rate_pct=_num(rate),
-        exec_score=_num(exec_sc),
-        total=_num(total),
-        grade=scoring.grade(total, profile),
-        form_total=_num(form_total),
-        total_differs=(
-            "是" if form_total is not None and abs(form_total - total) > profile.tol_error else ""
-        ),
-        unscored=unscored,
+        exec_rate_pct=_num(a.exec.rate),
+        exec_score=_num(exec_score),
+        form_total=_num(submitted),
+        total=_num(a.recomputed),
+        difference=_num(a.difference),
+        difference_codes="、".join(codes) if a.difference or codes else "",
+        form_grade=_text(form.grade),
+        grade=a.grade,
+        unscored=sum(1 for r in a.rows if r.missing),
     )
-    for column, value in subtotals.items():
-        row[column] = _num(round2(value))
+    if a.recomputed is None and a.missing:
+        row["note"] = a.missing_text()
+    for r in a.rows:
+        column = block_of(r.texts.get("level1", ""))
+        if column and r.counted is not None:
+            row[column] = (row[column] or 0) + float(r.counted)
+    for column in ("decision", "process", "output", "benefit", "satisfaction"):
+        if row[column] is not None:
+            row[column] = _num(round2(Decimal(repr(row[column]))))
     if findings is not None:
         row["errors"] = sum(1 for f in findings if f.severity == "error")
         row["warnings"] = sum(1 for f in findings if f.severity == "warning")
     return row
 
 
-def _tally(scored, subtotals: dict[str, Decimal]) -> tuple[list[Decimal], int]:
-    """The scores of *scored* (indicator, score) pairs, each also added to its
-    first-level subtotal; and how many rows could not be scored."""
-    values: list[Decimal] = []
-    unscored = 0
-    for ind, value in scored:
-        if value is None:
-            unscored += 1
-            continue
-        column = block_of(ind.level1)
-        if column:
-            subtotals[column] = subtotals.get(column, ZERO) + value
-        values.append(value)
-    return values, unscored
+AMOUNTS = ("initial_budget", "annual_budget", "executed")
+
+
+def _to_yuan(form) -> Decimal:
+    """The factor that brings the form's amounts to 元 (its unit: 万元 on the
+    national form and perfkit's 评分表, 元 on the 深圳 form)."""
+    unit = form.amount_unit or ("万元" if form.form == EVAL_TABLE else "元")
+    return WAN if unit == "万元" else Decimal(1)
 
 
 def _scale(value: Decimal | None) -> Decimal | None:
@@ -318,30 +227,41 @@ def summarize_path(job: _Job) -> list[dict[str, Any]]:
 
 
 def summarize_one(form, job: _Job) -> dict[str, Any]:
-    row: dict[str, Any]
-    with scoring.remembered():  # the validator and the summary score the same rows
-        try:
-            from .validate import validate_form
+    """Validate and summarise one form: its assessment made once, read by both."""
+    from .assess import assess
 
-            profile = _profile_for(form, job.profile)
-            findings = validate_form(form, profile)
-        except Exception as exc:  # a validator defect must not stop the batch
-            findings = None
-            validate_error = _message(exc)
-        else:
-            validate_error = ""
-        try:
-            row = summarize_form(form, job.profile, findings)
-        except Exception as exc:
-            return error_row(job.path, f"无法计分：{_message(exc)}")
+    row: dict[str, Any]
+    try:
+        profile = _profile_for(form, job.profile)
+        assessment = assess(form, profile)
+    except Exception as exc:
+        return error_row(job.path, f"无法计分：{_message(exc)}")
+    try:
+        from .validate import validate_form
+
+        findings = validate_form(form, profile, assessment)
+    except Exception as exc:  # a validator defect must not stop the batch
+        findings = None
+        validate_error = _message(exc)
+    else:
+        validate_error = ""
+    try:
+        row = summarize_form(form, job.profile, findings, assessment)
+    except Exception as exc:
+        return error_row(job.path, f"无法计分：{_message(exc)}")
     if validate_error:
         row["note"] = f"未能校验：{validate_error}"
     return row
 
 
 def _message(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text
+    """What a user is told about a failure: a PerfkitError's Chinese message,
+    never another exception's text or class name."""
+    from .errors import PerfkitError
+
+    if isinstance(exc, PerfkitError):
+        return str(exc)
+    return "程序内部错误（已记录类型，不影响其他文件）；请把该文件报告给 perfkit 维护者"
 
 
 # --------------------------------------------------------------------------
@@ -448,7 +368,7 @@ UNIT_COLUMNS = [
     "全年预算数（元）",
     "全年执行数（元）",
     "执行率（%）",
-    "平均总分",
+    "平均复算总分",
     "错误数",
     "警告数",
 ]
@@ -476,7 +396,7 @@ def unit_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "全年预算数（元）": float(budget),
                 "全年执行数（元）": float(executed),
                 "执行率（%）": None if rate is None else float(rate),
-                "平均总分": float(mean),
+                "平均复算总分": float(mean),
                 "错误数": sum(r.get("errors") or 0 for r in group),
                 "警告数": sum(r.get("warnings") or 0 for r in group),
             }

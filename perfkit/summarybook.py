@@ -61,7 +61,7 @@ UNIT_KINDS = {
     "全年预算数（元）": "money",
     "全年执行数（元）": "money",
     "执行率（%）": "pct",
-    "平均总分": "score",
+    "平均复算总分": "score",
     "表格数": "int",
     "错误数": "int",
     "警告数": "int",
@@ -142,7 +142,7 @@ def _fill(wb, rows: list[dict[str, Any]], profile_name: str | None) -> None:
     ws_grade.insert_chart("E2", bar, {"object_position": 2})
 
     rate_col = headers.index("执行率（%）")
-    total_col = headers.index("总分")
+    total_col = headers.index("复算总分")
     last_row = max(len(rows), 1)
     scatter = wb.add_chart({"type": "scatter"})  # markers only, no connecting line
     scatter.add_series(
@@ -158,10 +158,10 @@ def _fill(wb, rows: list[dict[str, Any]], profile_name: str | None) -> None:
             },
         }
     )
-    scatter.set_title({"name": "预算执行率与总分"})
+    scatter.set_title({"name": "预算执行率与复算总分"})
     scatter.set_style(13)
     scatter.set_x_axis({"name": "执行率（%）", "major_gridlines": {"visible": True}})
-    scatter.set_y_axis({"name": "总分"})
+    scatter.set_y_axis({"name": "复算总分"})
     scatter.set_legend({"none": True})
     scatter.set_size({"width": round(16 * CM), "height": round(10 * CM)})
     ws_grade.insert_chart("E21", scatter, {"object_position": 2})

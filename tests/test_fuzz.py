@@ -120,12 +120,7 @@ def _public_functions(module) -> list:
     ]
 
 
-CORE = [
-    fn
-    for module in (numbers, targets, scoring, rules)
-    for fn in _public_functions(module)
-    if fn is not scoring.remembered  # a context manager: no arguments
-]
+CORE = [fn for module in (numbers, targets, scoring, rules) for fn in _public_functions(module)]
 UDFS = [getattr(udfs, name) for name in udfs.__all__]
 
 

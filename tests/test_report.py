@@ -44,7 +44,8 @@ SEED_004 = [
 
 def seed_004_table() -> EvalTable:
     """The seed's table: typed scores as published, except 预算执行率, which is
-    left to the engine (no written rule: proportional, 3 × 99.11 % = 2.97)."""
+    left to the engine: its written rule 「执行率每降低1%扣0.1分」 gives
+    3 − 0.089 = 2.91, not the published 2.97 (DOMAIN F-3)."""
     inds = []
     for l1, l2, l3, bench, weight, score in SEED_004:
         inds.append(
@@ -70,6 +71,14 @@ def seed_004_table() -> EvalTable:
         indicators=inds,
         profile="futian2021",
     )
+
+
+def published_table() -> EvalTable:
+    """Seed 004 表2-1 as published: 预算执行率 typed 2.97 and the total 96.97."""
+    table = seed_004_table()
+    next(i for i in table.indicators if i.level3 == "预算执行率").score = 2.97
+    table.total = 96.97
+    return table
 
 
 def seed_004_selfeval() -> SelfEvalForm:
@@ -137,7 +146,7 @@ def report_path(tmp_path_factory) -> Path:
     findings = [
         F("SCORE_MISMATCH", "error", "评分表", "I26", "得分 3 与评分标准计算结果 2.94 不一致")
     ]
-    doc = build_report(seed_004_table(), seed_004_selfeval(), None, findings, [])
+    doc = build_report(published_table(), seed_004_selfeval(), None, findings, [])
     doc.save(out)
     return out
 
@@ -163,15 +172,20 @@ def test_headings_and_tables(report_path):
     assert "表 1-1 2021 年度工商联经费项目资金使用情况表" in text
     assert "年度资金总额\t175\t182.2\t180.57\t99.11%" in text
     assert "表 2-1 绩效评价指标体系得分表" in text
-    # 表2-1 total as published, grade and the profile's band text
-    assert "合计\t100分\t96.97" in text
-    assert "综合评定项目得分为 96.97 分，绩效等级为“优”（90 分（含）以上为优" in text
+    # 表2-1 recomputed by its rules (2.91 for 预算执行率, not the typed 2.97:
+    # DOMAIN F-3), the submitted 96.97 beside it, grade and the band text
+    assert "合计\t100分\t96.91" in text
+    assert "综合评定项目得分为 96.91 分，绩效等级为“优”（90 分（含）以上为优" in text
+    assert "评分表填报的合计为 96.97 分，按评分标准复核为 96.91 分" in text
 
 
 def test_lost_points_sentences(report_path):
     text = docx_text(report_path)
-    assert "全年预算数 182.2 万元，实际支出 180.57 万元，预算执行率 99.11%，扣 0.03 分。" in text
-    assert "该指标分值为 3 分，评价得分为 2.97 分" in text
+    assert (
+        "该指标分值为 3 分，评价得分为 2.91 分（评分表填报 2.97 分）。扣分原因是全年预算数 "
+        "182.2 万元，实际支出 180.57 万元，预算执行率 99.11%，按本报告评分规则的执行率算法计分，"
+        "扣 0.09 分。"
+    ) in text
     assert (
         "辖区群众满意度指标。该指标分值为 6 分，评价得分为 3 分。扣分原因是开展满意度问卷调查"
         in text
@@ -181,10 +195,10 @@ def test_lost_points_sentences(report_path):
 
 def test_first_level_subtotals(report_path):
     text = docx_text(report_path)
-    assert "项目管理\t25\t24.97\t99.88%" in text
+    assert "项目管理\t25\t24.91\t99.64%" in text
     assert "效益\t30\t27\t90%" in text
     assert "项目决策\t15\t15\t100%" in text
-    assert "满分 25 分，评价得分 24.97 分，得分率 99.88%" in text
+    assert "满分 25 分，评价得分 24.91 分，得分率 99.64%" in text
 
 
 def test_self_eval_table_includes_exec_row(report_path):
@@ -242,8 +256,8 @@ def test_renders_with_libreoffice(report_path, tmp_path):
     ).stdout
     flat = "".join(text.split())
     assert "绩效评价报告" in flat
-    assert "预算执行率99.11%，扣0.03分" in flat
-    assert "96.97" in flat
+    assert "预算执行率99.11%，按本报告评分规则的执行率算法计分，扣0.09分" in flat
+    assert "96.91" in flat and "96.97" in flat
     assert "四、存在的问题" in flat
     assert Decimal("96.97")  # keep the import honest
 
@@ -256,5 +270,7 @@ def test_sentences_from_the_published_example(tmp_path):
     write_report(root / "futian2021_evaltable.xlsx", out)
     text = docx_text(out)
     assert "辖区群众满意度指标考察辖区居民对其他工作项目的满意度。该指标分值为 6 分" in text
-    assert "扣分原因是酌情扣3分。" in text
+    # the evaluator's reason only restates the deduction: the draft says why
+    assert "评分标准无法按实际值计算，由评价人酌情评分，扣 3 分。" in text
+    assert "评价得分为 2.91 分（评分表填报 2.97 分）" in text
     assert "；。" not in text and "扣3分，扣 3 分" not in text

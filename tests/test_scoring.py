@@ -289,26 +289,6 @@ def test_exec_score_bounds(e, b, w):
     assert D(0) <= value <= D(w)
 
 
-def test_remembered_scores_a_row_once_within_a_form(monkeypatch):
-    from decimal import Decimal
-
-    calls = []
-    real = scoring._indicator_score
-    monkeypatch.setattr(scoring, "_indicator_score", lambda *a: calls.append(a) or real(*a))
-    args = ("≥10家", "8家", Decimal("10"), None, "参与企业数")
-    first = scoring.indicator_score(*args)
-    assert scoring.indicator_score(*args) == first and len(calls) == 2  # no memory outside
-    calls.clear()
-    with scoring.remembered():
-        assert scoring.indicator_score(*args).value == Decimal("8.00")
-        with scoring.remembered():  # nested: the same memory
-            assert scoring.indicator_score(*args).value == Decimal("8.00")
-        scoring.indicator_score("≥10家", "8家", Decimal("10.0"), None, "参与企业数")
-        scoring.indicator_score("≥10家", ["8家"], Decimal("10"), None, "x")  # unhashable
-    assert len(calls) == 3  # 10 and 10.0 are asked apart; the list is not remembered
-    assert scoring._memo is None
-
-
 def test_direction_completion_and_level_words():
     from perfkit.targets import Measure, Op
 

@@ -12,7 +12,7 @@ from perfkit import render, summary
 from perfkit.commands import summary as command
 from perfkit.model import Indicator, SelfEvalForm
 from perfkit.writers.fill import fill
-from tests.test_report import seed_004_selfeval, seed_004_table
+from tests.test_report import published_table, seed_004_selfeval, seed_004_table
 
 
 def longgang_forms():
@@ -45,7 +45,7 @@ def batch_dir(tmp_path_factory) -> Path:
     for i, form in enumerate(longgang_forms()):
         fill(form, d / f"{i}_{form.project_name}.xlsx")
     fill(seed_004_selfeval(), d / "3_福田自评.xlsx")
-    fill(seed_004_table(), d / "4_福田评分表.xlsx")
+    fill(published_table(), d / "4_福田评分表.xlsx")
     (d / "5_坏文件.xlsx").write_bytes(b"not a workbook at all")
     (d / "~$4_福田评分表.xlsx").write_bytes(b"lock file")  # Excel lock file: skipped
     return d
@@ -72,16 +72,18 @@ def test_seed_000_totals_recomputed(df):
     assert rows.loc["2_法律顾问服务经费", "total"] == 100
     # project codes lose the stray space of PDF extraction (DOMAIN L-8)
     assert rows.loc["0_党建事务", "project_code"] == "440307210701500003496"
-    assert (
-        rows.loc[["0_党建事务", "1_商会组织建设", "2_法律顾问服务经费"], "total_differs"] == ""
-    ).all()
+    longgang = rows.loc[["0_党建事务", "1_商会组织建设", "2_法律顾问服务经费"]]
+    assert (longgang["difference"] == 0).all()
+    assert (longgang["form_total"] == longgang["total"]).all()
+    assert (longgang["difference_codes"] == "").all()
 
 
 def test_form_total_disagreement_is_reported(df):
     row = df[df["file"].str.endswith("3_福田自评.xlsx")].iloc[0]
     assert row["total"] == 99.91  # 90 + 99.11 % × 10
     assert row["form_total"] == 100
-    assert row["total_differs"] == "是"
+    assert row["difference"] == 0.09  # 表内总分 − 复算总分
+    assert "TOTAL_MISMATCH" in row["difference_codes"]
     assert (row["output"], row["benefit"], row["satisfaction"]) == (50, 30, 10)
     assert row["grade"] == "优"
 
@@ -89,10 +91,15 @@ def test_form_total_disagreement_is_reported(df):
 def test_eval_table_row(df):
     row = df[df["file"].str.endswith("4_福田评分表.xlsx")].iloc[0]
     assert row["form"] == "评分表"
-    assert row["total"] == 96.97
-    assert (row["decision"], row["process"], row["output"], row["benefit"]) == (15, 24.97, 30, 27)
+    # the table says 96.97 with 2.97 for 预算执行率; the rule gives 2.91 (DOMAIN F-3)
+    assert row["form_total"] == 96.97
+    assert row["total"] == 96.91
+    assert row["difference"] == 0.06
+    # no 评分标准 typed in this copy: the profile's execution rule (futian2021)
+    assert row["difference_codes"].split("、") == ["SCORE_MISMATCH"]
+    assert (row["decision"], row["process"], row["output"], row["benefit"]) == (15, 24.91, 30, 27)
     assert row["annual_budget"] == 1822000  # 万元 -> 元
-    assert row["exec_score"] == 2.97
+    assert row["exec_score"] == 2.91
 
 
 def test_unreadable_file_is_a_row(df):
@@ -134,10 +141,11 @@ def test_cli_workbook(batch_dir, tmp_path):
     ws = wb["汇总"]
     headers = [c.value for c in ws[1]]
     assert headers[:5] == ["文件", "工作表", "表格", "单位", "主管部门"]
-    assert "总分" in headers and "错误数" in headers and "总分不一致" in headers
+    for name in ("表内总分", "复算总分", "差异", "差异原因（校验代码）", "错误数"):
+        assert name in headers, name
     assert ws.freeze_panes == "B2"
     assert ws.auto_filter.ref.startswith("A1:")
-    total_col = headers.index("总分") + 1
+    total_col = headers.index("复算总分") + 1
     assert ws.cell(row=2, column=total_col).number_format == "0.00"
     money_col = headers.index("全年预算数（元）") + 1
     assert ws.cell(row=2, column=money_col).number_format == "#,##0.00"
@@ -150,7 +158,7 @@ def test_cli_workbook(batch_dir, tmp_path):
         "5_坏文件.xlsx"
     )
     csv = out.with_suffix(".csv").read_bytes()
-    assert csv.startswith(b"\xef\xbb\xbf") and "总分".encode() in csv
+    assert csv.startswith(b"\xef\xbb\xbf") and "复算总分".encode() in csv
 
 
 # --------------------------------------------------------------------------
@@ -213,7 +221,7 @@ def test_workbook_charts_point_at_the_tables(book, df):
 
     headers = list(summary.to_chinese(df).columns)
     rate = get_column_letter(headers.index("执行率（%）") + 1)
-    total = get_column_letter(headers.index("总分") + 1)
+    total = get_column_letter(headers.index("复算总分") + 1)
     n_grades = len(summary.by_grade(df))
     with zipfile.ZipFile(book) as zf:
         names = set(zf.namelist())
@@ -247,7 +255,7 @@ def test_workbook_charts_point_at_the_tables(book, df):
     assert bar.find(f".//{C_NS}legend") is None
 
     scatter = kinds["scatterChart"]
-    assert "预算执行率与总分" in "".join(scatter.find(f"{C_NS}chart/{C_NS}title").itertext())
+    assert "预算执行率与复算总分" in "".join(scatter.find(f"{C_NS}chart/{C_NS}title").itertext())
     (series,) = scatter.iter(f"{C_NS}ser")
     assert _refs(series, "xVal") == f"汇总!${rate}$2:${rate}${len(df) + 1}"
     assert _refs(series, "yVal") == f"汇总!${total}$2:${total}${len(df) + 1}"
@@ -290,13 +298,13 @@ def test_workbook_number_formats(book, df):
     assert seen == {"text", "money", "pct", "score", "int"}
     assert isinstance(ws.cell(row=2, column=headers.index("错误数") + 1).value, int)
     bad = ws.max_row  # the unreadable file: no scores, empty cells
-    assert ws.cell(row=bad, column=headers.index("总分") + 1).value is None
+    assert ws.cell(row=bad, column=headers.index("复算总分") + 1).value is None
     assert ws.cell(row=bad, column=headers.index("年初预算数（元）") + 1).value is None
 
     units = wb["按单位"]
     formats = {h.value: units.cell(row=2, column=h.column).number_format for h in units[1]}
     assert formats["全年预算数（元）"] == "#,##0.00"
-    assert formats["执行率（%）"] == formats["平均总分"] == "0.00"
+    assert formats["执行率（%）"] == formats["平均复算总分"] == "0.00"
     assert formats["表格数"] == formats["错误数"] == "0"
     assert formats["单位"] == "General"
     grades = wb["按等级"]
@@ -374,7 +382,7 @@ def test_workbook_renders_with_libreoffice(book, tmp_path):
     pages = render.pdf_text(pdf).split("\f")
     (grade_page,) = [p for p in pages if "绩效等级分布" in p]
     text = grade_page.replace(" ", "")
-    for label in ("绩效等级分布", "预算执行率与总分", "执行率（%）", "总分", "优", "良"):
+    for label in ("绩效等级分布", "预算执行率与复算总分", "执行率（%）", "复算总分", "优", "良"):
         assert label in text, label
     joined = "".join(pages)
     assert "深圳市龙岗区工商业联合会" in joined and "5_坏文件.xlsx" in joined
@@ -411,7 +419,10 @@ def test_never_writes_over_an_input(batch_dir):
 
 def test_summarize_form_from_model_objects():
     row = summary.summarize_form(seed_004_table())
-    assert row["total"] == 96.97 and row["grade"] == "优" and row["process"] == 24.97
+    assert row["form_total"] is None and row["total"] == 96.91  # no total typed
+    row = summary.summarize_form(published_table())
+    assert row["form_total"] == 96.97 and row["total"] == 96.91
+    assert row["grade"] == "优" and row["process"] == 24.91
 
 
 def test_hand_score_within_a_qualitative_band_is_kept():
@@ -428,9 +439,15 @@ def test_hand_score_within_a_qualitative_band_is_kept():
         weight=10,
         score=8,
     )
-    prof = summary._profile_for(SelfEvalForm(), None)
-    assert summary.indicator_value(ind, prof) == Decimal(8)
-    ind.score = 5  # below the 达成 band [8, 10]: the rules' score stands
-    assert summary.indicator_value(ind, prof) == Decimal(10)
+    from perfkit.assess import assess
+    from perfkit.profiles import load
+
+    def counted(ind):
+        form = SelfEvalForm(indicators=[ind])
+        return assess(form, load(None)).rows[0].counted
+
+    assert counted(ind) == Decimal(8)
+    ind.score = 5  # below the 达成 band [8, 10]: the band's nearest score
+    assert counted(ind) == Decimal(8)
     ind.target, ind.actual, ind.score = "≥2家", "1家", 10  # quantitative: the engine's 5
-    assert summary.indicator_value(ind, prof) == Decimal(5)
+    assert counted(ind) == Decimal(5)

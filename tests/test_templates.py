@@ -71,8 +71,9 @@ def test_selfeval_formulas():
     assert ws["G6"].value == "=EXEC_RATE(E6,D6)"
     assert ws["H6"].value == "=EXEC_SCORE(E6,D6,F6,PK_PROFILE)"
     assert ws["F6"].value == 10
-    assert ws["H14"].value == '=PERF_SCORE(E14,F14,G14,"",D14,PK_PROFILE)'
-    assert ws["H43"].value == '=PERF_SCORE(E43,F43,G43,"",D43,PK_PROFILE)'
+    # the last argument is the 二级指标 (the merged label at the group's first row)
+    assert ws["H14"].value == '=PERF_SCORE(E14,F14,G14,"",D14,PK_PROFILE,$C$14)'
+    assert ws["H43"].value == '=PERF_SCORE(E43,F43,G43,"",D43,PK_PROFILE,$C$41)'
     assert ws["B14"].value == '="产出指标（"&SUM(G14:G25)&"分）"'
     assert ws["B26"].value == '="效益指标（"&SUM(G26:G37)&"分）"'
     assert ws["B38"].value == '="满意度指标（"&SUM(G38:G43)&"分）"'

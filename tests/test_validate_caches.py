@@ -22,7 +22,7 @@ from perfkit.validate.common import (
     rows,
 )
 from perfkit.validate.core import Context, _cell_key
-from perfkit.validate.values import UNKNOWN, excel_error, read_number, text_of
+from perfkit.values import UNKNOWN, excel_error, read_number, text_of
 
 from .test_validate import futian_table, longgang1, longgang2
 

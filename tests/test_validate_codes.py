@@ -102,6 +102,7 @@ CASES = [
     ("ACTUAL_UNREADABLE", "F14", lambda: _set(longgang1(), 14, actual="≥")),
     ("NOT_COMPARABLE", "F14", lambda: _set(longgang1(), 14, actual="2期")),
     ("ACTUAL_NOT_MEASURED", "F14", lambda: _set(longgang1(), 14, actual="已完成")),
+    ("SCORE_NOT_MEASURED", "H14", lambda: _set(longgang1(), 14, actual="待统计")),
     ("ACTUAL_IS_CONSTRAINT", "F23", longgang1),
     ("SATISFACTION_NO_PERCENT", "F38", longgang2),
     ("TARGET_IN_LEVEL3", "D14", longgang2),

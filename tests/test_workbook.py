@@ -191,7 +191,10 @@ def test_hand_score_overrides_formula_and_null_restores_it(tmp_path):
     again = fill(data, tmp_path / "b.xlsx", template=out)
     ws = openpyxl.load_workbook(again)["自评表"]
     row = cost.row
-    assert ws[f"H{row}"].value == f'=PERF_SCORE(E{row},F{row},G{row},"",D{row},PK_PROFILE)'
+    first = form.layout.group_of(row).first_row
+    assert (
+        ws[f"H{row}"].value == f'=PERF_SCORE(E{row},F{row},G{row},"",D{row},PK_PROFILE,$C${first})'
+    )
 
 
 def test_fill_into_the_blank_template_file(tmp_path):

@@ -79,7 +79,7 @@ def check_file(path: str, profile: str | None) -> list[FormResult]:
     """Every form of one file with its findings; raises PerfkitError for unreadable input."""
     from ..readers import read_forms
     from ..validate import validate_form
-    from ..validate.values import text_of
+    from ..values import text_of
 
     return [
         FormResult(form.form, form.sheet, text_of(form.project_name), validate_form(form, profile))

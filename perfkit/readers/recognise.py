@@ -744,6 +744,7 @@ class _FormReader:
             "project_code",
             "project_name",
             "year",
+            "date",
             "unit",
             "dept",
             "goal_expected",

@@ -213,6 +213,13 @@ ACTUAL_NOT_MEASURED = code(
     "指标值 ≤ 30 万元，实际完成值“完成”",
     "填写实际完成的数值（如 27.5 万元）",
 )
+SCORE_NOT_MEASURED = code(
+    "SCORE_NOT_MEASURED",
+    ERROR,
+    "实际完成值写的是尚未测量（待统计、暂无数据、未统计 …）：该行不能计分，总分不完整（不按满分计）",
+    "自评表!H14 活动开展次数 ≥8次，实际完成值“待统计”",
+    "填写实测的完成值；确实无法取得时在偏差原因中说明，得分由评价人判断",
+)
 ACTUAL_IS_CONSTRAINT = code(
     "ACTUAL_IS_CONSTRAINT",
     WARNING,
@@ -266,10 +273,10 @@ RULE_SCORE_MISMATCH = code(
 )
 RULE_NOT_DERIVABLE = code(
     "RULE_NOT_DERIVABLE",
-    WARNING,
-    "得分低于权重，但表中没有可据以按评分标准计算的实际值，得分无法核实",
+    INFO,
+    "得分低于满分，评分标准无法由表中的实际值算出得分：按评价人所填得分计入总分（酌情扣分）",
     "满意度 得分 3：规则“每降低1%扣减权重分值的3%”只能给出 6 − 0.18k，表中没有满意度数值（DOMAIN F-4）",
-    "在实际值栏填写实际数值（如满意度调查结果），使得分可由评分标准推出",
+    "在实际值栏填写实际数值（如满意度调查结果），使得分可由评分标准推出；确属酌情扣分的，在扣分原因中写明依据",
 )
 RULE_MAX_WEIGHT = code(
     "RULE_MAX_WEIGHT",

@@ -12,10 +12,10 @@ from typing import Any
 
 from .. import targets
 from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula, Loc
-from ..numbers import fmt
+from ..numbers import fmt, round2
+from ..values import UNKNOWN, excel_error, read_number, text_of
 from . import codes as C
 from .core import ERROR, Context, Finding, check, diff_severity
-from .values import UNKNOWN, excel_error, read_number, text_of
 
 
 def reading(ctx: Context, raw: Any):
@@ -85,6 +85,24 @@ def compare(
         yield ctx.finding(C.ROUNDING_DIFF.code, loc, msg + "，仅为舍入差异")
     else:
         yield ctx.finding(mismatch_code, loc, msg, severity=sev if sev != ERROR else None)
+
+
+def band_finding(
+    ctx: Context, row: Any, sc: Any, s: Decimal, w: Decimal, actual_label: str
+) -> Finding | None:
+    """QUAL_SCORE_OUT_OF_BAND when a typed score lies outside the qualitative
+    band the rules give (the band of 达成 is closed, the others half-open)."""
+    lo, hi = sc.band
+    level = getattr(sc, "level", "") or ""
+    closed = level in ("达成", "") or hi == round2(w)
+    if (lo <= s <= hi) if closed else (lo <= s < hi):
+        return None
+    interval = f"[{fmt(lo)}, {fmt(hi)}{']' if closed else ')'}"
+    return ctx.finding(
+        C.QUAL_SCORE_OUT_OF_BAND.code,
+        ctx.loc(row.ind, "score"),
+        f"{row.label}按{actual_label}判断为“{level or '达成'}”，得分应在 {interval} 之间，表中为 {fmt(s)}",
+    )
 
 
 def located_fields(form: Any) -> Iterator[tuple[Any, str]]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..model import Loc
 from ..profiles import Profile, load
-from .values import UNKNOWN, read_number  # noqa: F401  (UNKNOWN: also core.UNKNOWN)
+from ..values import UNKNOWN, read_number  # noqa: F401  (UNKNOWN: also core.UNKNOWN)
 
 ERROR = "error"
 WARNING = "warning"
@@ -119,8 +119,18 @@ class Context:
         self.layout = getattr(form, "layout", None)
         self.sheet = getattr(form, "sheet", "") or (self.layout.sheet if self.layout else "")
         self.cache: dict[str, Any] = {}
+        self._assessment = None
         self._bad_cells: set[tuple[str, str]] = set()
         self.pending: list[Finding] = []  # findings raised by helpers (not-a-number …)
+
+    @property
+    def assessment(self):
+        """The form's :class:`~perfkit.assess.Assessment` under the profile, made once."""
+        if self._assessment is None:
+            from ..assess import assess
+
+            self._assessment = assess(self.form, self.profile)
+        return self._assessment
 
     # -- locations ---------------------------------------------------------
     def loc(self, obj: Any, name: str) -> Loc:
@@ -166,24 +176,29 @@ def resolve_profile(form: Any, profile: Profile | str | None) -> Profile:
     return load(profile or getattr(form, "profile", None) or None)
 
 
-def validate_form(form: Any, profile: Profile | str | None = None) -> list[Finding]:
+def validate_form(
+    form: Any, profile: Profile | str | None = None, assessment: Any = None
+) -> list[Finding]:
     """Every finding of every registered check for *form* (never stops early).
 
-    *profile*: a Profile, a profile name, or None for the form's own profile."""
+    *profile*: a Profile, a profile name, or None for the form's own profile;
+    *assessment*: the form's assessment under that profile, when the caller
+    has it already (the summary does)."""
     from . import evaltable, selfeval  # noqa: F401  (register the checks)
 
     prof = resolve_profile(form, profile)
     ctx = Context(form, prof)
+    ctx._assessment = assessment
     out: list[Finding] = []
     for chk in checks_for(form.form):
         try:
             out.extend(chk.func(ctx))
-        except Exception as exc:  # a broken check must not hide the others
+        except Exception:  # a broken check must not hide the others
             out.append(
                 ctx.finding(
                     "CHECK_FAILED",
                     Loc(ctx.sheet, ""),
-                    f"检查 {chk.name} 无法完成（{type(exc).__name__}: {exc}），其余检查不受影响",
+                    f"检查 {chk.name} 无法完成（程序缺陷），其余检查不受影响；请把文件报告给 perfkit 维护者",
                 )
             )
     out = ctx.pending + out
@@ -262,6 +277,6 @@ CHECK_FAILED = code(
     "CHECK_FAILED",
     ERROR,
     "某项检查因意外错误未能完成（程序缺陷），其他检查照常进行",
-    "检查 indicator_scores 无法完成（KeyError: 'weight'）",
+    "检查 selfeval_total 无法完成（程序缺陷），其余检查不受影响",
     "请把文件和这条信息报告给 perfkit 维护者；其余结果仍然有效",
 )

@@ -8,122 +8,61 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from .. import rules, scoring
+from .. import rules
+from ..errors import PerfkitError
 from ..model import EVAL_TABLE, Loc
 from ..numbers import HUNDRED, ZERO, fmt, round2
+from ..scoring import ScoreKind, ScoreState
+from ..values import UNKNOWN, is_blank, read_number, text_of, years_in
 from . import codes as C
 from .common import (
     AMOUNT_FIELDS,
     AMOUNT_LABELS,
     Row,
     amount_findings,
+    band_finding,
     compare,
     effective,
-    kind_is,
     label_weight,
-    reading,
     rows,
     score_range_finding,
     strip_label,
 )
 from .core import Context, Finding, check, diff_severity
 from .selfeval import text_findings
-from .values import UNKNOWN, is_blank, read_number, text_of, years_in
 
-EXEC_NAMES = ("预算执行率", "资金执行率", "执行率")
-
-
-def _exec_pct(ctx: Context) -> Decimal | None:
-    if "exec_pct" not in ctx.cache:
-        form = ctx.form
-        e = ctx.number(form, "executed", "全年执行数")
-        b = ctx.number(form, "annual_budget", "全年预算数")
-        pct = None
-        if isinstance(e, Decimal) and isinstance(b, Decimal) and b > 0 and e >= 0:
-            pct = scoring.exec_rate_pct(e, b)
-        ctx.cache["exec_pct"] = pct
-    return ctx.cache["exec_pct"]
-
-
-def _is_exec_row(row: Row) -> bool:
-    name = row.texts["level3"]
-    return any(n in name for n in EXEC_NAMES)
-
-
-def _needs_number(rule: Any, row: Row) -> bool:
-    """A deduction rule measured against a number (≥90%, ≥8次) needs a measured actual."""
-    if not isinstance(rule, rules.DeductRule):
-        return False
-    return getattr(rule, "benchmark", None) is not None or "QUANTITATIVE" in row.kinds("benchmark")
+RULE_KINDS = (ScoreKind.RULE_DEDUCT, ScoreKind.RULE_CHECKLIST, ScoreKind.RULE_THRESHOLD)
 
 
 @lru_cache(maxsize=1024)
 def _parse_rule(text: str) -> Any:
-    """rules.parse_rule of a 评分标准 text.  A Rule is immutable and depends on
-    the text alone, and reading one takes a dozen patterns: cached across
-    forms, as the tables of one template repeat their rules (an error is not
-    kept: each row meets it again)."""
+    """rules.parse_rule of a 评分标准 text (pure and text-keyed: the tables of
+    one template repeat their rules across forms)."""
     return rules.parse_rule(text or None)
 
 
-def _header_amounts(ctx: Context) -> tuple[Any, Any]:
-    """全年执行数 and 全年预算数 of the header, read once per form (their
-    problems are reported by :func:`evaltable_amounts`)."""
-    got = ctx.cache.get("header_amounts")
-    if got is None:  # not kept when reading raises: each row then says so
-        got = ctx.cache["header_amounts"] = (
-            ctx.number(ctx.form, "executed"),
-            ctx.number(ctx.form, "annual_budget"),
-        )
-    return got
-
-
 def _state(ctx: Context, row: Row) -> dict[str, Any]:
-    """Numbers, the parsed 评分标准 and the expected score of one row (once per row)."""
+    """Numbers of one row as the checks report them, and the rules' answer for
+    it from the form's assessment (computed once, shared with the summary)."""
     st = row.state
     if st is not None:
         return st
-    texts = row.texts
     w, s = row.weight_and_score(ctx, "权重")
+    result = ctx.assessment.row_of(row.ind)
+    sc = result.score if result is not None else None
     st = {
         "weight": w,
         "score": s,
-        "rule": None,
-        "expected": None,
-        "actual": texts["actual"],
+        "result": result,
+        "engine": sc,
+        "expected": sc.value if sc is not None and sc.state is ScoreState.SCORED else None,
+        "actual": (result.derived_actual if result is not None else "") or row.texts["actual"],
+        "derived_actual": bool(result and result.derived_actual),
     }
     try:
-        st["rule"] = _parse_rule(texts["rule"])
-    except Exception as exc:  # an engine defect must not hide the other checks
-        st["rule_error"] = f"{type(exc).__name__}: {exc}"
-    actual = st["actual"]
-    if not actual and _is_exec_row(row) and _exec_pct(ctx) is not None:
-        actual = f"{_exec_pct(ctx)}%"
-        st["actual"] = actual
-        st["derived_actual"] = True
-    if isinstance(w, Decimal) and w >= 0:
-        bench = texts["benchmark"] or None
-        try:
-            e, b = _header_amounts(ctx)
-            if st["rule"] is not None:
-                if _needs_number(st["rule"], row) and not kind_is(
-                    reading(ctx, actual), "QUANTITATIVE"
-                ):
-                    st["unmeasured"] = True  # a numeric rule cannot score words
-                else:
-                    st["expected"] = st["rule"].score(actual or None, w, bench)
-            elif _is_exec_row(row) and _exec_pct(ctx) is not None and w > 0:
-                st["expected"] = scoring.exec_score(e, b, w, ctx.profile)
-                st["by_profile"] = True
-            elif bench and actual and w > 0:
-                sc = scoring.indicator_score(
-                    bench, actual, w, name=texts["level3"], profile=ctx.profile
-                )
-                if sc.kind == "quantitative":
-                    st["expected"] = sc.value
-                    st["by_benchmark"] = True
-        except Exception as exc:
-            st["error"] = str(exc)
+        st["rule"] = _parse_rule(row.texts["rule"])
+    except PerfkitError:
+        st["rule"] = None
     row.state = st
     return st
 
@@ -200,15 +139,18 @@ def _whole_step_candidates(
         C.RULE_SCORE_MISMATCH,
         C.SCORE_MISMATCH,
         C.ROUNDING_DIFF,
+        C.QUAL_SCORE_OUT_OF_BAND,
+        C.SCORE_NOT_MEASURED,
         C.RULE_NOT_DERIVABLE,
         C.RULE_MAX_WEIGHT,
     ],
 )
 def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
-    """Each score against its written 评分标准 (or the 标杆值 when there is none)."""
+    """Each score against what its written 评分标准 (or the 标杆值, or the
+    profile's execution rule) gives, as the form's assessment computed it."""
     for row in rows(ctx):
         st = _state(ctx, row)
-        w, s, rule, expected = st["weight"], st["score"], st["rule"], st["expected"]
+        w, s, rule, sc = st["weight"], st["score"], st["rule"], st["engine"]
         if not isinstance(w, Decimal) or w <= 0:
             continue
         ind, label = row.ind, row.label
@@ -220,35 +162,52 @@ def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
                     ctx.loc(ind, "rule"),
                     f"{label}的评分标准（{rule.describe()}）满分为 {fmt(top)}，权重为 {fmt(w)}",
                 )
+        if sc is None:
+            continue
+        if sc.state is ScoreState.NOT_MEASURED:
+            yield ctx.finding(
+                C.SCORE_NOT_MEASURED.code,
+                ctx.loc(ind, "score"),
+                f"{label}：{sc.note or '实际值没有实测结果'}；该行不能计分，总分不完整",
+            )
+            continue
         if not isinstance(s, Decimal):
             continue
         actual_note = (
             f"实际值取表头 全年执行数 ÷ 全年预算数 = {st['actual']}"
-            if st.get("derived_actual")
+            if st["derived_actual"]
             else f"实际值 {st['actual']}"
         )
-        if expected is not None:
-            if rule is not None:
+        if sc.state is ScoreState.SCORED:
+            if sc.kind in RULE_KINDS:
                 mismatch = C.RULE_SCORE_MISMATCH.code
-                how = lambda rule=rule, note=actual_note, w=w: (  # noqa: E731
-                    f"评分标准：{rule.describe()}；{note}，权重 {fmt(w)}"
+                how = (
+                    f"评分标准：{rule.describe() if rule else sc.how}；{actual_note}，权重 {fmt(w)}"
                 )
-            elif st.get("by_profile"):
+            elif sc.kind == ScoreKind.EXEC:
                 mismatch = C.SCORE_MISMATCH.code
                 how = f"评分规则“{ctx.profile.name}”的执行率计分，{actual_note}"
             else:
                 mismatch = C.SCORE_MISMATCH.code
                 how = f"标杆值 {row.texts['benchmark']}，{actual_note}，权重 {fmt(w)}"
             yield from compare(
-                ctx, mismatch, ctx.loc(ind, "score"), s, expected, f"{label}的得分", how
+                ctx, mismatch, ctx.loc(ind, "score"), s, sc.value, f"{label}的得分", how
             )
             continue
-        if rule is None:
+        if sc.state is ScoreState.BAND and sc.band is not None:
+            found = band_finding(ctx, row, sc, s, w, "实际值")
+            if found is not None:
+                yield found
+            continue
+        if rule is None or sc.state not in (ScoreState.UNDERIVABLE, ScoreState.EMPTY):
             continue
         full = rule.max_points(w) or w
         if diff_severity(s - full, ctx.profile) in (None, "info"):
             continue  # full marks: nothing to derive
-        msg = f"{label}得分 {fmt(s)} 低于满分 {fmt(full)}，但表中没有可按评分标准（{rule.describe()}）计算的实际值，得分无法核实"
+        msg = (
+            f"{label}得分 {fmt(s)} 低于满分 {fmt(full)}，表中没有可按评分标准"
+            f"（{rule.describe()}）计算的实际值，按评价人所填得分 {fmt(s)} 计入总分"
+        )
         if isinstance(rule, rules.DeductRule):
             hits, implied = _whole_step_candidates(
                 rule, w, row.texts["benchmark"] or None, s, ctx.profile.tol_rounding

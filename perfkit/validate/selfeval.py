@@ -8,15 +8,17 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from .. import scoring
 from ..model import FUND_LABELS, FUND_ROWS, SELF_EVAL, Loc
 from ..numbers import HUNDRED, ZERO, fmt, round2
+from ..scoring import ScoreState
+from ..values import UNKNOWN, is_blank, text_of
 from . import codes as C
 from .common import (
     AMOUNT_FIELDS,
     AMOUNT_LABELS,
     Row,
     amount_findings,
+    band_finding,
     compare,
     effective,
     read_text,
@@ -25,7 +27,6 @@ from .common import (
     score_range_finding,
 )
 from .core import Context, Finding, check
-from .values import UNKNOWN, is_blank, text_of
 
 TIME_UNITS = ("工作日", "日", "天", "小时", "月", "年", "周")
 NA_WORDS = ("不适用", "无")
@@ -66,30 +67,22 @@ def _amounts(ctx: Context) -> dict[str, dict[str, Any]]:
 
 
 def _exec_expected(ctx: Context) -> dict[str, Any]:
-    """Execution rate and score the engine gives for the 年度资金总额 row."""
+    """Execution rate and score the rules give for the 年度资金总额 row (the
+    form's assessment, read once per form)."""
     if "exec" in ctx.cache:
         return ctx.cache["exec"]
-    amounts = _amounts(ctx)
-    executed = amounts["total"]["executed"]
-    budget = amounts["total"]["annual_budget"]
+    amounts = _amounts(ctx)  # reports amounts that are not numbers
+    ex = ctx.assessment.exec
     weight = ctx.number(ctx.form, "exec_weight", "执行率分值")
     out: dict[str, Any] = {
-        "rate": None,
-        "score": None,
+        "rate": ex.rate,
+        "score": ex.score.value if ex.score is not None else None,
+        "how": ex.score.how if ex.score is not None else "",
         "weight": weight,
-        "executed": executed,
-        "budget": budget,
+        "executed": amounts["total"]["executed"],
+        "budget": amounts["total"]["annual_budget"],
+        "used_weight": ex.used_weight,
     }
-    if (
-        isinstance(executed, Decimal)
-        and isinstance(budget, Decimal)
-        and budget > 0
-        and executed >= 0
-    ):
-        w = weight if isinstance(weight, Decimal) and weight >= 0 else ctx.profile.exec.weight
-        out["rate"] = scoring.exec_rate_pct(executed, budget)
-        out["score"] = scoring.exec_score(executed, budget, w, ctx.profile)
-        out["used_weight"] = w
     ctx.cache["exec"] = out
     return out
 
@@ -198,7 +191,7 @@ def selfeval_exec(ctx: Context) -> Iterator[Finding]:
         lambda: f"全年执行数 {fmt(ex['executed'])} ÷ 全年预算数 {fmt(ex['budget'])}",
     )
     score_cell = ctx.number(form, "exec_score", "执行率得分")
-    if score_cell is None and ex["score"] is not None:
+    if score_cell is None and ex["score"] is not None and not ctx.assessment.exec_in_rows:
         yield ctx.finding(
             C.EXEC_SCORE_MISSING.code,
             ctx.loc(form, "exec_score"),
@@ -244,30 +237,21 @@ def _is_na(row: Row) -> bool:
 
 
 def _row_state(ctx: Context, row: Row) -> dict[str, Any]:
-    """Numbers and the engine's score of one indicator row (once per row)."""
+    """Numbers and the rules' score of one indicator row, from the form's
+    assessment (cells that are not numbers reported once)."""
     st = row.state
     if st is not None:
         return st
-    texts = row.texts
     w, s = row.weight_and_score(ctx, "分值")
+    result = ctx.assessment.row_of(row.ind)
     st = {
         "weight": w,
         "score": s,
-        "na": _is_na(row),
-        "engine": None,
-        "error": "",
+        "na": result.na if result is not None else _is_na(row),
+        "engine": result.score if result is not None else None,
+        "error": result.error if result is not None else "",
+        "exec_row": bool(result and result.exec_row),
     }
-    if isinstance(w, Decimal) and w > 0 and not st["na"]:
-        try:
-            st["engine"] = scoring.indicator_score(
-                texts["target"] or None,
-                texts["actual"] or None,
-                w,
-                name=texts["level3"],
-                profile=ctx.profile,
-            )
-        except Exception as exc:  # ScoringError and friends: reported as unscorable
-            st["error"] = str(exc)
     row.state = st
     return st
 
@@ -329,6 +313,7 @@ def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
         C.QUAL_SCORE_OUT_OF_BAND,
         C.TARGET_UNREADABLE,
         C.NOT_COMPARABLE,
+        C.SCORE_NOT_MEASURED,
     ],
 )
 def selfeval_row_scores(ctx: Context) -> Iterator[Finding]:
@@ -346,22 +331,31 @@ def score_against_engine(
     if sc is None or not isinstance(w, Decimal):
         return
     ind, label = row.ind, row.label
-    kind = sc.kind
-    if kind == "unreadable":
+    state = sc.state
+    if state is ScoreState.UNREADABLE and "UNREADABLE" in row.kinds(target_field):
         yield ctx.finding(
             C.TARGET_UNREADABLE.code,
             ctx.loc(ind, target_field),
             f"{label}的{target_label}“{row.texts[target_field]}”无法识别为可度量的指标，无法按规则计分",
         )
         return
-    if kind == "mismatch":
+    if state is ScoreState.MISMATCH:
         yield ctx.finding(C.NOT_COMPARABLE.code, ctx.loc(ind, "actual"), f"{label}：{sc.note}")
+        return
+    if state is ScoreState.NOT_MEASURED:
+        yield ctx.finding(
+            C.SCORE_NOT_MEASURED.code,
+            ctx.loc(ind, "score"),
+            f"{label}：{sc.note or '实际完成值没有实测结果'}；该行不能计分，总分不完整",
+        )
         return
     if not isinstance(s, Decimal) or sc.value is None:
         return
-    if kind == "quantitative":
+    if state is ScoreState.SCORED:
 
         def how() -> str:
+            if st.get("exec_row") and sc.how:
+                return sc.how
             text = f"{target_label} {row.reading(target_field).describe()}，实际 {row.texts['actual']}，分值 {fmt(w)}"
             if sc.ratio is not None and sc.ratio < 1:
                 text += f"，完成比例 {fmt(sc.ratio * HUNDRED)}%"
@@ -371,18 +365,10 @@ def score_against_engine(
             ctx, C.SCORE_MISMATCH.code, ctx.loc(ind, "score"), s, sc.value, f"{label}的得分", how
         )
         return
-    if sc.band is not None:
-        lo, hi = sc.band
-        level = getattr(sc, "level", "") or ""
-        closed = level in ("达成", "") or hi == round2(w)
-        inside = lo <= s <= hi if closed else lo <= s < hi
-        if not inside:
-            interval = f"[{fmt(lo)}, {fmt(hi)}{']' if closed else ')'}"
-            yield ctx.finding(
-                C.QUAL_SCORE_OUT_OF_BAND.code,
-                ctx.loc(ind, "score"),
-                f"{label}按实际完成值判断为“{level or '达成'}”，得分应在 {interval} 之间，表中为 {fmt(s)}",
-            )
+    if state is ScoreState.BAND and sc.band is not None:
+        found = band_finding(ctx, row, sc, s, w, "实际完成值")
+        if found is not None:
+            yield found
 
 
 @check(

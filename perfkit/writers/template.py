@@ -117,9 +117,14 @@ def _score(layout: Layout, row: int) -> Computed:
     at = layout.at
     if layout.kind == SELF_EVAL:
         t, a, w, n = (at(k, row) for k in ("target", "actual", "weight", "level3"))
+        group = layout.group_of(row)
+        g = at("level2", group.first_row if group else row)  # the 二级指标 label: a hint (成本指标)
+        ref = f"${layout.letter('level2')}${g[len(layout.letter('level2')) :]}"
         return Computed(
-            f'=PERF_SCORE({t},{a},{w},"",{n},PK_PROFILE)',
-            lambda get: cellfuncs.perf_score(get(t), get(a), get(w), "", get(n), get(PROFILE)),
+            f'=PERF_SCORE({t},{a},{w},"",{n},PK_PROFILE,{ref})',
+            lambda get: cellfuncs.perf_score(
+                get(t), get(a), get(w), "", get(n), get(PROFILE), get(g)
+            ),
         )
     rule, a, w, bench, n = (at(k, row) for k in ("rule", "actual", "weight", "benchmark", "level3"))
     executed, budget = _absolute(layout, "executed"), _absolute(layout, "annual_budget")

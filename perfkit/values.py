@@ -1,4 +1,4 @@
-"""Reading raw cell values for the checks."""
+"""Reading raw cell values: a number, blank, text, a formula never computed (UNKNOWN)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 from math import isfinite
 from typing import Any
 
-from ..model import Formula
-from ..numbers import NotANumber, to_decimal
+from .model import Formula
+from .numbers import NotANumber, to_decimal
 
 
 class _Unknown:
