@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
+from .outputs import SUMMARY, mark_xlsxwriter
 from .summary import (
     COLUMNS,
     GRADE_COLUMNS,
@@ -77,9 +79,17 @@ def write(rows: list[dict[str, Any]], path: str | Path, profile_name: str | None
     ``summary.write_workbook`` gives it a temporary path)."""
     wb = xlsxwriter.Workbook(str(path), OPTIONS)
     try:
+        # perfkit's own output: a later scan of this folder does not read it as a form
+        mark_xlsxwriter(wb, SUMMARY)
         _fill(wb, rows, profile_name)
     finally:
-        wb.close()
+        try:
+            wb.close()
+        except FileCreateError as err:  # XlsxWriter wraps the OSError: atomic_path maps it
+            inner = err.args[0] if err.args else None
+            if isinstance(inner, OSError):
+                raise inner from None
+            raise
 
 
 def _fill(wb, rows: list[dict[str, Any]], profile_name: str | None) -> None:

@@ -78,7 +78,9 @@ def test_whole_corpus_with_good_files(corpus, capsys, tmp_path):
     assert code == 2  # some inputs could not be read
     unreadable = {Path(u["file"]).name for u in data["unreadable"]}
     assert unreadable == {
-        n for n, (_, _, c) in CASES.items() if c == 2 and n.endswith((".xlsx", ".xlsm"))
+        n
+        for n, (_, _, c) in CASES.items()
+        if c == 2 and n.endswith((".xlsx", ".xlsm", ".xls"))  # .xls are forms too
     }
     # the readable files were still checked
     files = {Path(f["file"]).name for f in data["findings"]}
@@ -123,7 +125,10 @@ def test_marked_copy_has_fill_note_and_results(tmp_path, capsys):
     assert _digest([src]) == before
     wb = openpyxl.load_workbook(tmp_path / "out" / "f_校验.xlsx")
     ws = wb["评分表"]
-    assert ws["I15"].fill.fgColor.rgb.endswith("FFC7CE")  # error colour
+    from perfkit.validate import SEVERITY_COLORS
+    from perfkit.validate.marking import hex_color
+
+    assert ws["I15"].fill.fgColor.rgb.endswith(hex_color(SEVERITY_COLORS["error"]))
     assert "RULE_SCORE_MISMATCH" in ws["I15"].comment.text
     res = wb["校验结果"]
     assert [c.value for c in res[1]] == ["严重程度", "代码", "位置", "说明"]
