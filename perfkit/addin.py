@@ -161,6 +161,21 @@ def xlwings_runtime_source(project_name: str = ADDIN_NAME) -> tuple[str, str]:
     return text, version
 
 
+def input_files(udf_module: str = UDF_PACKAGE, extra_path: Sequence[str | os.PathLike] = ()):
+    """Every file the build reads: the add-in sources, the installed xlwings
+    runtime and the UDF package's modules (an output must be none of them)."""
+    files = [p for p in addin_source_dir().iterdir() if p.is_file()]
+    with contextlib.suppress(PerfkitError):
+        files.append(xlwings_runtime_file())
+    roots = [Path(p) / udf_module for p in extra_path]
+    with contextlib.suppress(PerfkitError):
+        roots.append(_package_dir(udf_module))
+    for root in roots:
+        if root.is_dir():
+            files += [p for p in root.rglob("*.py") if p.is_file()]
+    return files
+
+
 def read_source(name: str) -> str:
     """A file of ``macros/addin`` as text with "\\n" line ends; VBA must be ASCII."""
     path = addin_source_dir() / name

@@ -99,6 +99,10 @@ class ArgumentParser(argparse.ArgumentParser):
         with _chinese():
             return super().add_argument_group(*args, **kwargs)
 
+    def parse_args(self, args=None, namespace=None):
+        with _chinese():
+            return super().parse_args(args, namespace)
+
     def parse_known_args(self, args=None, namespace=None):
         with _chinese():
             return super().parse_known_args(args, namespace)
