@@ -16,6 +16,8 @@ import gc
 import os
 import stat
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -337,8 +339,65 @@ def _batch_gc() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int | None = None) -> None:
     gc.set_threshold(*BATCH_GC_THRESHOLD)
+    if parent is not None:
+        die_with_parent(parent)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_POLL_SECONDS = 0.5
+
+
+def die_with_parent(parent: int) -> None:
+    """End this worker process when the process that started it ends, however
+    it ends (also SIGKILL): a killed ``perfkit`` must not leave workers behind
+    that hold the caller's pipes open.
+
+    Linux: the kernel sends SIGKILL on the parent's death (``PR_SET_PDEATHSIG``);
+    if the parent died before that was set, the worker ends at once.  Elsewhere
+    (or if prctl is unavailable) a daemon thread checks every half second
+    whether the parent is still there."""
+    ppid = os.getppid()
+    armed = sys.platform.startswith("linux") and _set_pdeathsig()
+    if os.name != "nt" and (ppid == 1 or (ppid != parent and _forked())):
+        os._exit(1)  # already an orphan
+    if not armed:
+        threading.Thread(
+            target=_watch_parent, args=(ppid,), name="perfkit-parent-watch", daemon=True
+        ).start()
+
+
+def _set_pdeathsig() -> bool:
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except Exception:  # no libc / prctl here: the watching thread takes over
+        return False
+
+
+def _forked() -> bool:
+    """Whether workers are direct children of the batch (fork/spawn), not of a forkserver."""
+    import multiprocessing
+
+    return multiprocessing.get_start_method(allow_none=True) in (None, "fork", "spawn")
+
+
+def _parent_gone(ppid: int) -> bool:
+    if os.name == "nt":  # pragma: no cover - Windows: the parent id does not change
+        from .fsutil import pid_alive
+
+        return not pid_alive(ppid)
+    return os.getppid() != ppid  # re-parented: the parent has ended
+
+
+def _watch_parent(ppid: int) -> None:
+    while not _parent_gone(ppid):
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def _run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
@@ -373,7 +432,9 @@ def imap(
             chunksize = max(1, min(32, n // (workers * 8)))
         chunks = [items[i : i + chunksize] for i in range(0, n, chunksize)]
         window = workers * 3
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)
+        ) as pool:
             pending: deque[Future] = deque()
             next_chunk = 0
             while next_chunk < len(chunks) or pending:
