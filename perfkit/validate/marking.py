@@ -6,6 +6,7 @@ The input is never written: the copy is saved atomically under another name.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -68,6 +69,16 @@ def result_rows(findings: Iterable[Finding]) -> list[list[str]]:
 
 RESULT_WIDTHS = (10, 26, 16, 80)  # 严重程度, 代码, 位置, 说明: one A4 page wide, landscape
 FOOTER = "&A — 第 &P 页，共 &N 页"
+LINE_HEIGHT = 15  # points per line of wrapped text
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines *text* takes wrapped in a column *width* characters wide (CJK: two)."""
+    usable = max(width - 1.5, 1)
+    return sum(
+        max(1, math.ceil(sum(2.2 if ord(ch) > 0x2E80 else 1 for ch in part) / usable))
+        for part in text.split("\n")
+    )
 
 
 def mark_copy(
@@ -127,6 +138,12 @@ def _result_sheet(ws, findings: list[Finding]) -> None:
     head = Alignment(horizontal="center", vertical="center", wrap_text=True)
     header_fill = PatternFill(fill_type="solid", start_color="D9D9D9", end_color="D9D9D9")
     for r, row in enumerate(result_rows(findings), start=1):
+        if r > 1:  # wrapped text: readers that do not fit rows themselves need the height
+            ws.row_dimensions[r].height = LINE_HEIGHT * max(
+                _lines(str(value), width)
+                for value, width in zip(row, RESULT_WIDTHS, strict=True)
+                if not str(value).startswith("=")
+            )
         for col, value in enumerate(row, start=1):
             cell = ws.cell(row=r, column=col, value=value)
             cell.border = border
