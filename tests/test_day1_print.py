@@ -148,3 +148,20 @@ def test_result_sheet_prints_landscape_with_its_header_on_every_page(marked, tmp
     # the long messages are wrapped, not cut at the page edge
     text = "".join(pages[i] for i in result_pages).replace(" ", "").replace("\n", "")
     assert "请核对实际完成值与分值" in text and "第119条" in text
+
+
+def test_a_users_result_sheet_stays_in_the_marked_copy(tmp_path):
+    import openpyxl
+
+    src = tmp_path / "f.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLES / "futian2021_selfeval.xlsx")
+    wb.create_sheet(RESULT_SHEET)["A1"] = "我的记录"
+    wb.save(src)
+    copy = mark_copy(src, tmp_path / "f_校验.xlsx", _findings(3))
+    again = mark_copy(copy, tmp_path / "f_校验2.xlsx", _findings(2))  # a copy of a copy
+    for path, rows in ((copy, 4), (again, 3)):
+        wb = openpyxl.load_workbook(path)
+        assert wb[RESULT_SHEET]["A1"].value == "我的记录"
+        assert wb[f"{RESULT_SHEET} (2)"]["A1"].value == "严重程度"
+        assert wb[f"{RESULT_SHEET} (2)"].max_row == rows
+        assert f"{RESULT_SHEET} (3)" not in wb.sheetnames

@@ -114,9 +114,7 @@ def mark_copy(
             comment = Comment(text, NOTE_AUTHOR)
             comment.width, comment.height = 320, 160
             c.comment = comment
-        if RESULT_SHEET in wb.sheetnames:
-            del wb[RESULT_SHEET]
-        _result_sheet(wb.create_sheet(RESULT_SHEET), findings)
+        _result_sheet(wb.create_sheet(_result_sheet_name(wb)), findings)
         try:
             wb.calculation.fullCalcOnLoad = True  # openpyxl drops cached results
         except AttributeError:  # pragma: no cover
@@ -125,6 +123,20 @@ def mark_copy(
         return write_atomic(target, lambda tmp: wb.save(tmp))
     finally:
         _close_vba_archive(wb)
+
+
+def _result_sheet_name(wb) -> str:
+    """校验结果, after removing earlier ones of perfkit's (known by their header
+    row); a user's own sheet of that name stays and ours is 校验结果 (2)."""
+    for title in list(wb.sheetnames):
+        if title.startswith(RESULT_SHEET):
+            header = [c.value for c in wb[title][1][: len(RESULT_HEADER)]]
+            if header == list(RESULT_HEADER):
+                del wb[title]
+    name, n = RESULT_SHEET, 2
+    while name in wb.sheetnames:
+        name, n = f"{RESULT_SHEET} ({n})", n + 1
+    return name
 
 
 def _result_sheet(ws, findings: list[Finding]) -> None:
