@@ -157,7 +157,7 @@ def _broken_link_reason(err: OSError) -> str:
 
 def _scan_folder(root: Path, skipped: list[Skipped]) -> list[Path]:
     """The form files below *root*, sorted; links to folders are not followed."""
-    files: list[Path] = []
+    files: list[str] = []
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -168,28 +168,31 @@ def _scan_folder(root: Path, skipped: list[Skipped]) -> list[Path]:
             reason = (
                 "没有权限打开此文件夹" if isinstance(err, PermissionError) else "无法打开此文件夹"
             )
-            skipped.append(Skipped(folder, UNREADABLE, reason))
+            skipped.append(Skipped(Path(folder), UNREADABLE, reason))
             continue
         for entry in entries:
             name = entry.name
             if name.startswith(("~$", ".")):  # Excel lock files, hidden and temporary files
                 continue
-            path = Path(entry.path)
             form_like = os.path.splitext(name)[1].lower() in FORM_SUFFIXES
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(path)
+                    stack.append(entry.path)
                     continue
                 if not form_like:
+                    continue
+                if entry.is_file(follow_symlinks=False):  # the usual case: no stat call
+                    files.append(entry.path)
                     continue
                 link = entry.is_symlink()
                 st = os.stat(entry.path) if link else entry.stat(follow_symlinks=False)
             except OSError as err:
                 if form_like:
-                    skipped.append(Skipped(path, SPECIAL, _broken_link_reason(err)))
+                    skipped.append(Skipped(Path(entry.path), SPECIAL, _broken_link_reason(err)))
                 continue
+            path = Path(entry.path)
             if stat.S_ISREG(st.st_mode):
-                files.append(path)
+                files.append(entry.path)
             elif stat.S_ISDIR(st.st_mode):
                 skipped.append(
                     Skipped(
@@ -198,8 +201,9 @@ def _scan_folder(root: Path, skipped: list[Skipped]) -> list[Path]:
                 )
             else:
                 skipped.append(Skipped(path, SPECIAL, _special_reason(st.st_mode)))
-    files.sort()
-    return files
+    # the order of sorted(Path(...)): by path components (faster on strings)
+    files.sort(key=lambda p: os.path.normcase(p).split(os.sep))
+    return [Path(p) for p in files]
 
 
 def _without_outputs(

@@ -243,34 +243,39 @@ def _parse_custom(data: bytes) -> dict[str, str] | None:
     return out
 
 
-_TAIL_BYTES = 64 * 1024
 _EOCD = b"PK\x05\x06"
+_EOCD_SEARCH = 64 * 1024 + 22  # the end record and the longest zip comment
 
 
-def _may_hold_custom_part(fh, size: int) -> bool:
-    """False when the zip's central directory, read from the end of the file,
-    lists no docProps/custom.xml (most forms: a few microseconds instead of
-    parsing the whole directory); True when it may (then zipfile decides)."""
-    tail_len = min(size, _TAIL_BYTES)
-    fh.seek(size - tail_len)
-    tail = fh.read(tail_len)
-    if CUSTOM_PART.encode() in tail:
-        return True
+def _read_at(fd: int, offset: int, size: int) -> bytes:
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, size)
+
+
+def _central_directory(fd: int, size: int) -> bytes | None:
+    """The zip's central directory, found through its end record (a few
+    hundred bytes for a form), or None when it cannot be told this way
+    (zip64, damaged): then :mod:`zipfile` decides."""
+    tail = _read_at(fd, max(0, size - 1024), 1024)
     at = tail.rfind(_EOCD)
-    if at < 0 or len(tail) - at < 22:
-        return True
+    if at < 0:
+        tail = _read_at(fd, max(0, size - _EOCD_SEARCH), _EOCD_SEARCH)
+        at = tail.rfind(_EOCD)
+        if at < 0 or len(tail) - at < 22:
+            return None
     cd_size = int.from_bytes(tail[at + 12 : at + 16], "little")
     cd_offset = int.from_bytes(tail[at + 16 : at + 20], "little")
-    if 0xFFFFFFFF in (cd_size, cd_offset):  # zip64: let zipfile read it
-        return True
-    return cd_offset < size - tail_len  # the directory starts before the tail
+    if 0xFFFFFFFF in (cd_size, cd_offset) or cd_offset + cd_size > size:
+        return None
+    return _read_at(fd, cd_offset, cd_size)
 
 
 def read_properties(path: str | os.PathLike) -> dict[str, str] | None:
     """The custom document properties of an OOXML file, or None (not a
     regular file, not a zip, no custom.xml, too large, damaged, hostile XML).
     Never raises, never blocks on a FIFO, never inflates more than
-    :data:`MAX_PART_BYTES`."""
+    :data:`MAX_PART_BYTES`.  A file whose central directory lists no
+    docProps/custom.xml (most forms) costs two small reads."""
     try:
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         fd = os.open(path, flags)
@@ -280,19 +285,21 @@ def read_properties(path: str | os.PathLike) -> dict[str, str] | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES or st.st_size < 22:
             return None
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            if fh.read(4) != ZIP_MAGIC or not _may_hold_custom_part(fh, st.st_size):
+        if os.read(fd, 4) != ZIP_MAGIC:
+            return None
+        directory = _central_directory(fd, st.st_size)
+        if directory is not None and CUSTOM_PART.encode() not in directory:
+            return None
+        os.lseek(fd, 0, os.SEEK_SET)
+        with os.fdopen(fd, "rb", closefd=False) as fh, zipfile.ZipFile(fh) as zf:
+            try:
+                info = zf.getinfo(CUSTOM_PART)
+            except KeyError:
                 return None
-            fh.seek(0)
-            with zipfile.ZipFile(fh) as zf:
-                try:
-                    info = zf.getinfo(CUSTOM_PART)
-                except KeyError:
-                    return None
-                with zf.open(info) as part:
-                    data = part.read(MAX_PART_BYTES + 1)
-            if len(data) > MAX_PART_BYTES:
-                return None
+            with zf.open(info) as part:
+                data = part.read(MAX_PART_BYTES + 1)
+        if len(data) > MAX_PART_BYTES:
+            return None
         return _parse_custom(data)
     except Exception:  # a damaged zip raises anything from BadZipFile to struct.error
         return None

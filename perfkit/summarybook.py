@@ -281,10 +281,16 @@ def _write(ws, r: int, c: int, value: Any) -> None:
 
 def _lines(text: str, width: float) -> int:
     """Lines *text* takes when wrapped in a column *width* characters wide."""
-    if width <= 2:
-        return 1
     usable = width - 1.5  # cell padding; CJK glyphs print a little wider than two digits
-    return sum(max(1, math.ceil(_display_width(part) * 1.1 / usable)) for part in text.split("\n"))
+    if usable <= 1 or len(text) * 2.2 <= usable:  # short: one line, whatever the script
+        return 1
+    return sum(max(1, math.ceil(_fast_width(part) * 1.1 / usable)) for part in text.split("\n"))
+
+
+def _fast_width(text: str) -> float:
+    """:func:`_display_width` closely enough for line counts, without a loop in
+    Python: a CJK character is 3 bytes in UTF-8 and counts 2."""
+    return len(text) + (len(text.encode("utf-8")) - len(text)) / 2
 
 
 def _display_width(text: str) -> float:
