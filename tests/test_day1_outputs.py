@@ -539,3 +539,36 @@ def test_score_gives_reasons_and_chinese_kinds(capsys):
     assert out.startswith("得分 —") and "缺少实际完成值" in out
     out = run(capsys, "score", "rule", "xx", "yy", "3")[1]
     assert "得分 —（" in out and "无法识别" in out
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx", ".json", ".xlam"])
+def test_output_into_a_read_only_folder(tmp_path, capsys, monkeypatch, suffix):
+    """No permission to create a file in the folder (simulated: the tests may run as root)."""
+    import tempfile
+
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    real = tempfile.mkstemp
+
+    def refused(*args, dir=None, **kw):
+        if dir is not None and Path(dir) == folder:
+            raise PermissionError(errno.EACCES, "Permission denied", str(dir))
+        return real(*args, dir=dir, **kw)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    out = folder / f"out{suffix}"
+    for argv in _write_commands(out, suffix):
+        code, _, err = run(capsys, *argv)
+        assert code == 2, (argv, err)
+        assert str(folder) in err and "权限" in err and "换一个输出位置" in err, err
+        no_english(err)
+    assert list(folder.iterdir()) == []
+
+
+def test_validate_out_that_cannot_be_written_names_the_copy(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    code, _, err = run(capsys, "validate", FORMS[0], "--out", blocker / "sub", "--no-progress")
+    assert code == 2
+    assert "未写出" in err and "标注副本" in err and str(blocker) in err
+    no_english(err)
