@@ -48,7 +48,7 @@ def validate_path(path: str) -> tuple[int, int]:
     """Worker: what ``perfkit validate`` does for one file; (errors, warnings) or (-1, -1)."""
     from perfkit.commands.validate import _Job, check_job
 
-    res = check_job(_Job(path, os.path.dirname(path), None, None, ()))
+    res = check_job(_Job(path, os.path.dirname(path), None, None))
     if res.error:
         return -1, -1
     return (

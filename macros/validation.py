@@ -23,6 +23,15 @@ conditional-format rules, the 校验结果 sheet and ``_perfkit_marks``.  Values
 are never written by either.  ``validate()`` starts with ``clear()``, so
 validating twice keeps the true originals.
 
+perfkit's own sheets and rules are known by a marker, never by name alone:
+the marks store by its header row, the 校验结果 sheet by the name the store
+records (a user's own sheet called 校验结果 stays, and ours gets another
+name), a colour rule by being exactly the formula perfkit writes (a user's
+rule that mentions the store survives).  Every text goes into the store with
+a leading apostrophe, so Excel keeps it as typed: a note ``0012``, ``50%``,
+``TRUE`` or ``'x`` comes back exactly.  A sheet protected with a password
+perfkit cannot lift is left unmarked, with a message saying so.
+
 Excel round trips do not depend on the number of rows.  Notes are the only
 per-cell work (Excel has no bulk call for notes): two calls per marked cell
 to write, two to restore.  ``benchmarks/bench_macros.py`` prints the counts.
@@ -40,13 +49,26 @@ from perfkit.errors import PerfkitError
 from perfkit.readers.cells import MAX_COLS, MAX_ROWS
 from perfkit.validate import SEVERITY_COLORS, SEVERITY_LABELS, count_by_severity, validate_form
 from perfkit.validate.core import SEVERITIES
-from perfkit.validate.marking import NOTE_PREFIX, RESULT_SHEET, by_cell, note_text, result_rows
+from perfkit.validate.marking import (
+    NOTE_PREFIX,
+    RESULT_HEADER,
+    RESULT_SHEET,
+    by_cell,
+    note_text,
+    result_rows,
+)
 
 from ._excel import calling_book
 
 MARKS_SHEET = "_perfkit_marks"
 MARKS_HEADER = ["工作表", "单元格", "严重程度", "原有批注", "原批注内容", "perfkit 批注"]
+RESULTS_KEY = "校验结果工作表"  # G1 of the store; H1 holds the name of perfkit's results sheet
 XL_SHEET_VERY_HIDDEN = 2
+XL_LANDSCAPE = 2
+XL_PAPER_A4 = 9
+XL_TOP = -4160
+RESULT_WIDTHS = (10, 26, 16, 80)
+FOOTER = "&A - 第 &P 页，共 &N 页"
 TITLE = "perfkit 校验"
 _PROTECTION_FLAGS = (
     "AllowFormattingCells",
@@ -81,15 +103,35 @@ def validate(book: Any = None) -> list:
         _report(book, "无法校验：读取工作簿时出错，请把文件发给 perfkit 维护者", alert=True)
         return []
     findings = [f for form in forms for f in validate_form(form)]
-    mark(book, findings)
+    try:
+        locked = mark(book, findings)
+    except Exception:  # e.g. a workbook whose structure is protected: no sheet can be added
+        _report(
+            book,
+            f"{TITLE}：无法写入标注或“{RESULT_SHEET}”工作表。工作簿可能设置了结构保护"
+            "（审阅 → 保护工作簿），请撤销后再校验。",
+            alert=True,
+        )
+        return findings
     counts = count_by_severity(findings)
-    _report(
-        book,
+    message = (
         f"{TITLE}：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
-        + ("；详见“校验结果”工作表" if findings else "；未发现问题"),
-        alert=True,
+        + ("；详见“校验结果”工作表" if findings else "；未发现问题")
     )
+    if locked:
+        message += "\n\n" + _locked_message(
+            locked, "未能在其中标注问题单元格（问题仍列在“校验结果”工作表中）"
+        )
+    _report(book, message, alert=True)
     return findings
+
+
+def _locked_message(sheets: list[str], what: str) -> str:
+    names = "、".join(f"“{n}”" for n in sheets)
+    return (
+        f"工作表 {names} 设有保护密码，{what}。"
+        "请先撤销工作表保护（审阅 → 撤销工作表保护，输入密码），再点此按钮。"
+    )
 
 
 def clear(book: Any = None, quiet: bool = False) -> int:
@@ -97,24 +139,72 @@ def clear(book: Any = None, quiet: bool = False) -> int:
     book = calling_book(book)
     names = _sheet_names(book)
     restored = 0
-    if MARKS_SHEET in names:
-        store = book.sheets[MARKS_SHEET]
+    locked: list[str] = []
+    store_name = _find_store(book, names)
+    results = _own_results_sheet(book, names, store_name)
+    if store_name is not None:
+        store = book.sheets[store_name]
         rows = store.used_range.options(ndim=2).value or []
         marks = [r for r in rows[1:] if r and r[0] and r[1]]
-        sheets = sorted({str(r[0]) for r in marks if str(r[0]) in names})
+        sheets = sorted({_text(r[0]) for r in marks if _text(r[0]) in names})
         for sheet_name in sheets:
             sht = book.sheets[sheet_name]
-            with _unprotected(sht):
-                _delete_own_rules(sht)
+            with _unprotected(sht) as writable:
+                if not writable:
+                    locked.append(sheet_name)
+                    continue
+                _delete_own_rules(sht, sheet_name, store_name)
                 for r in marks:
-                    if str(r[0]) == sheet_name:
-                        restored += _restore_note(sht, str(r[1]), bool(r[3]), _text(r[4]))
-        _delete_sheet(store)
-    if RESULT_SHEET in names:
-        _delete_sheet(book.sheets[RESULT_SHEET])
-    if not quiet:
+                    if _text(r[0]) == sheet_name:
+                        restored += _restore_note(sht, _text(r[1]), bool(r[3]), _text(r[4]))
+        if not locked:  # keep the record while marks remain that it alone can undo
+            _delete_sheet(store)
+    if results is not None:
+        _delete_sheet(book.sheets[results])
+    if locked:
+        _report(book, _locked_message(locked, "无法清除其中的标注"), alert=not quiet)
+    elif not quiet:
         _report(book, f"{TITLE}：已清除标注（恢复 {restored} 个单元格的批注）")
     return restored
+
+
+def _header(book: Any, name: str, width: int) -> list:
+    try:
+        rows = book.sheets[name].range(f"A1:{'ABCDEFGH'[width - 1]}1").options(ndim=2).value
+    except Exception:
+        return []
+    return list(rows[0]) if rows else []
+
+
+def _find_store(book: Any, names: list[str]) -> str | None:
+    """The marks store: a sheet whose name starts with _perfkit_marks and whose
+    header row is perfkit's (a user's sheet of that name is not taken)."""
+    for name in names:
+        if name.startswith(MARKS_SHEET) and _header(book, name, 6) == MARKS_HEADER:
+            return name
+    return None
+
+
+def _own_results_sheet(book: Any, names: list[str], store_name: str | None) -> str | None:
+    """perfkit's 校验结果 sheet: the one the store names; without a store (a
+    workbook validated by an earlier version), a sheet called 校验结果 whose
+    header row is perfkit's."""
+    if store_name is not None:
+        row = _header(book, store_name, 8)
+        if len(row) >= 8 and row[6] == RESULTS_KEY and _text(row[7]) in names:
+            return _text(row[7])
+    if RESULT_SHEET in names and _header(book, RESULT_SHEET, 4) == list(RESULT_HEADER):
+        return RESULT_SHEET
+    return None
+
+
+def _free_name(names: list[str], base: str) -> str:
+    if base not in names:
+        return base
+    n = 2
+    while f"{base} ({n})" in names:
+        n += 1
+    return f"{base} ({n})"
 
 
 # --------------------------------------------------------------------------
@@ -180,18 +270,26 @@ def _pad(grid: Any, row0: int, col0: int) -> list[list[Any]]:
 # --------------------------------------------------------------------------
 
 
-def mark(book: Any, findings: list) -> None:
-    """Notes, colour rules, the marks store and the 校验结果 sheet."""
+def mark(book: Any, findings: list) -> list[str]:
+    """Notes, colour rules, the marks store and the 校验结果 sheet; returns the
+    sheets that could not be marked (protected with a password)."""
     names = _sheet_names(book)
+    store_name = _free_name(names, MARKS_SHEET)
+    results_name = _free_name(names, RESULT_SHEET)
     cells = by_cell(findings)
-    store_rows: list[list[Any]] = [list(MARKS_HEADER)]
+    header = [*MARKS_HEADER, RESULTS_KEY, results_name]
+    store_rows: list[list[Any]] = [[_as_text(v) for v in header]]
     by_sheet: dict[str, list[tuple[str, list]]] = {}
+    locked: list[str] = []
     for (sheet, cell), items in cells.items():
         if sheet in names:
             by_sheet.setdefault(sheet, []).append((cell, items))
     for sheet_name, marks in by_sheet.items():
         sht = book.sheets[sheet_name]
-        with _unprotected(sht):
+        with _unprotected(sht) as writable:
+            if not writable:
+                locked.append(sheet_name)
+                continue
             existing = _existing_notes(sht)
             for cell, items in marks:
                 text = note_text(items)
@@ -203,12 +301,14 @@ def mark(book: Any, findings: list) -> None:
                     rng.note.text = text + "\n\n" + original
                 store_rows.append(
                     [
-                        sheet_name,
-                        cell,
-                        items[0].severity,
+                        _as_text(sheet_name),
+                        _as_text(cell),
+                        _as_text(items[0].severity),
                         1 if original is not None else 0,
-                        _safe(original or ""),
-                        _safe(text),
+                        _as_text(original or ""),
+                        _as_text(text),
+                        None,
+                        None,
                     ]
                 )
             severities = [
@@ -217,37 +317,69 @@ def mark(book: Any, findings: list) -> None:
             target = sht.used_range
             for sev in severities:
                 target.conditional_formats.add_custom(
-                    _rule_formula(sheet_name, sev),
+                    _rule_formula(sheet_name, sev, store_name),
                     fill_color=SEVERITY_COLORS[sev],
                     stop_if_true=True,
                 )
-    store = _add_sheet(book, MARKS_SHEET)
+    store = _add_sheet(book, store_name)
     store.range("A1").value = store_rows
     _very_hide(store)
-    _write_results(book, findings)
+    _write_results(book, findings, results_name)
+    return locked
 
 
-def _rule_formula(sheet: str, severity: str) -> str:
+def _rule_formula(sheet: str, severity: str, store: str = MARKS_SHEET) -> str:
     """Conditional-format formula: true on cells listed in the marks store."""
     s = sheet.replace('"', '""')
-    m = f"'{MARKS_SHEET}'"  # quoted: always valid, whatever the sheet name starts with
+    m = "'" + store.replace("'", "''") + "'"  # quoted: valid whatever the name starts with
     return (
         f'=COUNTIFS({m}!$A:$A,"{s}",{m}!$B:$B,ADDRESS(ROW(),COLUMN(),4),{m}!$C:$C,"{severity}")>0'
     )
 
 
-def _write_results(book: Any, findings: list) -> None:
-    sht = _add_sheet(book, RESULT_SHEET)
+def _same_formula(a: str, b: str) -> bool:
+    """Equal as Excel may hand them back: spaces, letter case and the quotes
+    around a sheet name that needs none do not count."""
+
+    def norm(f: str) -> str:
+        return re.sub(r"\s+", "", f).replace("'", "").upper()
+
+    return norm(a) == norm(b)
+
+
+def _write_results(book: Any, findings: list, name: str = RESULT_SHEET) -> None:
+    sht = _add_sheet(book, name)
     rows = result_rows(findings)
     sht.range("A1").value = rows
     sht.range("A1:D1").font.bold = True
-    for col, width in zip("ABCD", (10, 26, 18, 90), strict=True):
+    for col, width in zip("ABCD", RESULT_WIDTHS, strict=True):
         sht.range(f"{col}:{col}").column_width = width
     col_a = sht.range(f"A2:A{max(2, len(rows))}")
     for sev in SEVERITIES:
         col_a.conditional_formats.add_custom(
             f'=$A2="{SEVERITY_LABELS[sev]}"', fill_color=SEVERITY_COLORS[sev], stop_if_true=True
         )
+    _print_setup(sht, len(rows))
+
+
+def _print_setup(sht: Any, nrows: int) -> None:
+    """As the marked copies: A4 landscape, one page wide, row 1 on every page,
+    long messages wrapped (Excel then fits the rows).  A few calls, whatever
+    the number of findings; a missing printer driver must not fail validation."""
+    try:
+        body = sht.range(f"A1:D{max(nrows, 1)}").api
+        body.WrapText = True
+        body.VerticalAlignment = XL_TOP
+        setup = sht.api.PageSetup
+        setup.Orientation = XL_LANDSCAPE
+        setup.PaperSize = XL_PAPER_A4
+        setup.Zoom = False
+        setup.FitToPagesWide = 1
+        setup.FitToPagesTall = False
+        setup.PrintTitleRows = "$1:$1"
+        setup.CenterFooter = FOOTER
+    except Exception:
+        pass
 
 
 def _existing_notes(sht: Any) -> dict[str, str]:
@@ -273,11 +405,14 @@ def _restore_note(sht: Any, cell: str, had_note: bool, original: str) -> int:
     return 1
 
 
-def _delete_own_rules(sht: Any) -> None:
+def _delete_own_rules(sht: Any, sheet_name: str, store: str) -> None:
+    """Delete the colour rules perfkit wrote on this sheet: exactly its formulas,
+    so that a user's own rule, even one that mentions the store, stays."""
+    ours = [_rule_formula(sheet_name, sev, store) for sev in SEVERITIES]
     rules = list(sht.cells.conditional_formats)
     for rule in rules:
         formula = getattr(rule, "formula", None) or ""
-        if MARKS_SHEET in formula:
+        if any(_same_formula(formula, f) for f in ours):
             rule.delete()
 
 
@@ -298,11 +433,8 @@ def _sheet_names(book: Any) -> list[str]:
 
 
 def _add_sheet(book: Any, name: str) -> Any:
+    """A new sheet at the end (*name* is free: see :func:`_free_name`)."""
     names = _sheet_names(book)
-    if name in names:
-        sht = book.sheets[name]
-        sht.clear()
-        return sht
     return book.sheets.add(name, after=book.sheets[names[-1]])
 
 
@@ -322,23 +454,29 @@ def _very_hide(sht: Any) -> None:
 
 
 @contextmanager
-def _unprotected(sht: Any) -> Iterator[None]:
+def _unprotected(sht: Any) -> Iterator[bool]:
     """Lift the sheet protection (templates are protected without a password)
-    for our notes and rules, and put it back with the same options."""
+    for our notes and rules, and put it back with the same options.  Yields
+    False when the protection cannot be lifted (a password perfkit does not
+    know): the caller leaves the sheet alone."""
     api = None
     protected = False
     flags: dict[str, Any] = {}
     try:
         api = sht.api
         protected = bool(api.ProtectContents)
-        if protected:
+    except Exception:  # not Windows: no protection to look at
+        protected = False
+    if protected:
+        try:
             prot = api.Protection
             flags = {f: getattr(prot, f) for f in _PROTECTION_FLAGS}
             api.Unprotect()
-    except Exception:
-        protected = False
+        except Exception:
+            yield False
+            return
     try:
-        yield
+        yield True
     finally:
         if protected and api is not None:
             api.Protect(DrawingObjects=True, Contents=True, Scenarios=True, **flags)
@@ -360,6 +498,8 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _safe(text: str) -> str:
-    """Text Excel must store as text, not read as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def _as_text(text: str) -> str:
+    """*text* as Excel must keep it: a leading apostrophe makes Excel store the
+    rest as typed (no formula, no number, no date, no TRUE, its own leading
+    apostrophe kept), and it is not part of the value read back."""
+    return "'" + text

@@ -82,6 +82,10 @@ VBA_CRYPTO_SEED = 20200101
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 DOC_DATE = "2020-01-01T00:00:00Z"
 
+# As in every Excel-made project (PROJECT stream), and a closed code window per module.
+VERSION_COMPATIBLE32 = "393222000"
+WORKSPACE_CLOSED = (0, 0, 0, 0, "C")
+
 RUNTIME_FILE = "xlwings_custom_addin.bas"
 RUNTIME_PROJECT_LINE = 'Public Const PROJECT_NAME As String = "myaddin"'
 
@@ -159,6 +163,21 @@ def xlwings_runtime_source(project_name: str = ADDIN_NAME) -> tuple[str, str]:
         if line.startswith("'Version:"):
             version = line.split(":", 1)[1].strip()
     return text, version
+
+
+def input_files(udf_module: str = UDF_PACKAGE, extra_path: Sequence[str | os.PathLike] = ()):
+    """Every file the build reads: the add-in sources, the installed xlwings
+    runtime and the UDF package's modules (an output must be none of them)."""
+    files = [p for p in addin_source_dir().iterdir() if p.is_file()]
+    with contextlib.suppress(PerfkitError):
+        files.append(xlwings_runtime_file())
+    roots = [Path(p) / udf_module for p in extra_path]
+    with contextlib.suppress(PerfkitError):
+        roots.append(_package_dir(udf_module))
+    for root in roots:
+        if root.is_dir():
+            files += [p for p in root.rglob("*.py") if p.is_file()]
+    return files
 
 
 def read_source(name: str) -> str:
@@ -357,6 +376,267 @@ def udf_info_module(infos: Sequence[UdfInfo]) -> str:
 
 
 # --------------------------------------------------------------------------
+# The xlwings version check (PerfkitVersion)
+# --------------------------------------------------------------------------
+
+VERSION_MODULE = "PerfkitVersion"
+NOT_INSTALLED = "none"
+"""What the check finds when the Python that Excel starts has no xlwings at all."""
+EXEC_TIMEOUT_SECONDS = 8
+# The message, in pieces shared by the Python helper and the generated VBA.
+VERSION_TITLE = "绩效评价：xlwings 版本不一致"
+WHO = "Excel 使用的 Python"
+WHO_PATH = ("Excel 使用的 Python（", "）")
+HAVE = "装的是 xlwings "
+HAVE_NONE = "没有安装 xlwings"
+MESSAGE_HEAD = ("绩效评价加载项是用 xlwings ", " 生成的，但 ")
+MESSAGE_TAIL = (
+    "。两者必须是同一版本，否则按钮和评分函数都无法运行（xlwings 会报找不到 DLL 之类的错误）。\n\n"
+    "请在“命令提示符”中运行下面这一条命令，然后重新启动 Excel：\n\n"
+)
+
+
+def version_from_dist_info(name: str) -> str | None:
+    """``xlwings-0.37.8.dist-info`` -> ``0.37.8`` (the folder pip writes into site-packages)."""
+    prefix, suffix = "xlwings-", ".dist-info"
+    if name.lower().startswith(prefix) and name.lower().endswith(suffix):
+        version = name[len(prefix) : -len(suffix)]
+        return version or None
+    return None
+
+
+def version_from_dll(name: str) -> str | None:
+    """``xlwings64-0.37.8.dll`` -> ``0.37.8`` (the DLL xlwings installs beside python.exe)."""
+    for prefix in ("xlwings64-", "xlwings32-"):
+        if name.lower().startswith(prefix) and name.lower().endswith(".dll"):
+            return name[len(prefix) : -4] or None
+    return None
+
+
+def python_exe(interpreter: str) -> str:
+    """The console Python beside *interpreter* (``pythonw.exe`` prints nothing)."""
+    if interpreter.lower().endswith("pythonw.exe"):
+        return interpreter[: -len("pythonw.exe")] + "python.exe"
+    if interpreter.lower() == "pythonw":
+        return "python"
+    return interpreter
+
+
+def pip_command(pinned: str, interpreter: str = "") -> str:
+    """The one command that installs the add-in's xlwings into the Python Excel uses."""
+    if "\\" in interpreter:
+        return f'"{python_exe(interpreter)}" -m pip install xlwings=={pinned}'
+    return f"pip install xlwings=={pinned}"
+
+
+def xlwings_mismatch_message(pinned: str, installed: str, interpreter: str = "") -> str | None:
+    """The message the add-in shows when the Python that Excel starts has another
+    xlwings than the one it was built with (*installed* ``none``: no xlwings);
+    None when they agree or the installed version could not be found."""
+    if not installed or installed == pinned:
+        return None
+    who = WHO_PATH[0] + interpreter + WHO_PATH[1] if interpreter else WHO
+    have = HAVE_NONE if installed == NOT_INSTALLED else HAVE + installed
+    return (
+        MESSAGE_HEAD[0]
+        + pinned
+        + MESSAGE_HEAD[1]
+        + who
+        + have
+        + MESSAGE_TAIL
+        + pip_command(pinned, interpreter)
+    )
+
+
+def _vba_append(var: str, text: str, per_line: int = 12) -> list[str]:
+    """Lines appending *text* to *var* (``var = var & ...``), a few pieces per line."""
+    pieces = vba_string(text).split(" & ")
+    return [
+        f"    {var} = {var} & {' & '.join(pieces[start : start + per_line])}"
+        for start in range(0, len(pieces), per_line)
+    ]
+
+
+def version_check_module() -> str:
+    """``PerfkitVersion``: at Workbook_Open and before every RunPython, the
+    xlwings version of the Python that Excel starts against the runtime's
+    ``XLWINGS_VERSION``; on a difference a Chinese message naming both versions
+    and the command that fixes it.  The installed version is read from the
+    ``xlwings-X.Y.Z.dist-info`` folder in that Python's site-packages (beside
+    the interpreter or one folder up, a virtual environment's Scripts), else
+    from the xlwings DLL there, else, not at Excel start, by running that
+    Python for at most a few seconds.  Unknown: no message (xlwings reports)."""
+    out = [
+        f'Attribute VB_Name = "{VERSION_MODULE}"',
+        "'Generated by perfkit addin build - do not edit.",
+        "'The xlwings runtime of this add-in loads the xlwings DLL of exactly XLWINGS_VERSION",
+        "'and talks to the xlwings package of the Python that Excel starts: both must match.",
+        "Option Explicit",
+        "",
+        f"Private Const EXEC_TIMEOUT As Single = {EXEC_TIMEOUT_SECONDS}",
+        f'Private Const NOT_INSTALLED As String = "{NOT_INSTALLED}"',
+        "Private askedFor As String",
+        "Private askedVersion As String",
+        "",
+        "Public Sub CheckAtOpen()",
+        "    ' Workbook_Open: folders only, no process started (Excel starts as fast as before).",
+        "    Dim ok As Boolean",
+        "    On Error Resume Next",
+        "    ok = XlwingsOk(False)",
+        "End Sub",
+        "",
+        "Public Function XlwingsOk(Optional ByVal mayRunPython As Boolean = True) As Boolean",
+        "    ' True when the versions agree, or when the installed one cannot be found.",
+        "    Dim interp As String, installed As String",
+        "    On Error Resume Next",
+        "    interp = InterpreterPath()",
+        "    installed = FolderVersion(interp)",
+        '    If installed = "" And mayRunPython Then',
+        '        If askedFor <> interp Or askedFor = "" Then',
+        "            askedVersion = RunPythonForVersion(interp)",
+        "            askedFor = interp",
+        "        End If",
+        "        installed = askedVersion",
+        "    End If",
+        "    On Error GoTo 0",
+        '    If installed = "" Or installed = XLWINGS_VERSION Then',
+        "        XlwingsOk = True",
+        "    Else",
+        "        MsgBox MismatchText(XLWINGS_VERSION, installed, interp), vbExclamation, TitleText()",
+        "        XlwingsOk = False",
+        "    End If",
+        "End Function",
+        "",
+        "Private Function InterpreterPath() As String",
+        "    ' The Python that xlwings' RunPython and UDFs start (same settings, same order).",
+        "    Dim p As String, condaPath As String, condaEnv As String",
+        '    p = GetConfig("INTERPRETER_WIN", "")',
+        '    If p = "" Then p = GetConfig("INTERPRETER", "pythonw")',
+        '    condaPath = GetConfig("CONDA PATH")',
+        '    condaEnv = GetConfig("CONDA ENV")',
+        '    If (p = "python" Or p = "pythonw") And condaPath <> "" And condaEnv <> "" Then',
+        '        If condaEnv = "base" Then',
+        '            p = condaPath & "\\" & p',
+        '        ElseIf InStr(condaEnv, "\\") > 0 Then',
+        '            p = condaEnv & "\\" & p',
+        "        Else",
+        '            p = condaPath & "\\envs\\" & condaEnv & "\\" & p',
+        "        End If",
+        "    End If",
+        "    InterpreterPath = p",
+        "End Function",
+        "",
+        "Private Function FolderVersion(ByVal interp As String) As String",
+        "    ' xlwings-X.Y.Z.dist-info in Lib\\site-packages, else the DLL, beside the",
+        "    ' interpreter or one folder up (where xlwings' own DLL loader looks too).",
+        "    Dim folder As String, v As String, i As Integer",
+        '    If InStr(interp, "\\") = 0 Then Exit Function',
+        "    folder = ParentFolder(interp)",
+        "    For i = 1 To 2",
+        '        v = DistInfoVersion(Dir(folder & "\\Lib\\site-packages\\xlwings-*.dist-info", vbDirectory))',
+        '        If v <> "" Then',
+        "            FolderVersion = v",
+        "            Exit Function",
+        "        End If",
+        "#If Win64 Then",
+        '        v = DllVersion(Dir(folder & "\\xlwings64-*.dll"))',
+        "#Else",
+        '        v = DllVersion(Dir(folder & "\\xlwings32-*.dll"))',
+        "#End If",
+        '        If v <> "" Then',
+        "            FolderVersion = v",
+        "            Exit Function",
+        "        End If",
+        '        If InStr(folder, "\\") = 0 Then Exit Function',
+        "        folder = ParentFolder(folder)",
+        "    Next i",
+        "End Function",
+        "",
+        "Public Function DistInfoVersion(ByVal name As String) As String",
+        '    If LCase(name) Like "xlwings-*.dist-info" Then',
+        "        DistInfoVersion = Mid(name, 9, Len(name) - 18)",
+        "    End If",
+        "End Function",
+        "",
+        "Public Function DllVersion(ByVal name As String) As String",
+        '    If LCase(name) Like "xlwings64-*.dll" Or LCase(name) Like "xlwings32-*.dll" Then',
+        "        DllVersion = Mid(name, 11, Len(name) - 14)",
+        "    End If",
+        "End Function",
+        "",
+        "Public Function PythonExe(ByVal interp As String) As String",
+        '    If LCase(Right(interp, 11)) = "pythonw.exe" Then',
+        '        PythonExe = Left(interp, Len(interp) - 11) & "python.exe"',
+        '    ElseIf LCase(interp) = "pythonw" Then',
+        '        PythonExe = "python"',
+        "    Else",
+        "        PythonExe = interp",
+        "    End If",
+        "End Function",
+        "",
+        "Private Function RunPythonForVersion(ByVal interp As String) As String",
+        "    ' The last resort: ask that Python, for a few seconds at most.",
+        "    Dim sh As Object, proc As Object, started As Single, answer As String",
+        "    On Error GoTo Failed",
+        '    Set sh = CreateObject("WScript.Shell")',
+        '    Set proc = sh.Exec(Chr(34) & PythonExe(interp) & Chr(34) & " -c " & Chr(34) & _',
+        '        "import xlwings; print(xlwings.__version__)" & Chr(34))',
+        "    started = Timer",
+        "    Do While proc.Status = 0",
+        "        If Abs(Timer - started) > EXEC_TIMEOUT Then",
+        "            proc.Terminate",
+        "            Exit Function",
+        "        End If",
+        "        DoEvents",
+        "    Loop",
+        '    answer = Trim(Replace(Replace(proc.StdOut.ReadAll, vbCr, ""), vbLf, ""))',
+        '    If answer Like "#*.#*" Then',
+        "        RunPythonForVersion = answer",
+        '    ElseIf InStr(proc.StdErr.ReadAll, "No module named") > 0 Then',
+        "        RunPythonForVersion = NOT_INSTALLED",
+        "    End If",
+        "    Exit Function",
+        "Failed:",
+        '    RunPythonForVersion = ""',
+        "End Function",
+        "",
+        "Private Function TitleText() As String",
+        "    Dim s As String",
+        *vba_assign("s", VERSION_TITLE),
+        "    TitleText = s",
+        "End Function",
+        "",
+        "Public Function MismatchText(ByVal pinned As String, ByVal installed As String, "
+        "ByVal interp As String) As String",
+        "    Dim s As String, who As String, have As String, cmd As String",
+        '    If interp = "" Then',
+        *vba_assign("who", WHO, indent="        "),
+        "    Else",
+        f"        who = {vba_string(WHO_PATH[0])} & interp & {vba_string(WHO_PATH[1])}",
+        "    End If",
+        "    If installed = NOT_INSTALLED Then",
+        *vba_assign("have", HAVE_NONE, indent="        "),
+        "    Else",
+        f"        have = {vba_string(HAVE)} & installed",
+        "    End If",
+        '    If InStr(interp, "\\") > 0 Then',
+        '        cmd = Chr(34) & PythonExe(interp) & Chr(34) & " -m pip install xlwings==" & pinned',
+        "    Else",
+        '        cmd = "pip install xlwings==" & pinned',
+        "    End If",
+        f"    s = {vba_string(MESSAGE_HEAD[0])} & pinned & {vba_string(MESSAGE_HEAD[1])} & who & have",
+        *_vba_append("s", MESSAGE_TAIL),
+        "    s = s & cmd",
+        "    MismatchText = s",
+        "End Function",
+        "",
+    ]
+    code = "\n".join(out)
+    assert code.isascii()
+    return code
+
+
+# --------------------------------------------------------------------------
 # vbaProject.bin (ms-ovba)
 # --------------------------------------------------------------------------
 
@@ -462,21 +742,36 @@ def compile_vba_project(modules: Sequence[VbaModule]) -> bytes:
         if not module.code.isascii():
             raise PerfkitError(f"VBA 模块 {module.name} 含非 ASCII 字符（中文请用 ChrW）")
 
+    class ExcelDocModule(DocModule):
+        """ms-ovba's document module with the attribute lines where Excel writes
+        them (ms-ovba appends VB_TemplateDerived/VB_Customizable after the code)."""
+
+        def normalize_file(self) -> None:
+            source = Path(self._file_path).read_text(encoding="ascii")
+            with open(self._file_path + ".new", "w", encoding="ascii", newline="\r\n") as fh:
+                fh.write(doc_module_source(source, self.guids))
+
     project = VbaProject()
     project.project_id = VBA_PROJECT_ID
+    # What every Excel-made project has and ms-ovba leaves out unless asked:
+    # the PROJECTwm stream, VersionCompatible32 after HelpContextID in the
+    # PROJECT stream, and its [Workspace] section (one line per module).
+    project.include_projectwm()
+    project.add_attribute("VersionCompatible32", VERSION_COMPATIBLE32)
     with tempfile.TemporaryDirectory(prefix="perfkit-vba-") as tmp, _working_dir(Path(tmp)):
         for module in modules:
             suffix = ".cls" if module.kind == "doc" else ".bas"
             src = Path(tmp) / f"{module.name}{suffix}"
             src.write_text(module.code if module.code.endswith("\n") else module.code + "\n")
             if module.kind == "doc":
-                entry = DocModule(module.name)
+                entry = ExcelDocModule(module.name)
                 entry.add_file(str(src))
                 entry.add_guid(module.guid or WORKSHEET_CLASS)
             else:
                 entry = StdModule(module.name)
                 entry.add_file(str(src))
             entry.normalize_file()
+            entry.add_workspace(*WORKSPACE_CLOSED)
             project.add_module(entry)
         stdole = LibidReference(
             uuid.UUID("00020430-0000-0000-C000-000000000046"),
@@ -503,7 +798,43 @@ def compile_vba_project(modules: Sequence[VbaModule]) -> bytes:
                 ProjectOleFile.write_file(project)
         finally:
             random.setstate(state)
-        return repack_cfb((Path(tmp) / "vbaProject.bin").read_bytes())
+        return repack_cfb((Path(tmp) / "vbaProject.bin").read_bytes(), edit=_as_excel_writes)
+
+
+def _as_excel_writes(path: tuple[str, ...], data: bytes) -> bytes:
+    """Streams as Excel writes them: the PROJECT stream ends with a blank line."""
+    if path == ("PROJECT",) and not data.endswith(b"\r\n\r\n"):
+        return data.rstrip(b"\r\n") + b"\r\n\r\n"
+    return data
+
+
+def doc_module_source(code: str, guids: Sequence[uuid.UUID]) -> str:
+    """The stored source of a document module, as Excel writes it: the class
+    header (VERSION … END) dropped, then every attribute line at the top —
+    VB_Name, VB_Base (the host class), VB_GlobalNameSpace … VB_Exposed,
+    VB_TemplateDerived, VB_Customizable — and the code after them."""
+    lines = code.replace("\r\n", "\n").split("\n")
+    if lines and lines[0].startswith("VERSION ") and "END" in lines:
+        lines = lines[lines.index("END") + 1 :]
+    attrs: list[str] = []
+    while lines and lines[0].startswith("Attribute VB_"):
+        attrs.append(lines.pop(0))
+
+    def key(line: str) -> str:
+        return line.split("=", 1)[0].split()[1]
+
+    name = [a for a in attrs if key(a) == "VB_Name"]
+    if not name:
+        raise PerfkitError("VBA 文档模块缺少 Attribute VB_Name 行")
+    base = 'Attribute VB_Base = "0' + "".join("{" + str(g).upper() + "}" for g in guids) + '"'
+    own = ("VB_Name", "VB_Base", "VB_TemplateDerived", "VB_Customizable")
+    middle = [a for a in attrs if key(a) not in own]
+    tail = [
+        "Attribute VB_TemplateDerived = False",
+        "Attribute VB_Customizable = True",
+    ]
+    text = "\n".join([name[0], base, *middle, *tail, *lines])
+    return text if text.endswith("\n") else text + "\n"
 
 
 # The compound file that holds the VBA streams is re-written here in the plainest
@@ -518,10 +849,11 @@ def _cfb_key(name: str) -> tuple[int, str]:
     return (len(name), name.upper())
 
 
-def repack_cfb(data: bytes) -> bytes:
+def repack_cfb(data: bytes, edit=None) -> bytes:
     """The same storages and streams as *data*, in a compound file laid out simply:
     FAT, directory, mini FAT, mini stream, then each large stream in one run;
-    each storage's children form a balanced binary tree in MS-CFB name order."""
+    each storage's children form a balanced binary tree in MS-CFB name order.
+    *edit(path, data)*, if given, may change a stream on the way."""
     import io
     import struct
 
@@ -529,6 +861,8 @@ def repack_cfb(data: bytes) -> bytes:
 
     ole = olefile.OleFileIO(io.BytesIO(data))
     streams = {tuple(path): ole.openstream(path).read() for path in ole.listdir(streams=True)}
+    if edit is not None:
+        streams = {path: edit(path, blob) for path, blob in streams.items()}
     storages = {tuple(path) for path in ole.listdir(streams=False, storages=True)}
     ole.close()
 
@@ -686,6 +1020,7 @@ def vba_modules(
         VbaModule(RIBBON_MODULE, "std", read_source(f"{RIBBON_MODULE}.bas")),
         VbaModule(UDF_WRAPPER_MODULE, "std", wrappers),
         VbaModule(UDF_INFO_MODULE, "std", udf_info_module(infos)),
+        VbaModule(VERSION_MODULE, "std", version_check_module()),
         VbaModule(RUNTIME_MODULE, "std", runtime),
     ]
     return modules, infos, version

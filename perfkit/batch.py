@@ -11,12 +11,17 @@ come back in input order and are streamed to the caller, never collected here.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
+import stat
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -25,24 +30,72 @@ from .errors import UsageError
 T = TypeVar("T")
 R = TypeVar("R")
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+"""What a folder scan takes for a form (.xls is read through python-calamine)."""
+EXCEL_SUFFIXES = FORM_SUFFIXES
 
 
 # --------------------------------------------------------------------------
 # Finding files
 # --------------------------------------------------------------------------
 
+OUTPUT = "output"  # a file perfkit wrote (汇总, marked copy, frozen copy beside its form …)
+SPECIAL = "special"  # not a regular file: FIFO, socket, device, link loop, link to a folder
+UNREADABLE = "unreadable"  # a folder or entry that could not be looked at
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An entry a scan did not take, and why (Chinese, for the user)."""
+
+    path: Path
+    kind: str  # OUTPUT, SPECIAL or UNREADABLE
+    reason: str
+    output: str | None = None  # OUTPUT: the perfkit output kind
+
+
+class Found(list):
+    """What :func:`discover` / :func:`discover_rooted` found: a list of files
+    (or of (file, root) pairs) with what was left out and why (``skipped``)
+    and the named paths that do not exist (``missing``, still in the list so
+    that reading them reports the error)."""
+
+    def __init__(self, items=(), skipped=(), missing=()):
+        super().__init__(items)
+        self.skipped: list[Skipped] = list(skipped)
+        self.missing: list[Path] = list(missing)
+
+    @property
+    def outputs(self) -> list[Skipped]:
+        """perfkit's own outputs that were skipped."""
+        return [s for s in self.skipped if s.kind == OUTPUT]
+
+    @property
+    def others(self) -> list[Skipped]:
+        """Entries skipped because they cannot be read as files."""
+        return [s for s in self.skipped if s.kind != OUTPUT]
+
 
 def discover_rooted(
     paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()
-) -> list[tuple[Path, Path]]:
+) -> Found:
     """(file, root) for files named on the command line (root: its folder) and
-    every .xlsx/.xlsm below a named folder (root: that folder) — sorted, Excel
-    lock files ``~$…`` and hidden files skipped, each file once (the same file
-    reached twice, also through a link, is the same device and inode).  A named
-    file that does not exist is kept: reading it reports the error for that file."""
+    every .xlsx/.xlsm/.xls below a named folder (root: that folder) — sorted,
+    Excel lock files ``~$…`` and hidden files left out, each file once (the
+    same file reached twice, also through a link, is the same device and inode).
+
+    Never opens anything but regular files, so a FIFO cannot hang the scan.
+    Left out, and listed in ``skipped`` with the reason: FIFOs, sockets,
+    devices, link loops and broken links with a form's suffix, links to
+    folders (not followed), folders that cannot be listed, and perfkit's own
+    outputs (:mod:`perfkit.outputs`): 汇总 and marked copies always, a frozen
+    or adopted copy when the form it was made from is in the same scan.  A
+    named file that does not exist is kept (reading it reports the error)
+    and listed in ``missing``."""
     skip = {_identity(Path(p)) for p in exclude}
     found: list[tuple[Path, Path]] = []
+    skipped: list[Skipped] = []
+    missing: list[Path] = []
     seen: set[object] = set()
 
     def add(path: Path, root: Path) -> None:
@@ -54,17 +107,157 @@ def discover_rooted(
 
     for item in paths:
         path = Path(item)
-        if path.is_dir():
-            for sub in sorted(path.rglob("*")):
-                if (
-                    sub.suffix.lower() in EXCEL_SUFFIXES
-                    and not sub.name.startswith(("~$", "."))
-                    and sub.is_file()
-                ):
-                    add(sub, path)
-        else:
+        try:
+            st = os.stat(path)
+        except OSError as err:
+            if _lexists(path):
+                skipped.append(Skipped(path, SPECIAL, _broken_link_reason(err)))
+            else:
+                missing.append(path)
+                add(path, path.parent)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            for sub in _scan_folder(path, skipped):
+                add(sub, path)
+        elif stat.S_ISREG(st.st_mode):
             add(path, path.parent)
-    return found
+        else:
+            skipped.append(Skipped(path, SPECIAL, _special_reason(st.st_mode)))
+    kept, outputs_skipped = _without_outputs(found)
+    return Found(kept, skipped + outputs_skipped, missing)
+
+
+def _lexists(path: Path) -> bool:
+    try:
+        os.lstat(path)
+    except OSError:
+        return False
+    return True
+
+
+def _special_reason(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO），不是普通文件"
+    if stat.S_ISSOCK(mode):
+        return "套接字，不是普通文件"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件，不是普通文件"
+    return "不是普通文件"
+
+
+def _broken_link_reason(err: OSError) -> str:
+    if err.errno == errno.ELOOP:
+        return "符号链接循环，无法打开"
+    if isinstance(err, FileNotFoundError):
+        return "符号链接指向的文件不存在"
+    if isinstance(err, PermissionError):
+        return "没有权限查看"
+    return "无法查看（符号链接无效）"
+
+
+def _scan_folder(root: Path, skipped: list[Skipped]) -> list[Path]:
+    """The form files below *root*, sorted; links to folders are not followed."""
+    files: list[str] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as err:
+            reason = (
+                "没有权限打开此文件夹" if isinstance(err, PermissionError) else "无法打开此文件夹"
+            )
+            skipped.append(Skipped(Path(folder), UNREADABLE, reason))
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith(("~$", ".")):  # Excel lock files, hidden and temporary files
+                continue
+            form_like = os.path.splitext(name)[1].lower() in FORM_SUFFIXES
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
+                if not form_like:
+                    continue
+                if entry.is_file(follow_symlinks=False):  # the usual case: no stat call
+                    files.append(entry.path)
+                    continue
+                link = entry.is_symlink()
+                st = os.stat(entry.path) if link else entry.stat(follow_symlinks=False)
+            except OSError as err:
+                if form_like:
+                    skipped.append(Skipped(Path(entry.path), SPECIAL, _broken_link_reason(err)))
+                continue
+            path = Path(entry.path)
+            if stat.S_ISREG(st.st_mode):
+                files.append(entry.path)
+            elif stat.S_ISDIR(st.st_mode):
+                skipped.append(
+                    Skipped(
+                        path, SPECIAL, "指向文件夹的链接，未进入（如需处理，请直接指定该文件夹）"
+                    )
+                )
+            else:
+                skipped.append(Skipped(path, SPECIAL, _special_reason(st.st_mode)))
+    # the order of sorted(Path(...)): by path components (faster on strings)
+    files.sort(key=lambda p: os.path.normcase(p).split(os.sep))
+    return [Path(p) for p in files]
+
+
+def _without_outputs(
+    found: list[tuple[Path, Path]],
+) -> tuple[list[tuple[Path, Path]], list[Skipped]]:
+    """*found* without perfkit's own outputs (see :func:`discover_rooted`)."""
+    from . import outputs
+
+    infos = {path: outputs.output_info(path) for path, _ in found}
+    if not any(infos.values()):
+        return found, []
+    names = {(os.path.normcase(os.path.abspath(p.parent)), p.name) for p, _ in found}
+    hashes: dict[Path, str] | None = None
+    kept: list[tuple[Path, Path]] = []
+    skipped: list[Skipped] = []
+    for path, root in found:
+        info = infos[path]
+        if info is None or info.kind not in outputs.KINDS:
+            kept.append((path, root))
+            continue
+        label = outputs.KIND_NAMES[info.kind]
+        if info.kind in outputs.ALWAYS_SKIPPED:
+            skipped.append(Skipped(path, OUTPUT, f"perfkit 生成的{label}", info.kind))
+            continue
+        source = None
+        if info.source_name and (
+            (os.path.normcase(os.path.abspath(path.parent)), info.source_name) in names
+            and info.source_name != path.name
+        ):
+            source = path.with_name(info.source_name)
+        elif info.source_sha256:
+            if hashes is None:
+                hashes = {p: _sha256_or_empty(p) for p, _ in found}
+            source = next(
+                (p for p, h in hashes.items() if p != path and h == info.source_sha256), None
+            )
+        if source is None:  # received on its own: a submitted form
+            kept.append((path, root))
+        else:
+            skipped.append(
+                Skipped(
+                    path, OUTPUT, f"perfkit 生成的{label}，原表 {source.name} 也在其中", info.kind
+                )
+            )
+    return kept, skipped
+
+
+def _sha256_or_empty(path: Path) -> str:
+    from .outputs import sha256_file
+
+    try:
+        return sha256_file(path)
+    except OSError:
+        return ""
 
 
 def _identity(path: Path) -> object:
@@ -80,9 +273,33 @@ def _identity(path: Path) -> object:
 
 def discover(
     paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()
-) -> list[Path]:
-    """The files of :func:`discover_rooted`, without their roots."""
-    return [path for path, _ in discover_rooted(paths, exclude)]
+) -> Found:
+    """The files of :func:`discover_rooted`, without their roots (the same
+    ``skipped`` and ``missing``).  Given a :class:`Found` of files, returns it."""
+    if isinstance(paths, Found) and not exclude:
+        if all(isinstance(p, Path) for p in paths):
+            return paths
+    rooted = discover_rooted(paths, exclude)
+    return Found([path for path, _ in rooted], rooted.skipped, rooted.missing)
+
+
+def skipped_summary(found: Found) -> list[str]:
+    """The lines a command prints about what a scan left out (Chinese)."""
+    lines = []
+    outs = found.outputs
+    if outs:
+        counts: dict[str, int] = {}
+        for s in outs:
+            counts[s.output or ""] = counts.get(s.output or "", 0) + 1
+        from .outputs import KIND_NAMES
+
+        what = "，".join(f"{KIND_NAMES.get(k, k)} {n} 个" for k, n in counts.items())
+        lines.append(
+            f"跳过 {len(outs)} 个 perfkit 生成的文件（{what}），它们不是要汇总或校验的表格"
+        )
+    for s in found.others:
+        lines.append(f"跳过 {s.path}：{s.reason}")
+    return lines
 
 
 # --------------------------------------------------------------------------
@@ -127,8 +344,65 @@ def _batch_gc() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int | None = None) -> None:
     gc.set_threshold(*BATCH_GC_THRESHOLD)
+    if parent is not None:
+        die_with_parent(parent)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_POLL_SECONDS = 0.5
+
+
+def die_with_parent(parent: int) -> None:
+    """End this worker process when the process that started it ends, however
+    it ends (also SIGKILL): a killed ``perfkit`` must not leave workers behind
+    that hold the caller's pipes open.
+
+    Linux: the kernel sends SIGKILL on the parent's death (``PR_SET_PDEATHSIG``);
+    if the parent died before that was set, the worker ends at once.  Elsewhere
+    (or if prctl is unavailable) a daemon thread checks every half second
+    whether the parent is still there."""
+    ppid = os.getppid()
+    armed = sys.platform.startswith("linux") and _set_pdeathsig()
+    if os.name != "nt" and (ppid == 1 or (ppid != parent and _forked())):
+        os._exit(1)  # already an orphan
+    if not armed:
+        threading.Thread(
+            target=_watch_parent, args=(ppid,), name="perfkit-parent-watch", daemon=True
+        ).start()
+
+
+def _set_pdeathsig() -> bool:
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except Exception:  # no libc / prctl here: the watching thread takes over
+        return False
+
+
+def _forked() -> bool:
+    """Whether workers are direct children of the batch (fork/spawn), not of a forkserver."""
+    import multiprocessing
+
+    return multiprocessing.get_start_method(allow_none=True) in (None, "fork", "spawn")
+
+
+def _parent_gone(ppid: int) -> bool:
+    if os.name == "nt":  # pragma: no cover - Windows: the parent id does not change
+        from .fsutil import pid_alive
+
+        return not pid_alive(ppid)
+    return os.getppid() != ppid  # re-parented: the parent has ended
+
+
+def _watch_parent(ppid: int) -> None:
+    while not _parent_gone(ppid):
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def _run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
@@ -163,7 +437,9 @@ def imap(
             chunksize = max(1, min(32, n // (workers * 8)))
         chunks = [items[i : i + chunksize] for i in range(0, n, chunksize)]
         window = workers * 3
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)
+        ) as pool:
             pending: deque[Future] = deque()
             next_chunk = 0
             while next_chunk < len(chunks) or pending:

@@ -24,3 +24,9 @@ class NotAForm(InputError):
 
 class UsageError(PerfkitError):
     """Wrong arguments on the command line (exit code 2)."""
+
+
+class OutputError(PerfkitError):
+    """An output that cannot be written: a folder given as the file, a file in
+    the way of a folder, no permission, a file open in Excel, a full disk
+    (exit code 2).  The message names the path and says what to do."""

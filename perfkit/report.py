@@ -12,15 +12,17 @@ evaluator must still write is marked 【待补充】.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import os
 import re
 from decimal import Decimal
 from pathlib import Path
 
 from .errors import UsageError
-from .fsutil import refuse_overwrite_input, write_atomic
+from .fsutil import check_outputs, write_atomic
 from .model import EVAL_TABLE, SELF_EVAL, EvalIndicator, EvalTable, SelfEvalForm
 from .numbers import HUNDRED, ZERO, fmt, round2
+from .outputs import REPORT, mark_bytes
 from .summary import WAN, _dec, _text
 
 BODY_FONT = "仿宋"
@@ -788,7 +790,7 @@ def write_report(
     from .readers import read_form
 
     inputs = [eval_path] + ([selfeval] if selfeval else [])
-    refuse_overwrite_input(out, inputs)
+    check_outputs([out], inputs)
     table = read_form(eval_path)
     if table.form != EVAL_TABLE:
         raise UsageError(
@@ -805,7 +807,13 @@ def write_report(
         _findings(self_form, load(profile or self_form.profile or None)) if self_form else None
     )
     doc = build_report(table, self_form, prof, findings, self_findings)
-    return write_atomic(out, lambda tmp: doc.save(os.fspath(tmp)))
+
+    def save(tmp) -> None:
+        buf = io.BytesIO()
+        doc.save(buf)
+        Path(tmp).write_bytes(mark_bytes(buf.getvalue(), REPORT, eval_path))
+
+    return write_atomic(out, save)
 
 
 def docx_text(path: str | os.PathLike) -> str:

@@ -8,7 +8,7 @@ ratio (zip bombs).  XML entity expansion is refused by defusedxml, which
 openpyxl uses automatically when it is installed; as a second line the XML
 prolog of every part a reader parses is scanned for DOCTYPE/ENTITY
 declarations (:func:`check_workbook_file` before openpyxl, :func:`open_checked`
-and :func:`check_part` for :mod:`perfkit.xlsxread`).
+and :func:`check_part` for :mod:`perfkit.readers.cells`).
 """
 
 from __future__ import annotations
@@ -184,9 +184,9 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS
 
 
 # The parts python-calamine parses when it opens a workbook and that
-# :mod:`perfkit.xlsxread` never reads itself (comments, drawings, themes and
+# :mod:`perfkit.readers.cells` never reads itself (comments, drawings, themes and
 # document properties are read by neither; [Content_Types].xml is not parsed:
-# a test holds calamine to that); the parts xlsxread reads are checked with
+# a test holds calamine to that); the parts readers.cells reads are checked with
 # :func:`check_part` as they are read, so no part is decompressed twice.
 CALAMINE_PARTS = re.compile(r"^xl/(styles|sharedStrings)\.xml$")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import batch
-from .fsutil import refuse_overwrite_input, write_atomic
+from .fsutil import check_outputs, write_atomic
 from .model import (
     EVAL_TABLE,
     SELF_EVAL,
@@ -476,12 +476,10 @@ def run(
 ) -> tuple[Any, int]:
     """The ``summarize`` command: returns (summary rows, number of unreadable
     files).  pandas is not needed here (``summarize`` gives the DataFrame)."""
-    named = [p for p in paths if not Path(p).is_dir()]
-    refuse_overwrite_input(out, named)
-    if csv:
-        refuse_overwrite_input(Path(out).with_suffix(".csv"), named)
-    # An earlier 汇总.xlsx inside a folder being summarised is output, not a form.
-    files = batch.discover(paths, exclude=[out])
+    # Every input, named or found by the scan, is refused as an output; an earlier
+    # 汇总.xlsx is marked as perfkit's output, so the scan does not take it for a form.
+    files = batch.discover(paths)
+    check_outputs([out, Path(out).with_suffix(".csv") if csv else None], files)
     rows = [
         row
         for rows in batch.imap(

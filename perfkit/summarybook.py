@@ -9,13 +9,16 @@ with ``=`` or ``http`` never becomes a formula or a link.
 
 from __future__ import annotations
 
+import math
 import numbers
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
+from .outputs import SUMMARY, mark_xlsxwriter
 from .summary import (
     COLUMNS,
     GRADE_COLUMNS,
@@ -49,14 +52,24 @@ HEADER_STYLE = {
     "valign": "vcenter",
     "text_wrap": True,
 }
+# Column widths (Excel character units) chosen so that a sheet prints one A4
+# page wide in landscape at a readable scale: long texts wrap in their cell,
+# headers wrap over up to three lines.
 MAIN_WIDTHS = {
-    "文件": 28,
-    "单位": 24,
-    "主管部门": 20,
-    "项目编码": 22,
-    "项目名称": 30,
-    "无法读取原因": 40,
+    "文件": 20,
+    "表格": 6,
+    "单位": 16,
+    "主管部门": 12,
+    "项目编码": 13,
+    "项目名称": 20,
+    "年度": 6,
+    "评分规则": 9,
+    "绩效等级": 6,
+    "总分不一致": 7,
+    "无法读取原因": 22,
+    "备注": 16,
 }
+KIND_WIDTHS = {"money": 13, "pct": 8, "score": 7, "int": 6}
 UNIT_KINDS = {
     "全年预算数（元）": "money",
     "全年执行数（元）": "money",
@@ -66,9 +79,12 @@ UNIT_KINDS = {
     "错误数": "int",
     "警告数": "int",
 }
-UNIT_WIDTHS = {"单位": 28, "全年预算数（元）": 18, "全年执行数（元）": 18}
+UNIT_WIDTHS = {"单位": 30, "表格数": 8, "全年预算数（元）": 18, "全年执行数（元）": 18}
 GRADE_KINDS = {"表格数": "int", "占比（%）": "pct"}
-GRADE_WIDTHS = {"绩效等级": 12}
+GRADE_WIDTHS = {"绩效等级": 12, "表格数": 8, "占比（%）": 11}
+HEADER_HEIGHT = 45  # points: three lines of a wrapped header
+ROW_HEIGHT = 15  # points per line of text (Calibri 11)
+FOOTER = "&L&F&C&A&R第 &P 页，共 &N 页"
 CM = 360000 / 9525  # pixels per centimetre (EMU per cm / EMU per pixel)
 
 
@@ -77,14 +93,26 @@ def write(rows: list[dict[str, Any]], path: str | Path, profile_name: str | None
     ``summary.write_workbook`` gives it a temporary path)."""
     wb = xlsxwriter.Workbook(str(path), OPTIONS)
     try:
+        # perfkit's own output: a later scan of this folder does not read it as a form
+        mark_xlsxwriter(wb, SUMMARY)
         _fill(wb, rows, profile_name)
     finally:
-        wb.close()
+        try:
+            wb.close()
+        except FileCreateError as err:  # XlsxWriter wraps the OSError: atomic_path maps it
+            inner = err.args[0] if err.args else None
+            if isinstance(inner, OSError):
+                raise inner from None
+            raise
 
 
 def _fill(wb, rows: list[dict[str, Any]], profile_name: str | None) -> None:
     header = wb.add_format(HEADER_STYLE)
-    formats = {kind: wb.add_format({"num_format": f}) for kind, f in NUMBER_FORMATS.items()}
+    formats = {
+        kind: wb.add_format({"num_format": f, "valign": "top"})
+        for kind, f in NUMBER_FORMATS.items()
+    }
+    formats["text"] = wb.add_format({"text_wrap": True, "valign": "top"})
 
     ids = columns_of(rows)
     headers = [COLUMNS[k][0] for k in ids]
@@ -166,14 +194,12 @@ def _fill(wb, rows: list[dict[str, Any]], profile_name: str | None) -> None:
     scatter.set_size({"width": round(16 * CM), "height": round(10 * CM)})
     ws_grade.insert_chart("E21", scatter, {"object_position": 2})
 
-    ws_grade.set_landscape()
-    ws_grade.set_paper(9)  # A4
-    ws_grade.fit_to_pages(1, 1)
+    _print_setup(ws_grade, pages_tall=1, gridlines=False)  # the table and both charts
 
     unreadable = [[row.get("file"), row["read_error"]] for row in rows if row.get("read_error")]
     if unreadable:
         ws_bad = wb.add_worksheet("无法读取")
-        _table(ws_bad, ["文件", "原因"], unreadable, {}, {"文件": 32, "原因": 80}, header, formats)
+        _table(ws_bad, ["文件", "原因"], unreadable, {}, {"文件": 40, "原因": 90}, header, formats)
 
 
 def _values(records: list[dict[str, Any]], columns: list[str]) -> list[list[Any]]:
@@ -189,24 +215,53 @@ def _table(
     header,
     formats,
 ) -> None:
-    """Header row, then the values.  A non-text column carries its number format
-    as the column's format: XlsxWriter gives it to every value cell written
-    without a format of its own, and Excel to the empty cells of the column.
-    Empty values are not written at all (a formatted blank cell would make the
-    scatter chart take its series for text)."""
+    """Header row, then the values.  Every column carries its format as the
+    column's format (numbers: their number format; text: wrapped), which
+    XlsxWriter gives to every value cell written without a format of its own
+    and Excel to the empty cells of the column.  Empty values are not written
+    at all (a formatted blank cell would make the scatter chart take its
+    series for text).  Printed A4 landscape, one page wide, the header row
+    repeated on every page."""
     for c, name in enumerate(headers):
         ws.write_string(0, c, name, header)
         kind = kinds.get(name, "text")
-        width = widths.get(name) or max(8.0, min(40.0, _display_width(name) + 2))
-        # Same <col width> in the file as before: Excel shows width × 7 pixels
+        width = (
+            widths.get(name)
+            or KIND_WIDTHS.get(kind)
+            or max(6.0, min(20.0, _display_width(name) + 2))
+        )
+        # Same <col width> in the file as asked: Excel shows width × 7 pixels
         # (Calibri 11), whereas set_column() would add its 5-pixel padding.
-        ws.set_column_pixels(c, c, round(width * 7), formats[kind] if kind != "text" else None)
-    ws.set_row(0, 30)
+        ws.set_column_pixels(c, c, round(width * 7), formats[kind])
+    ws.set_row(0, HEADER_HEIGHT)
+    col_widths = [
+        widths.get(name) or KIND_WIDTHS.get(kinds.get(name, "text")) or 0 for name in headers
+    ]
     for r, values in enumerate(data, start=1):
+        lines = 1
         for c, value in enumerate(values):
-            _write(ws, r, c, _cell_value(value))
+            value = _cell_value(value)
+            _write(ws, r, c, value)
+            if isinstance(value, str) and kinds.get(headers[c], "text") == "text":
+                lines = max(lines, _lines(value, col_widths[c]))
+        if lines > 1:  # wrapped text: XlsxWriter cannot fit the row, LibreOffice does not
+            ws.set_row(r, ROW_HEIGHT * min(lines, 8))
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(len(data), 1), len(headers) - 1)
+    ws.repeat_rows(0)
+    _print_setup(ws)
+
+
+def _print_setup(ws, pages_tall: int = 0, gridlines: bool = True) -> None:
+    """A4 landscape, one page wide (*pages_tall* 0: as many pages down as needed),
+    narrow margins, file, sheet and page number in the footer; the gridlines
+    of a table printed (within the used range), those of a chart page not."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, pages_tall)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_footer(FOOTER)
+    ws.hide_gridlines(0 if gridlines else 1)  # 0: shown and printed; 1: shown only
 
 
 def _write(ws, r: int, c: int, value: Any) -> None:
@@ -222,6 +277,20 @@ def _write(ws, r: int, c: int, value: Any) -> None:
         ws.write_number(r, c, float(value))
     else:
         ws.write_string(r, c, str(value))
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines *text* takes when wrapped in a column *width* characters wide."""
+    usable = width - 1.5  # cell padding; CJK glyphs print a little wider than two digits
+    if usable <= 1 or len(text) * 2.2 <= usable:  # short: one line, whatever the script
+        return 1
+    return sum(max(1, math.ceil(_fast_width(part) * 1.1 / usable)) for part in text.split("\n"))
+
+
+def _fast_width(text: str) -> float:
+    """:func:`_display_width` closely enough for line counts, without a loop in
+    Python: a CJK character is 3 bytes in UTF-8 and counts 2."""
+    return len(text) + (len(text.encode("utf-8")) - len(text)) / 2
 
 
 def _display_width(text: str) -> float:

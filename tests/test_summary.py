@@ -316,7 +316,9 @@ def test_workbook_number_formats(book, df):
     assert grades.freeze_panes == "A2" and ws.freeze_panes == "B2"
     assert grades.page_setup.orientation == "landscape"
     assert grades.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.row_dimensions[1].height == 30
+    from perfkit.summarybook import HEADER_HEIGHT
+
+    assert ws.row_dimensions[1].height == HEADER_HEIGHT
     head = ws["A1"]
     assert head.font.b and head.font.color.rgb.endswith("FFFFFF")
     assert head.fill.fgColor.rgb.endswith("305496")

@@ -125,7 +125,10 @@ def test_marked_copy_has_fill_note_and_results(tmp_path, capsys):
     cell = row.locs["score"].cell
     wb = openpyxl.load_workbook(tmp_path / "out" / "f_校验.xlsx")
     ws = wb["评分表"]
-    assert ws[cell].fill.fgColor.rgb.endswith("FFC7CE")  # error colour
+    from perfkit.validate import SEVERITY_COLORS
+    from perfkit.validate.marking import hex_color
+
+    assert ws[cell].fill.fgColor.rgb.endswith(hex_color(SEVERITY_COLORS["error"]))
     assert "RULE_SCORE_MISMATCH" in ws[cell].comment.text
     res = wb["校验结果"]
     assert [c.value for c in res[1]] == ["严重程度", "代码", "位置", "说明"]

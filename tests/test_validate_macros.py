@@ -155,11 +155,13 @@ class FakeRange:
         rows = data if isinstance(data, list) and data and isinstance(data[0], list) else [[data]]
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
-                if isinstance(v, str) and v.startswith("'"):
-                    v = v[1:]
-                self.sheet.values[(r1 + i, c1 + j)] = v
                 if isinstance(v, str) and v.startswith("="):
                     self.sheet.formulas[(r1 + i, c1 + j)] = v
+                self.sheet.values[(r1 + i, c1 + j)] = excel_typed(v)
+
+    @property
+    def api(self):
+        return FakeApi(self.sheet, "range")
 
     @property
     def formula(self):
@@ -214,6 +216,44 @@ class FakeRange:
         self.sheet.calls.hit("range.column_width=")
 
 
+def excel_typed(value):
+    """What Excel keeps of a value assigned to a General cell: a leading
+    apostrophe makes the rest text as typed; otherwise Excel reads numbers,
+    percentages and TRUE/FALSE out of the text, as if typed."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith("'"):
+        return value[1:]
+    text = value.strip()
+    if text.upper() in ("TRUE", "FALSE"):
+        return text.upper() == "TRUE"
+    if re.fullmatch(r"[-+]?\d+(\.\d+)?%", text):
+        return float(text[:-1]) / 100
+    if re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
+        number = float(text)
+        return int(number) if number.is_integer() else number
+    return value
+
+
+class FakeApi:
+    """The COM object behind a sheet or range (PageSetup, WrapText ...): records
+    what is set, one call each."""
+
+    def __init__(self, sheet, where):
+        object.__setattr__(self, "sheet", sheet)
+        object.__setattr__(self, "where", where)
+
+    def __getattr__(self, name):
+        self.sheet.calls.hit(f"{self.where}.api.{name}")
+        child = FakeApi(self.sheet, f"{self.where}.{name}")
+        self.sheet.api_children[f"{self.where}.{name}"] = child
+        return child
+
+    def __setattr__(self, name, value):
+        self.sheet.calls.hit(f"{self.where}.api.{name}=")
+        self.sheet.api_values[f"{self.where}.{name}"] = value
+
+
 class FakeProtection:
     def __init__(self, sheet):
         self.sheet = sheet
@@ -245,7 +285,14 @@ class FakeSheetApi:
 
     def Unprotect(self):
         self.sheet.calls.hit("api.Unprotect")
+        if getattr(self, "password_", None):  # Excel: error 1004 once the prompt is cancelled
+            raise RuntimeError("The password you supplied is not correct.")
         object.__setattr__(self, "ProtectContents_", False)
+
+    @property
+    def PageSetup(self):
+        self.sheet.calls.hit("api.PageSetup")
+        return FakeApi(self.sheet, "PageSetup")
 
     def Protect(self, **kw):
         self.sheet.calls.hit("api.Protect")
@@ -262,6 +309,8 @@ class FakeSheet:
         self.notes_by_cell: dict[str, FakeNote] = {}
         self.rules: list[FakeCF] = []
         self.value_writes = 0
+        self.api_values: dict[str, object] = {}
+        self.api_children: dict[str, object] = {}
         self.api = FakeSheetApi(self)
         self.visible = True
 

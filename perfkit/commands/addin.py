@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import PerfkitError
+from ..fsutil import check_outputs, output_error
 
 DEFAULT_OUT = "perfkit.xlam"
 
@@ -73,6 +74,7 @@ def _build(args: argparse.Namespace, out: Path):
 
     # Folders of --pythonpath that exist here also serve to find the UDF package now.
     local = [d for d in (args.pythonpath or "").split(os.pathsep) if d and Path(d).is_dir()]
+    check_outputs([out], addin.input_files(args.udf_module, local))
     return addin.build(
         out,
         interpreter=args.interpreter,
@@ -128,11 +130,13 @@ def run_install(args: argparse.Namespace) -> int:
         target_dir.mkdir(parents=True, exist_ok=True)
         try:
             shutil.copyfile(built, target)
-        except PermissionError as err:
+        except PermissionError:
             raise PerfkitError(
-                f"无法写入 {target}：Excel 可能正在使用旧的加载项，请先关闭 Excel 再试",
+                "无法写入：Excel 可能正在使用旧的加载项，请先关闭 Excel 再试",
                 path=str(target),
-            ) from err
+            ) from None
+        except OSError as err:
+            raise output_error(err, target) from None
     print(f"已安装到：{target}")
     print(
         "下一步：打开 Excel → 文件 → 选项 → 加载项 → 下方“管理”选 Excel 加载项 → 转到，"

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError, UsageError
-from ..fsutil import refuse_overwrite_input, write_bytes_atomic
+from ..fsutil import check_outputs, read_error_message, write_bytes_atomic
 
 
 def register(subparsers) -> None:
@@ -59,26 +59,82 @@ def _xlsx_out(out: str) -> None:
         raise UsageError(f"输出文件应以 .xlsx 结尾：{out}")
 
 
+_MAGIC = {
+    b"PK\x03\x04": "一个 zip 压缩包（Word .docx、Excel .xlsx 等 Office 文件都是这种格式）",
+    b"\xd0\xcf\x11\xe0": "一个旧版 Office 文件（.doc/.xls）",
+    b"%PDF": "一个 PDF 文件",
+}
+JSON_HINT = "fill 需要 JSON 数据文件（UTF-8 文本，格式见 docs/templates.md；可用 perfkit extract 从填好的表格导出）"
+
+
 def read_json(path: str) -> dict:
-    if not os.path.isfile(path):
+    if not os.path.exists(path):
         raise InputError("文件不存在", path=path)
+    if not os.path.isfile(path):
+        raise InputError(f"这不是一个普通文件：{JSON_HINT}", path=path)
     if os.path.getsize(path) > 20 * 1024 * 1024:
         raise InputError("JSON 文件过大（超过 20 MB）", path=path)
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            return json.load(fh)
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as err:
+        raise InputError(read_error_message(err), path=path) from None
+    for magic, what in _MAGIC.items():
+        if raw.startswith(magic):
+            raise InputError(f"不是 JSON 文件，而是{what}：{JSON_HINT}", path=path)
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("JSON 文件应为 UTF-8 编码", path=path) from None
-    except json.JSONDecodeError as exc:
+        if b"\x00" in raw[:4096]:
+            raise InputError(
+                f"不是 JSON 文本文件（含有二进制数据）：{JSON_HINT}", path=path
+            ) from None
+        try:
+            json.loads(raw.decode("gb18030"))
+        except (UnicodeDecodeError, ValueError):
+            raise InputError(f"不是 UTF-8 编码的 JSON 文件：{JSON_HINT}", path=path) from None
         raise InputError(
-            f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}", path=path
+            "JSON 文件是 GBK/GB18030 编码，应为 UTF-8：请用记事本等编辑器“另存为”UTF-8 编码后重试",
+            path=path,
         ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if text.lstrip()[:1] not in ("{", "["):
+            raise InputError(
+                f"不是 JSON 文件（内容不是以 {{ 开头）：{JSON_HINT}", path=path
+            ) from None
+        raise InputError(
+            f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列（{_json_reason(exc.msg)}）",
+            path=path,
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"JSON 的最外层应为对象（{{ … }}）：{JSON_HINT}", path=path)
+    return data
+
+
+_JSON_REASONS = {
+    "Expecting value": "此处缺少值",
+    "Expecting property name enclosed in double quotes": "键名应使用英文双引号",
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Unterminated string starting at": "字符串缺少结尾的引号",
+    "Extra data": "JSON 结束后还有多余内容",
+    "Invalid control character at": "字符串中有不允许的控制字符",
+}
+
+
+def _json_reason(msg: str) -> str:
+    for english, chinese in _JSON_REASONS.items():
+        if msg.startswith(english):
+            return chinese
+    return "格式不正确"
 
 
 def _fill(args: argparse.Namespace) -> int:
     _xlsx_out(args.out)
-    refuse_overwrite_input(
-        args.out, [args.data] + ([args.template] if os.path.exists(args.template) else [])
+    check_outputs(
+        [args.out], [args.data] + ([args.template] if os.path.exists(args.template) else [])
     )
     from ..writers.fill import fill
 
@@ -96,7 +152,7 @@ def _extract(args: argparse.Namespace) -> int:
     data = forms[0] if len(forms) == 1 else forms
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if args.out:
-        refuse_overwrite_input(args.out, [args.file])
+        check_outputs([args.out], [args.file])
         write_bytes_atomic(args.out, text.encode("utf-8"))
         print(f"已生成 {args.out}")
     else:
@@ -108,6 +164,7 @@ def _freeze(args: argparse.Namespace) -> int:
     from ..writers.freeze import freeze
 
     _xlsx_out(args.out)
+    check_outputs([args.out], [args.file])
     out = freeze(args.file, args.out)
     print(f"已生成定稿 {out}")
     return 0

@@ -41,13 +41,26 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _summarize(args: argparse.Namespace) -> int:
+    from ..batch import discover, skipped_summary
     from ..errors import UsageError
     from ..summary import COLUMNS, run
 
     if Path(args.output).suffix.lower() != ".xlsx":
         raise UsageError(f"输出文件应为 .xlsx：{args.output}")
+    found = discover(args.paths)
+    if found.missing:
+        names = "、".join(str(p) for p in found.missing)
+        raise UsageError(f"找不到 {names}：请检查路径是否正确（未写出任何文件）")
+    for line in skipped_summary(found):
+        print(line, file=sys.stderr)
+    if not found:
+        raise UsageError(
+            "没有找到要汇总的表格文件（.xlsx、.xlsm、.xls）："
+            + "、".join(str(p) for p in args.paths)
+            + "（未写出任何文件）"
+        )
     rows, unreadable = run(
-        args.paths,
+        found,
         args.output,
         profile=args.profile,
         jobs=args.jobs,
@@ -59,12 +72,10 @@ def _summarize(args: argparse.Namespace) -> int:
     warnings = sum(row.get("warnings") or 0 for row in rows)
     print(
         f"已汇总 {n - unreadable} 份表格（{COLUMNS['errors'][0]} {errors}，{COLUMNS['warnings'][0]} {warnings}）"
-        f"，无法读取 {unreadable} 份 -> {args.output}",
+        + (f"，无法读取 {unreadable} 份（见“无法读取”工作表）" if unreadable else "")
+        + f" -> {args.output}",
         file=sys.stderr,
     )
-    if n == 0:
-        print("没有找到任何 .xlsx 文件", file=sys.stderr)
-        return 2
     return 2 if unreadable else 0
 
 

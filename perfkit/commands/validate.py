@@ -2,7 +2,7 @@
 
 Runs the same checks as the Excel macro (``perfkit.validate.validate_form``)
 on files read from disk (formulas and their cached values).  Folders are
-searched recursively for .xlsx/.xlsm.  Exit code: 0 no error, 1 errors found,
+searched recursively for .xlsx/.xlsm/.xls (perfkit's own outputs skipped).  Exit code: 0 no error, 1 errors found,
 2 an input could not be read (the other files are still processed).
 """
 
@@ -14,7 +14,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import PerfkitError, UsageError
+from ..errors import OutputError, PerfkitError, UsageError
+from ..fsutil import check_outputs, read_error_message
 from ..profiles import load as load_profile
 
 PROGRESS_FROM = 5  # show a progress bar from this many files on
@@ -54,7 +55,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "validate",
         help="校验自评表/评分表：找出计算与规则不一致的单元格",
-        description="校验一个或多个 .xlsx/.xlsm（文件夹递归查找）。退出码：0 无错误；1 发现错误；2 有文件无法读取。",
+        description="校验一个或多个 .xlsx/.xlsm/.xls（文件夹递归查找，perfkit 自己生成的文件会跳过）。"
+        "退出码：0 无错误；1 发现错误；2 有文件无法读取或参数有误。",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹")
     p.add_argument(
@@ -88,10 +90,14 @@ def check_file(path: str, profile: str | None) -> list[FormResult]:
 
 
 def _message(path: str, exc: BaseException) -> str:
+    """What the user reads about an input that could not be checked: Chinese,
+    naming the file; never an exception's class name or English text."""
     if isinstance(exc, PerfkitError):
         text = str(exc)
         return text if path in text else f"{path}：{text}"
-    return f"{path}：无法读取（{type(exc).__name__}: {exc}）"
+    if isinstance(exc, OSError):
+        return f"{path}：{read_error_message(exc)}"
+    return f"{path}：无法读取：文件内容无法解析，可能已损坏或不是 perfkit 能识别的表格"
 
 
 def _out_path(out_dir: str, path: str, root: str) -> Path:
@@ -101,7 +107,8 @@ def _out_path(out_dir: str, path: str, root: str) -> Path:
         rel = Path(Path(path).name)
     if rel.parts and rel.parts[0] == "..":
         rel = Path(Path(path).name)
-    return Path(out_dir) / rel.parent / f"{rel.stem}_校验{rel.suffix}"
+    suffix = rel.suffix if rel.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
+    return Path(out_dir) / rel.parent / f"{rel.stem}_校验{suffix}"
 
 
 @dataclass(frozen=True)
@@ -109,8 +116,7 @@ class _Job:
     path: str
     root: str
     profile: str | None
-    out: str | None
-    inputs: tuple[str, ...]
+    target: str | None  # the marked copy to write (--out), checked against every input
 
 
 def check_job(job: _Job) -> FileResult:
@@ -121,34 +127,53 @@ def check_job(job: _Job) -> FileResult:
     except Exception as exc:  # every input is reported; the others go on
         res.error = _message(job.path, exc)
         return res
-    if job.out:
-        target = _out_path(job.out, job.path, job.root)
+    if job.target:
         try:
-            if any(Path(i).resolve() == target.resolve() for i in job.inputs):
-                raise UsageError(f"输出文件不能与输入文件相同：{target}")
             from ..validate.marking import mark_copy
 
-            mark_copy(job.path, target, res.findings)
-            res.marked = str(target)
-        except Exception as exc:
-            res.error = _message(job.path, exc) + "（未写出标注副本）"
+            mark_copy(job.path, job.target, res.findings)
+            res.marked = job.target
+        except PerfkitError as exc:  # the output's own message (OutputError names the copy)
+            res.error = f"未写出 {job.path} 的标注副本：{exc}"
+        except OSError as exc:
+            res.error = f"未写出 {job.path} 的标注副本：{read_error_message(exc)}"
+        except Exception:
+            res.error = (
+                f"未写出 {job.path} 的标注副本：openpyxl 无法打开该文件，请在 Excel 中另存后重试"
+            )
     return res
 
 
 def run(args) -> int:
-    from ..batch import discover_rooted, imap
+    from ..batch import discover_rooted, imap, skipped_summary
 
     if args.profile:
         load_profile(args.profile)  # unknown profile: usage error before any work
+    if args.out and os.path.exists(args.out) and not os.path.isdir(args.out):
+        raise OutputError(
+            "--out 应为文件夹，但这是一个已有的文件：请给出一个文件夹（不存在时会自动创建）",
+            path=args.out,
+        )
     files = discover_rooted(args.paths)
+    for line in skipped_summary(files):
+        print(line, file=sys.stderr)
     if not files:
-        raise UsageError("没有找到要校验的 .xlsx/.xlsm 文件")
-    inputs = tuple(str(f) for f, _ in files)
-    jobs = [_Job(str(f), str(root), args.profile, args.out, inputs) for f, root in files]
+        raise UsageError(
+            "没有找到要校验的表格文件（.xlsx、.xlsm、.xls）："
+            + "、".join(str(p) for p in args.paths)
+        )
+    targets = [
+        str(_out_path(args.out, str(f), str(root))) if args.out else None for f, root in files
+    ]
+    check_outputs(targets, [f for f, _ in files])  # no marked copy over an input
+    jobs = [
+        _Job(str(f), str(root), args.profile, target)
+        for (f, root), target in zip(files, targets, strict=True)
+    ]
     progress = "校验" if len(jobs) >= PROGRESS_FROM and not args.no_progress else False
     results = list(imap(check_job, jobs, jobs=args.jobs, progress=progress))
     if args.format == "json":
-        _print_json(results)
+        _print_json(results, files.skipped)
     else:
         _print_table(results)
     if any(r.error for r in results):
@@ -158,7 +183,7 @@ def run(args) -> int:
     return 0
 
 
-def _print_json(results: list[FileResult]) -> None:
+def _print_json(results: list[FileResult], skipped=()) -> None:
     from ..validate import count_by_severity
 
     findings = [
@@ -170,6 +195,10 @@ def _print_json(results: list[FileResult]) -> None:
     data = {
         "findings": findings,
         "unreadable": [{"file": r.path, "message": r.error} for r in results if r.error],
+        "skipped": [
+            {"file": str(s.path), "reason": s.reason, **({"output": s.output} if s.output else {})}
+            for s in skipped
+        ],
         "files": [
             {
                 "file": r.path,

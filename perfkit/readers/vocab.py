@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, PerfkitError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -166,9 +166,14 @@ def _merge(into: dict, data: dict, source: str) -> None:
 def _sources() -> list[tuple[str, str]]:
     out = []
     folder = resources.files("perfkit.profiles").joinpath("labels")
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+    entries = sorted(folder.iterdir(), key=lambda p: p.name) if folder.is_dir() else []
+    for entry in entries:
         if entry.name.endswith(".toml"):
             out.append((f"labels/{entry.name}", entry.read_text(encoding="utf-8")))
+    if not out:  # not the user's file: the package was installed without its data
+        raise PerfkitError(
+            "perfkit 安装不完整：缺少标签词表 perfkit/profiles/labels/*.toml，请重新安装 perfkit"
+        )
     extra = os.environ.get(LABELS_ENV)
     if extra:
         path = Path(extra)

@@ -28,8 +28,11 @@ INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
 SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
-# Fill colours used to mark cells, in Excel and in marked copies (RGB).
-SEVERITY_COLORS = {ERROR: (255, 199, 206), WARNING: (255, 235, 156), INFO: (221, 235, 247)}
+# Fill colours used to mark cells, in Excel and in marked copies (RGB): red,
+# orange, blue.  Each differs in hue from the templates' input yellow (FFF2CC)
+# and, printed in grey, in lightness from it and from each other (luminance
+# 242 for FFF2CC; 211 info, 176 warning, 139 error); black text stays legible.
+SEVERITY_COLORS = {ERROR: (229, 115, 115), WARNING: (244, 164, 96), INFO: (189, 215, 238)}
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,7 @@ def _dec(value: Any) -> Decimal | None:
 
 def adopt_form(form, out: Path) -> Adopted:
     """Write *form* as a perfkit template at *out*."""
+    from ..outputs import ADOPTED, mark_openpyxl
     from .fill import write_form
     from .template import deterministic_bytes, new_workbook, write_output
 
@@ -149,6 +150,8 @@ def adopt_form(form, out: Path) -> Adopted:
         )
     for note in form.notes:
         result.lost.append(f"读取说明：{note}")
+    if form.source and os.path.isfile(form.source):
+        mark_openpyxl(wb, ADOPTED, form.source)  # skipped by a scan that holds its form
     write_output(out, deterministic_bytes(wb, {layout.sheet: values}))
     return result
 

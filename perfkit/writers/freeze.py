@@ -160,6 +160,7 @@ def freeze(path: str | os.PathLike, out: str | os.PathLike) -> Path:
     The result opens without the add-in; the input is never written."""
     import openpyxl
 
+    from ..outputs import FROZEN, mark_openpyxl
     from ..readers import forms_of
     from ..readers.cells import open_book
     from .template import deterministic_bytes, write_output
@@ -185,6 +186,7 @@ def freeze(path: str | os.PathLike, out: str | os.PathLike) -> Path:
     except Exception:
         raise InputError("无法读取工作簿（文件格式异常）", path=name) from None
     stored = freeze_workbook(wb, forms, cached_values)
+    mark_openpyxl(wb, FROZEN, name)  # a scan that holds its form skips the copy
     return write_output(out, deterministic_bytes(wb, stored))
 
 
