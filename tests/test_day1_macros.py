@@ -29,7 +29,7 @@ def _marked_cells(name: str) -> list[str]:
 def test_clear_restores_notes_excel_would_convert_exactly():
     marked = _marked_cells("longgang2023_shanghui.xlsx")
     assert len(marked) >= 2
-    cells = marked[:2] + ["A1", "B2", "C3", "D4"]  # marked cells and cells left alone
+    cells = [*marked[:2], "A1", "B2", "C3", "D4"]  # marked cells and cells left alone
     tricky = dict(zip(cells, TRICKY_TEXTS, strict=True))
     book = example("longgang2023_shanghui.xlsx")
     form = book.sheet("自评表")
