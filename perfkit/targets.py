@@ -35,6 +35,7 @@ __all__ = [
     "Op",
     "Reading",
     "comparable",
+    "placeholder_of",
     "read",
 ]
 
@@ -842,6 +843,35 @@ def read(value: object) -> Reading:
         return _read(value)
     except Exception:  # the last guard: a UDF must never see an exception
         return Reading(_safe_text(value), Kind.UNREADABLE, note="内部错误，无法识别这段文字")
+
+
+_ONLY_MARKS = re.compile(r"[*?×]+")
+_PLACEHOLDER_TRIM = " \t。.，,；;：:"
+
+
+def placeholder_of(value: object) -> str:
+    """The placeholder a 年度指标值 holds instead of a target, or "" when it
+    holds none: asterisks, question marks or XX for the number (``*``,
+    ``**人``, ``≥**%``, ``XX人``), or a word of the vocabulary's
+    ``[placeholder]`` table (``待定``; ``见附件…``).  The dashes of an unused
+    row (``—``) are not placeholders here: whether they are depends on the
+    row (DOMAIN.md §8.1; ``perfkit.validate.platform``).  Never raises."""
+    try:
+        text = _safe_text(value_of(value)) if type(value) is not str else value
+        text = _normalise(text) if text.strip() else ""
+    except Exception:
+        return ""
+    if not text:
+        return ""
+    if _ONLY_MARKS.fullmatch(text.replace(" ", "")) or (
+        _PLACEHOLDER_CHAR.search(text) and _PLACEHOLDER_RE.search(text)
+    ):
+        return text
+    vocab = vocabulary()
+    bare = text.strip(_PLACEHOLDER_TRIM)
+    if bare in vocab.placeholder_whole or bare.startswith(vocab.placeholder_starts):
+        return text
+    return ""
 
 
 def _safe_text(value: object) -> str:

@@ -132,7 +132,28 @@ CASES = [
     ("PART_MISSING", "A2", lambda: _read(_table12)),
     ("CELLS_IGNORED", "", lambda: _read(_far_cell)),
     ("LAYOUT_NAME_MOVED", "H24", lambda: _read(_moved_name)),
+    # the platform's self-evaluation warnings (issue 13)
+    # 85 % executed (1959300 × 0.85 = 1665405), indicators 90/90: (100% − 85%) / 100% = 15%
+    (
+        "SCORE_INFLATED",
+        "H44",
+        lambda: _executed(longgang1(exec_rate=85, exec_score=8.5, total=98.5), 1665405),
+    ),
+    ("BUDGET_ZERO", "D6", lambda: _budget(longgang1(), 0)),
+    ("EXEC_RATE_LOW", "G6", lambda: _executed(longgang1(), 1400000)),
+    ("WEIGHT_ZERO", "G14", lambda: _set(longgang1(), 14, weight=0, score=0)),
+    ("TARGET_PLACEHOLDER", "E14", lambda: _set(longgang1(), 14, target="≥**家")),
 ]
+
+
+def _executed(form, amount):
+    """全年执行数 of 年度资金总额 and 当年财政拨款 set to *amount*."""
+    return _fund(_fund(form, "total", executed=amount), "fiscal", executed=amount)
+
+
+def _budget(form, amount):
+    """全年预算数 of 年度资金总额 and 当年财政拨款 set to *amount*."""
+    return _fund(_fund(form, "total", annual_budget=amount), "fiscal", annual_budget=amount)
 
 
 def _read(make):

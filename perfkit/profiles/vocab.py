@@ -44,6 +44,10 @@ VOCAB_KEYS: dict[str, dict[str, str]] = {
         "exclude": "名称含这些词则不是预算执行率（政府采购执行率 …）",
     },
     "not_applicable": {"words": "整格为这些文字时表示不适用（不计入总分）"},
+    "placeholder": {
+        "whole": "年度指标值整格为这些文字时只是占位，不是指标值（待定、同上 …）",
+        "starts": "年度指标值以这些文字开头时指向别处，不是指标值（见附件、详见附表 …）",
+    },
 }
 
 
@@ -73,6 +77,8 @@ class Vocabulary:
     exec_names: tuple[str, ...]
     exec_exclude: tuple[str, ...]
     not_applicable: frozenset[str]
+    placeholder_whole: frozenset[str] = frozenset()
+    placeholder_starts: tuple[str, ...] = ()
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -169,6 +175,8 @@ def _parse(text: str, source: str) -> Vocabulary:
         exec_names=get("exec_row.names"),
         exec_exclude=get("exec_row.exclude"),
         not_applicable=frozenset(w.lower() for w in get("not_applicable.words")),
+        placeholder_whole=frozenset(get("placeholder.whole")),
+        placeholder_starts=get("placeholder.starts"),
         source=source,
     )
 

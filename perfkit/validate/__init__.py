@@ -10,6 +10,7 @@ from __future__ import annotations
 from . import (  # noqa: F401  (register the checks)
     codes,
     evaltable,
+    platform,
     selfeval,
 )
 from .core import (

@@ -187,7 +187,7 @@ def validate_form(
     *profile*: a Profile, a profile name, or None for the form's own profile;
     *assessment*: the form's assessment under that profile, when the caller
     has it already (the summary does)."""
-    from . import evaltable, selfeval  # noqa: F401  (register the checks)
+    from . import evaltable, platform, selfeval  # noqa: F401  (register the checks)
 
     prof = resolve_profile(form, profile)
     ctx = Context(form, prof)
@@ -257,7 +257,7 @@ def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def iter_codes() -> Iterator[CodeDoc]:
-    from . import evaltable, selfeval  # noqa: F401
+    from . import evaltable, platform, selfeval  # noqa: F401
 
     yield from CODES.values()
 
