@@ -203,3 +203,15 @@ def test_placeholder_words_are_vocabulary_data():
     assert "待定" in v.placeholder_whole and "见附件" in v.placeholder_starts
     assert placeholder_of("见附件3") == "见附件3" and placeholder_of("附件齐全") == ""
     assert placeholder_of(None) == "" and placeholder_of(12) == ""
+
+
+def test_a_layout_without_the_annual_budget_column_is_no_blank_budget(tmp_path):
+    """北京 2016 prints 年初预算数 and 全年执行数 only: its execution score has a budget."""
+    from perfkit.readers import read_forms
+    from tests.corpus import national
+
+    (file,) = national.originals(tmp_path, "beijing2016")
+    (form,) = read_forms(file.path)
+    assert "annual_budget" not in form.funds["total"].locs
+    assert not found(form, code="BUDGET_ZERO")
+    assert unsupported_exec(assess(form)) is None

@@ -159,10 +159,11 @@ def _exec_claims(a: Any) -> list[Decimal]:
 
 def unsupported_exec(a: Any) -> Decimal | None:
     """The execution score a form claims without a budget to compute it from
-    (全年预算数 0, or none on a 自评表 whose 资金 block has an execution
-    score), or None when the budget supports it (or nothing is claimed)."""
+    (全年预算数 0, or its cell blank on a 自评表 with an execution score),
+    or None when the budget supports it (or nothing is claimed)."""
     form = a.form
-    if form.form == SELF_EVAL and form.funds.get("total") is None:
+    fund = form.funds.get("total") if form.form == SELF_EVAL else None
+    if form.form == SELF_EVAL and fund is None:
         return None
     budget = a.exec.budget
     claims = _exec_claims(a)
@@ -172,7 +173,9 @@ def unsupported_exec(a: Any) -> Decimal | None:
         if claimed > 0 or any(v is not None and v > 0 for v in others):
             return claimed
         return None
-    if budget is None and form.form == SELF_EVAL and claimed > 0:
+    # A blank 全年预算数 cell; a layout without the column (北京 2016: 年初预算数
+    # only) is no blank budget.
+    if budget is None and fund is not None and "annual_budget" in fund.locs and claimed > 0:
         return claimed
     return None
 
