@@ -6,7 +6,8 @@ template (``adopt``), the report — holds two custom document properties
 (``docProps/custom.xml``, shown by Excel under 文件 → 信息 → 属性 → 高级属性 → 自定义):
 
 ``perfkit.output``
-    what it is: ``summary``, ``marked``, ``frozen``, ``adopted`` or ``report``;
+    what it is: ``summary``, ``marked``, ``frozen``, ``adopted``, ``report`` or
+    ``review`` (复核清单, 复核工作底稿, 整改通知);
 ``perfkit.source``
     for a copy of one form, the form it was made from, as ``sha256sum`` prints
     it: 64 hex digits of the file's SHA-256, two spaces, its file name.
@@ -42,15 +43,17 @@ MARKED = "marked"
 FROZEN = "frozen"
 ADOPTED = "adopted"
 REPORT = "report"
-KINDS = (SUMMARY, MARKED, FROZEN, ADOPTED, REPORT)
+REVIEW = "review"
+KINDS = (SUMMARY, MARKED, FROZEN, ADOPTED, REPORT, REVIEW)
 KIND_NAMES = {
     SUMMARY: "汇总表",
     MARKED: "标注副本",
     FROZEN: "定稿副本",
     ADOPTED: "转为模板的副本",
     REPORT: "报告",
+    REVIEW: "复核结果",
 }
-ALWAYS_SKIPPED = (SUMMARY, MARKED, REPORT)
+ALWAYS_SKIPPED = (SUMMARY, MARKED, REPORT, REVIEW)
 """Never a form, wherever they are found."""
 COPIES = (FROZEN, ADOPTED)
 """A form's copy: skipped only beside the form it was made from."""
@@ -320,7 +323,7 @@ def output_info(path: str | os.PathLike) -> OutputInfo | None:
 
 
 def output_kind(path: str | os.PathLike) -> str | None:
-    """``summary`` / ``marked`` / ``frozen`` / ``adopted`` / ``report`` for a
+    """``summary`` / ``marked`` / ``frozen`` / ``adopted`` / ``report`` / ``review`` for a
     file perfkit wrote, None for anything else (never raises)."""
     info = output_info(path)
     return info.kind if info else None
@@ -337,6 +340,7 @@ __all__ = [
     "PROP_KIND",
     "PROP_SOURCE",
     "REPORT",
+    "REVIEW",
     "SUMMARY",
     "OutputInfo",
     "mark_bytes",

@@ -828,4 +828,15 @@ def docx_text(path: str | os.PathLike) -> str:
     return "\n".join(parts)
 
 
-__all__ = ["band_text", "build_report", "docx_text", "lost_points_sentence", "write_report"]
+DocWriter = _Writer
+"""The report's page (A4, 仿宋 16 pt body, 黑体 headings) for perfkit's other
+.docx outputs (the 整改通知 of ``perfkit review``)."""
+
+__all__ = [
+    "DocWriter",
+    "band_text",
+    "build_report",
+    "docx_text",
+    "lost_points_sentence",
+    "write_report",
+]

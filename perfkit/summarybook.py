@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -91,11 +93,20 @@ CM = 360000 / 9525  # pixels per centimetre (EMU per cm / EMU per pixel)
 def write(rows: list[dict[str, Any]], path: str | Path, profile_name: str | None = None) -> None:
     """Write 汇总.xlsx for the summary *rows* to *path* (not atomic:
     ``summary.write_workbook`` gives it a temporary path)."""
+    with open_workbook(path, SUMMARY) as wb:
+        _fill(wb, rows, profile_name)
+
+
+@contextmanager
+def open_workbook(path: str | Path, kind: str, source: str | Path | None = None) -> Iterator[Any]:
+    """An XlsxWriter workbook at *path* with perfkit's options, marked as
+    perfkit's output of *kind* (a later scan of the folder does not read it as
+    a form), closed on leaving; an ``OSError`` XlsxWriter wraps on closing is
+    raised as itself, for ``fsutil.atomic_path`` to put into words."""
     wb = xlsxwriter.Workbook(str(path), OPTIONS)
     try:
-        # perfkit's own output: a later scan of this folder does not read it as a form
-        mark_xlsxwriter(wb, SUMMARY)
-        _fill(wb, rows, profile_name)
+        mark_xlsxwriter(wb, kind, source)
+        yield wb
     finally:
         try:
             wb.close()
@@ -118,7 +129,7 @@ def _fill(wb, rows: list[dict[str, Any]], profile_name: str | None) -> None:
     headers = [COLUMNS[k][0] for k in ids]
     kinds = {COLUMNS[k][0]: COLUMNS[k][1] for k in ids}
     ws = wb.add_worksheet("汇总")
-    _table(
+    write_table(
         ws,
         headers,
         [[row.get(k) for k in ids] for row in rows],
@@ -130,7 +141,7 @@ def _fill(wb, rows: list[dict[str, Any]], profile_name: str | None) -> None:
 
     ws_unit = wb.add_worksheet("按单位")
     units = unit_rows(rows)
-    _table(
+    write_table(
         ws_unit,
         UNIT_COLUMNS,
         _values(units, UNIT_COLUMNS),
@@ -142,7 +153,7 @@ def _fill(wb, rows: list[dict[str, Any]], profile_name: str | None) -> None:
 
     ws_grade = wb.add_worksheet("按等级")
     grades = grade_rows(rows, profile_name)
-    _table(
+    write_table(
         ws_grade,
         GRADE_COLUMNS,
         _values(grades, GRADE_COLUMNS),
@@ -194,19 +205,21 @@ def _fill(wb, rows: list[dict[str, Any]], profile_name: str | None) -> None:
     scatter.set_size({"width": round(16 * CM), "height": round(10 * CM)})
     ws_grade.insert_chart("E21", scatter, {"object_position": 2})
 
-    _print_setup(ws_grade, pages_tall=1, gridlines=False)  # the table and both charts
+    print_setup(ws_grade, pages_tall=1, gridlines=False)  # the table and both charts
 
     unreadable = [[row.get("file"), row["read_error"]] for row in rows if row.get("read_error")]
     if unreadable:
         ws_bad = wb.add_worksheet("无法读取")
-        _table(ws_bad, ["文件", "原因"], unreadable, {}, {"文件": 40, "原因": 90}, header, formats)
+        write_table(
+            ws_bad, ["文件", "原因"], unreadable, {}, {"文件": 40, "原因": 90}, header, formats
+        )
 
 
 def _values(records: list[dict[str, Any]], columns: list[str]) -> list[list[Any]]:
     return [[record.get(column) for column in columns] for record in records]
 
 
-def _table(
+def write_table(
     ws,
     headers: list[str],
     data: list[list[Any]],
@@ -241,18 +254,18 @@ def _table(
         lines = 1
         for c, value in enumerate(values):
             value = _cell_value(value)
-            _write(ws, r, c, value)
+            write_value(ws, r, c, value)
             if isinstance(value, str) and kinds.get(headers[c], "text") == "text":
-                lines = max(lines, _lines(value, col_widths[c]))
+                lines = max(lines, text_lines(value, col_widths[c]))
         if lines > 1:  # wrapped text: XlsxWriter cannot fit the row, LibreOffice does not
             ws.set_row(r, ROW_HEIGHT * min(lines, 8))
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(len(data), 1), len(headers) - 1)
     ws.repeat_rows(0)
-    _print_setup(ws)
+    print_setup(ws)
 
 
-def _print_setup(ws, pages_tall: int = 0, gridlines: bool = True) -> None:
+def print_setup(ws, pages_tall: int = 0, gridlines: bool = True) -> None:
     """A4 landscape, one page wide (*pages_tall* 0: as many pages down as needed),
     narrow margins, file, sheet and page number in the footer; the gridlines
     of a table printed (within the used range), those of a chart page not."""
@@ -264,7 +277,7 @@ def _print_setup(ws, pages_tall: int = 0, gridlines: bool = True) -> None:
     ws.hide_gridlines(0 if gridlines else 1)  # 0: shown and printed; 1: shown only
 
 
-def _write(ws, r: int, c: int, value: Any) -> None:
+def write_value(ws, r: int, c: int, value: Any) -> None:
     if value is None or value == "":
         return
     if isinstance(value, str):
@@ -279,7 +292,7 @@ def _write(ws, r: int, c: int, value: Any) -> None:
         ws.write_string(r, c, str(value))
 
 
-def _lines(text: str, width: float) -> int:
+def text_lines(text: str, width: float) -> int:
     """Lines *text* takes when wrapped in a column *width* characters wide."""
     usable = width - 1.5  # cell padding; CJK glyphs print a little wider than two digits
     if usable <= 1 or len(text) * 2.2 <= usable:  # short: one line, whatever the script
