@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "forms",  # fill, extract, freeze
     "validate",  # validate
     "summary",  # summarize, report
+    "review",  # review: risk ranking, sample, 复核工作底稿
     "addin",  # addin build / install
     "score",  # score: quick scoring of typed values
 )
