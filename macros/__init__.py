@@ -5,7 +5,8 @@ Each macro works on the calling workbook and only changes formatting and
 notes, never a value (validate/clear), or writes new files (templates, freeze).
 """
 
+from .review import review
 from .ribbon import freeze, new_evaltable, new_selfeval, show_help
 from .validation import clear, validate
 
-__all__ = ["clear", "freeze", "new_evaltable", "new_selfeval", "show_help", "validate"]
+__all__ = ["clear", "freeze", "new_evaltable", "new_selfeval", "review", "show_help", "validate"]
