@@ -1,11 +1,13 @@
-"""Batch benchmark: validate + summarize N forms against a plain calamine read.
+"""Batch benchmark: validate + summarize + review N forms against a plain calamine read.
 
     python benchmarks/bench_batch.py [--n 1000] [--small 200] [--dir DIR] [--jobs N]
 
 Prints the time python-calamine takes merely to read every sheet's values of
-the N files (one process, the baseline), the time of a validate pass and of
-``summarize`` (read + validate + score + write 汇总.xlsx) over all cores, their
-ratio to the baseline, the cores used; then the same as a user runs it (the
+the N files (one process, the baseline), the time of a validate pass, of
+``summarize`` (read + validate + score + write 汇总.xlsx) and of ``review``
+(read + validate + score + risk + 复核清单.xlsx with charts + a 复核工作底稿
+per sampled form + 整改通知; the default sample, 10 %, and ``--sample 0``)
+over all cores, their ratio to the baseline, the cores used; then the same as a user runs it (the
 command line in a fresh process, start-up and imports included, against a fresh
 process that only reads with calamine); and the peak RSS of a summarize run of
 N = 200 and N = 1000 (each in a fresh process; workers counted separately) to
@@ -29,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from perfkit import batch, summary  # noqa: E402
+from perfkit import batch, review, summary  # noqa: E402
 
 
 def calamine_read_all(paths: list[str]) -> int:
@@ -120,9 +122,15 @@ def main(argv: list[str] | None = None) -> int:
     # The three measurements take turns, so that a slow spell of a shared
     # machine (timings here swing ±20 % over a minute) falls on all of them;
     # the best run of each is kept, as timeit does (noise only ever adds).
-    times: dict[str, list[float]] = {"base": [], "validate": [], "summarize": []}
+    times: dict[str, list[float]] = {
+        "base": [],
+        "validate": [],
+        "summarize": [],
+        "review": [],
+        "review0": [],
+    }
     with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(args.repeat):
+        for i in range(args.repeat):
             t = time.perf_counter()
             cells = calamine_read_all(paths)
             times["base"].append(time.perf_counter() - t)
@@ -134,7 +142,15 @@ def main(argv: list[str] | None = None) -> int:
                 paths, Path(tmp) / "汇总.xlsx", jobs=jobs, progress=False
             )
             times["summarize"].append(time.perf_counter() - t)
-    base, validate_s, summarize_s = (min(times[k]) for k in ("base", "validate", "summarize"))
+            t = time.perf_counter()
+            reviewed = review.run(paths, Path(tmp) / f"复核{i}", seed=1, jobs=jobs, progress=False)
+            times["review"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            review.run(paths, Path(tmp) / f"排序{i}", sample="0", seed=1, jobs=jobs, progress=False)
+            times["review0"].append(time.perf_counter() - t)
+    base, validate_s, summarize_s, review_s, review0_s = (
+        min(times[k]) for k in ("base", "validate", "summarize", "review", "review0")
+    )
 
     errors = sum(e for e, _ in counts if e > 0)
     print(
@@ -156,12 +172,19 @@ def main(argv: list[str] | None = None) -> int:
         f"{(validate_s + summarize_s) / base:5.2f}"
     )
     print(
+        f"perfkit review, default sample (10 %)   : {review_s:6.2f} s  ratio {review_s / base:5.2f}"
+        f"   <- {len(reviewed.workpapers)} 复核工作底稿, {len(reviewed.letters)} 整改通知 (target <= 3)"
+    )
+    print(
+        f"perfkit review --sample 0 (ranking only): {review0_s:6.2f} s  ratio {review0_s / base:5.2f}"
+    )
+    print(
         f"rows {len(rows)}, unreadable {unreadable}, forms with errors {sum(e > 0 for e, _ in counts)}, errors {errors}"
     )
 
     # The same jobs as a user runs them: fresh processes, interpreter start and
     # imports included, against a fresh process that only reads with calamine.
-    cli_base, cli_sum = [], []
+    cli_base, cli_sum, cli_review = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "paths.json"
         listing.write_text(json.dumps(paths), "utf-8")
@@ -186,9 +209,19 @@ def main(argv: list[str] | None = None) -> int:
                 check=False,  # exit 1: the forms hold errors, as they should
             )
             cli_sum.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "perfkit", "review", *paths]
+                + ["-o", str(Path(tmp) / f"复核{len(cli_review)}"), "--no-progress", "--seed", "1"]
+                + (["--jobs", str(args.jobs)] if args.jobs else []),
+                capture_output=True,
+                check=False,  # exit 1: the forms hold errors
+            )
+            cli_review.append(time.perf_counter() - t)
     print(
         f"command line, fresh processes           : python + calamine read {min(cli_base):5.2f} s, "
-        f"`perfkit summarize` {min(cli_sum):5.2f} s, ratio {min(cli_sum) / min(cli_base):5.2f}"
+        f"`perfkit summarize` {min(cli_sum):5.2f} s, ratio {min(cli_sum) / min(cli_base):5.2f}; "
+        f"`perfkit review` {min(cli_review):5.2f} s, ratio {min(cli_review) / min(cli_base):5.2f}"
     )
 
     for size in (args.small, n):

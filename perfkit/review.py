@@ -7,7 +7,7 @@ figures of the assessment (``docs/review.md`` has the formula in full)::
     风险分 = 问题分 + 超额分 + 虚高分 + 说明分                       (0 – 100)
     问题分 = Σ 每个代码 min(条数, 3) × (错误 8 / 警告 2 / 提示 0)    (≤ 40)
     超额分 = 3 × max(0, 自评总分 − 可支持总分)                      (≤ 30)
-    虚高分 = 分数虚高的百分点数，超过阈值（5%）时                    (≤ 20)
+    虚高分 = 2 × 分数虚高的百分点数，超过阈值（5%）时                (≤ 20)
     说明分 = 3 × 缺少偏差原因 / 扣分原因 / 超额说明的行数            (≤ 10)
 
 可支持总分 is what the amounts and the rules support: each row as the rules
@@ -60,7 +60,8 @@ PER_CODE = 3  # findings of one code counted at most this many times
 FINDINGS_CAP = Decimal(40)
 EXCESS_POINTS = Decimal(3)  # per point the self-score exceeds what is supported
 EXCESS_CAP = Decimal(30)
-INFLATION_CAP = Decimal(20)  # one point per percentage point of 分数虚高
+INFLATION_POINTS = Decimal(2)  # per percentage point of 分数虚高 above 0, once above the threshold
+INFLATION_CAP = Decimal(20)
 EXPLAIN_POINTS = Decimal(3)  # per row without its explanation
 EXPLAIN_CAP = Decimal(10)
 EXPLAIN_CODES = ("DEVIATION_REASON_MISSING", "DEDUCTION_REASON_MISSING", "OVER_ACHIEVEMENT")
@@ -227,14 +228,17 @@ def claimed_total(a: Any) -> Decimal | None:
     return round2(total)
 
 
-def support(a: Any) -> Support:
+def support(a: Any, placeholders: list | None = None) -> Support:
     """What the amounts and the rules support of the form's self-score (see
-    the module docstring): equal to the 复算总分 when every row counts."""
+    the module docstring): equal to the 复算总分 when every row counts.
+    *placeholders*: ``validate.platform.placeholder_rows(a)`` when the caller has it."""
     from .validate.platform import placeholder_rows, unsupported_exec
 
     claimed = claimed_total(a)
     details: list[str] = []
-    placeholders = {id(r): text for r, text in placeholder_rows(a)}
+    if placeholders is None:
+        placeholders = placeholder_rows(a)
+    placeholders = {id(r): text for r, text in placeholders}
     no_budget = unsupported_exec(a)
     rows_part = ZERO
     over: list[tuple[Decimal, str]] = []  # rows the form scores above the rules
@@ -328,7 +332,7 @@ def risk_of(findings: list, sup: Support, inflation: Any = None) -> Risk:
         )
     inflation_pts = ZERO
     if inflation is not None and inflation.inflated:
-        inflation_pts = min(round2(inflation.figure * HUNDRED), INFLATION_CAP)
+        inflation_pts = min(round2(INFLATION_POINTS * inflation.figure * HUNDRED), INFLATION_CAP)
         reasons.append(
             f"虚高分 {fmt(inflation_pts)}：分数虚高 {fmt(inflation.figure * HUNDRED)}%"
             f"（{inflation.describe()}，阈值 {fmt(inflation.threshold * HUNDRED)}%）"
@@ -359,9 +363,10 @@ def _where(loc: Any) -> str:
 
 
 def _cells(obj: Any, *names: str) -> tuple[str, ...]:
-    locs = getattr(obj, "locs", {}) or {}
-    keys = names or tuple(locs)
-    return tuple(_where(locs[n]) for n in keys if n in locs and locs[n].cell)
+    """“sheet!cell” of fields *names* of *obj* (every located field when none)."""
+    locs = getattr(obj, "locs", None) or {}
+    found = (locs.get(n) for n in names) if names else iter(locs.values())
+    return tuple(f"{loc.sheet}!{loc.cell}" for loc in found if loc is not None and loc.cell)
 
 
 def _diff(shown: Any, expected: Any) -> Decimal | None:
@@ -422,14 +427,17 @@ def form_sum(a: Any) -> tuple[Decimal | None, str]:
     ), f"各指标得分合计 {fmt(ind_sum)} + 执行率得分 {fmt(exec_part)}{note}"
 
 
-def workpaper(a: Any, findings: list) -> Workpaper:
-    """The data of the form's 复核工作底稿 from its assessment and findings."""
+def workpaper(a: Any, findings: list, placeholders: list | None = None) -> Workpaper:
+    """The data of the form's 复核工作底稿 from its assessment and findings
+    (*placeholders*: as for :func:`support`)."""
     from .validate.platform import placeholder_rows, unsupported_exec
 
     form = a.form
     checks: list[Line] = []
     manual: list[Line] = []
-    placeholders = {id(r) for r, _ in placeholder_rows(a)}
+    if placeholders is None:
+        placeholders = placeholder_rows(a)
+    placeholders = {id(r) for r, _ in placeholders}
     if form.form == SELF_EVAL and "total" in form.funds:
         _exec_lines(a, checks, manual, unsupported_exec(a))
     for r in a.rows:
@@ -590,15 +598,21 @@ def _attach(findings: list, lines: list[Line]) -> list[tuple[str, str, str, str]
     one that prefers its code); the findings of no line are returned."""
     by_cell: dict[str, list[Line]] = {}
     for line in lines:
-        for c in line.cells or ((line.cell,) if line.cell else ()):
-            by_cell.setdefault(c, []).append(line)
+        for c in line.cells:
+            got = by_cell.get(c)
+            if got is None:
+                by_cell[c] = [line]
+            else:
+                got.append(line)
     others = []
     for f in findings:
-        candidates = by_cell.get(f"{f.sheet}!{f.cell}" if f.cell else "", [])
+        candidates = by_cell.get(f"{f.sheet}!{f.cell}") if f.cell else None
         if not candidates:
             others.append((f.severity, f.where, f.code, f.message))
             continue
-        line = next((x for x in candidates if f.code in x.prefer), candidates[0])
+        line = candidates[0]
+        if len(candidates) > 1:
+            line = next((x for x in candidates if f.code in x.prefer), line)
         line.codes.append(f.code)
         line.messages.append(f.message)
     return others
@@ -621,7 +635,7 @@ def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
     from .assess import assess
     from .summary import _message, _profile_for, summarize_form
     from .validate import validate_form
-    from .validate.platform import inflation
+    from .validate.platform import inflation, placeholder_rows
 
     base = Reviewed(
         job.path, job.key, form.sheet or "", index, FORM_NAMES.get(form.form, form.form)
@@ -632,9 +646,10 @@ def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
         findings = validate_form(form, profile, a)
         row = summarize_form(form, job.profile, findings, a)
         inf = inflation(a)
-        sup = support(a)
+        held = placeholder_rows(a)
+        sup = support(a, held)
         risk = risk_of(findings, sup, inf)
-        paper = workpaper(a, findings)
+        paper = workpaper(a, findings, held)
     except Exception as exc:  # one form that cannot be weighed must not stop the batch
         return replace(base, read_error=f"无法复核：{_message(exc)}")
     return replace(

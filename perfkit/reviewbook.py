@@ -334,6 +334,7 @@ def _method_sheet(wb, info: Info, header, formats) -> None:
         EXPLAIN_POINTS,
         FINDINGS_CAP,
         INFLATION_CAP,
+        INFLATION_POINTS,
         PER_CODE,
         SEVERITY_POINTS,
     )
@@ -362,7 +363,7 @@ def _method_sheet(wb, info: Info, header, formats) -> None:
             f"问题分 = 每个校验代码 min(条数, {PER_CODE}) × 错误 {fmt(SEVERITY_POINTS['error'])} / "
             f"警告 {fmt(SEVERITY_POINTS['warning'])} 分，最高 {fmt(FINDINGS_CAP)}；"
             f"超额分 = {fmt(EXCESS_POINTS)} × (自评总分 − 可支持总分)，最高 {fmt(EXCESS_CAP)}；"
-            f"虚高分 = 分数虚高超过阈值时的百分点数，最高 {fmt(INFLATION_CAP)}；"
+            f"虚高分 = 分数虚高超过阈值时 {fmt(INFLATION_POINTS)} × 其百分点数，最高 {fmt(INFLATION_CAP)}；"
             f"说明分 = {fmt(EXPLAIN_POINTS)} × 缺少偏差原因、扣分原因或超额说明的行数，最高 {fmt(EXPLAIN_CAP)}",
         ],
         [

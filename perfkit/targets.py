@@ -858,9 +858,15 @@ def placeholder_of(value: object) -> str:
     row (DOMAIN.md §8.1; ``perfkit.validate.platform``).  Never raises."""
     try:
         text = _safe_text(value_of(value)) if type(value) is not str else value
-        text = _normalise(text) if text.strip() else ""
+        return _placeholder_text(text) if text.strip() else ""
     except Exception:
         return ""
+
+
+@lru_cache(maxsize=8192)
+def _placeholder_text(original: str) -> str:
+    """:func:`placeholder_of` of a text (cached: forms repeat their targets)."""
+    text = _normalise(original)
     if not text:
         return ""
     if _ONLY_MARKS.fullmatch(text.replace(" ", "")) or (

@@ -146,7 +146,7 @@ def test_each_mutant_is_found_at_its_cell_and_said_in_words(reviewed, name):
     assert (code, f"自评表!{cell}") in where
     text = r.risk.text
     if name == "inflated":
-        assert r.inflation == D("15.00") and r.risk.inflation == 15
+        assert r.inflation == D("15.00") and r.risk.inflation == 20  # 2 × 15, capped at 20
         assert "分数虚高 15%" in text and "执行率 85%" in text
     elif name == "zero_budget":
         # 100 claimed, the rules support 90 of the indicators and nothing of the execution score
@@ -190,6 +190,19 @@ def test_risk_of_counts_a_code_at_most_three_times_and_caps():
     assert k.explain == 10  # 3 × 5 = 15, capped; not counted among the warnings
     assert review.risk_of(f[:10], review.Support(D(90), D(90), D(0))).findings == 6
     assert review.risk_of([], review.Support(None, None, None)).text == "未发现问题"
+
+
+def test_inflation_points_are_twice_the_percentage_points_above_the_threshold():
+    from perfkit.validate.platform import Inflation
+
+    none = review.Support(D(90), D(90), D(0))
+    at = Inflation(D(90), D(90), D("0.95"), D("0.05"), D("0.05"))  # 5 %: not above
+    six = Inflation(D(90), D(90), D("0.94"), D("0.06"), D("0.05"))
+    many = Inflation(D(90), D(90), D("0.5"), D("0.5"), D("0.05"))
+    assert review.risk_of([], none, at).inflation == 0
+    assert review.risk_of([], none, six).inflation == 12
+    assert review.risk_of([], none, many).inflation == 20
+    assert "分数虚高 6%" in review.risk_of([], none, six).text
 
 
 def _support_forms(corpus=None):
