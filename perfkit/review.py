@@ -943,29 +943,35 @@ def run(
         riskiest=len(riskiest), drawn=len(drawn), seed=seed, seed_given=seed_given,
         sample_spec=DEFAULT_SAMPLE if sample is None else str(sample), profile=profile or "",
     )  # fmt: skip
+    # The letters (tens of ms each) first, then the workpapers, over the workers.
+    work_out: list[Any] = [
+        reviewletter.LetterJob(unit, items, str(path), info)
+        for (_name, unit, items), path in zip(letter_groups, letter_paths, strict=True)
+    ]
+    work_out += [
+        reviewbook.WorkpaperJob(r, str(t), info) for r, t in zip(sampled, targets, strict=True)
+    ]
     if sampled:
         prepare_folder(out / WORKPAPER_DIR)
-        jobs_ = [
-            reviewbook.WorkpaperJob(r, str(t), info) for r, t in zip(sampled, targets, strict=True)
-        ]
-        progress_ = "底稿" if progress and len(jobs_) >= 5 else False
-        failures = [
-            e
-            for e in batch.imap(
-                reviewbook.write_workpaper_job, jobs_, jobs=jobs, progress=progress_
-            )
-            if e
-        ]
-        if failures:
-            raise OutputError(failures[0])
-    written_letters = []
     if letter_groups:
         prepare_folder(out / LETTER_DIR)
-        for (_name, unit, items), path in zip(letter_groups, letter_paths, strict=True):
-            written_letters.append(reviewletter.write_letter(unit, items, path, info))
+    bar = "底稿" if progress and len(work_out) >= 5 else False
+    failures = [e for e in batch.imap(write_job, work_out, jobs=jobs, progress=bar) if e]
+    if failures:
+        raise OutputError(failures[0])
+    written_letters = letter_paths
     reviewbook.write_list(records, ranked, list_path, info)
     return Result(records, ranked, riskiest, drawn, seed, seed_given,
                   info.sample_spec, out, list_path, targets, written_letters, found)  # fmt: skip
+
+
+def write_job(job: Any) -> str:
+    """Write one workpaper or letter (a worker): "" or why it was not written."""
+    from . import reviewbook, reviewletter
+
+    if isinstance(job, reviewletter.LetterJob):
+        return reviewletter.write_letter_job(job)
+    return reviewbook.write_workpaper_job(job)
 
 
 def _common_folder(roots: list[Path]) -> Path | None:

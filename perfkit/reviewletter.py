@@ -7,6 +7,7 @@ bureau must still write (its name, the deadline, the date) is marked 【待补�
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,4 +94,25 @@ def write_letter(unit: str, items: list, path: str | Path, info: Any) -> Path:
     return write_atomic(path, save)
 
 
-__all__ = ["build_letter", "groups", "write_letter"]
+@dataclass(frozen=True)
+class LetterJob:
+    unit: str
+    items: list  # review.Reviewed, with their payloads
+    target: str
+    info: Any
+
+
+def write_letter_job(job: LetterJob) -> str:
+    """Write one letter (a worker): "" or the Chinese reason it failed."""
+    from .errors import PerfkitError
+
+    try:
+        write_letter(job.unit, job.items, job.target, job.info)
+    except PerfkitError as err:
+        return f"未写出整改通知 {job.target}：{err}"
+    except Exception:
+        return f"未写出整改通知 {job.target}：程序内部错误，请把该表格报告给 perfkit 维护者"
+    return ""
+
+
+__all__ = ["LetterJob", "build_letter", "groups", "write_letter", "write_letter_job"]

@@ -649,3 +649,26 @@ def test_parallel_and_serial_give_the_same_result(batch_dir, tmp_path):
     key = [(r.key, r.sheet, r.rank, r.risk.total, r.sampled) for r in a.ranked]
     assert key == [(r.key, r.sheet, r.rank, r.risk.total, r.sampled) for r in b.ranked]
     assert [p.name for p in a.workpapers] == [p.name for p in b.workpapers]
+
+
+def test_sample_zero_ranks_only(batch_dir, tmp_path):
+    result = review.run([batch_dir], tmp_path / "o", sample="0", seed=1, jobs=1, progress=False)
+    assert result.sampled == [] and result.workpapers == [] and result.letters == []
+    assert not (tmp_path / "o" / review.WORKPAPER_DIR).exists()
+    rows = list(openpyxl.load_workbook(result.list_path)["复核清单"].iter_rows(values_only=True))
+    assert len(rows) == 1 + len(result.ranked) and not any(row[3] for row in rows[1:])
+
+
+def test_nothing_readable_is_exit_2_with_the_list_of_reasons(tmp_path, capsys):
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "a.xlsx").write_bytes(b"")
+    (forms / "b.xls").write_bytes(b"not an xls")
+    assert main(["review", str(forms), "-o", str(tmp_path / "o"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "已复核 0 份表格" in err and "无法读取 2 个文件" in err and "Traceback" not in err
+    book = openpyxl.load_workbook(tmp_path / "o" / review.LIST_NAME)
+    bad = list(book["无法读取"].iter_rows(min_row=2, values_only=True))
+    assert [Path(f).name for f, _ in bad] == ["a.xlsx", "b.xls"] and all(
+        reason for _, reason in bad
+    )
