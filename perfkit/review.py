@@ -243,14 +243,14 @@ def support(a: Any, placeholders: list | None = None) -> Support:
     rows_part = ZERO
     over: list[tuple[Decimal, str]] = []  # rows the form scores above the rules
     for r in a.rows:
-        if r.na:
-            continue
         s = _dec(r.submitted)
-        if id(r) in placeholders:
+        if id(r) in placeholders:  # also a row the dash of its target makes 不适用
             if s:
                 details.append(
                     f"{r.label}年度指标值为占位符“{placeholders[id(r)]}”，得分 {fmt(s)} 无依据"
                 )
+            continue
+        if r.na:
             continue
         if r.exec_row and no_budget is not None:
             if s:
@@ -263,8 +263,8 @@ def support(a: Any, placeholders: list | None = None) -> Support:
         rows_part += r.counted
         if s is not None and s > r.counted:
             over.append((s - r.counted, f"{r.label}填 {fmt(s)}，按规则 {fmt(r.counted)}"))
-    if a.scale is not None:
-        rows_part *= a.scale
+    if a.scale is not None:  # as assess scales it: the rows' sum rounded, then scaled
+        rows_part = round2(rows_part) * a.scale
     exec_part = ZERO
     if not a.exec_in_rows:
         if no_budget is not None:
@@ -633,7 +633,7 @@ class _Job:
 def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
     """Assess, validate and weigh one form; its workpaper data pickled."""
     from .assess import assess
-    from .summary import _message, _profile_for, summarize_form
+    from .summary import _message, _profile_for, _text
     from .validate import validate_form
     from .validate.platform import inflation, placeholder_rows
 
@@ -644,7 +644,6 @@ def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
         profile = _profile_for(form, job.profile)
         a = assess(form, profile)
         findings = validate_form(form, profile, a)
-        row = summarize_form(form, job.profile, findings, a)
         inf = inflation(a)
         held = placeholder_rows(a)
         sup = support(a, held)
@@ -652,12 +651,13 @@ def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
         paper = workpaper(a, findings, held)
     except Exception as exc:  # one form that cannot be weighed must not stop the batch
         return replace(base, read_error=f"无法复核：{_message(exc)}")
-    return replace(
+    code = _text(form.project_code).replace(" ", "") if form.form == SELF_EVAL else ""
+    return replace(  # the texts as the summary writes them (汇总.xlsx)
         base,
-        unit=row["unit"] or "",
-        project=row["project_name"] or "",
-        project_code=row.get("project_code") or "",
-        year=row["year"] or "",
+        unit=_text(form.unit),
+        project=_text(form.project_name),
+        project_code=code,
+        year=_text(form.year),
         profile=profile.name,
         exec_rate=a.exec.rate,
         claimed=sup.claimed,

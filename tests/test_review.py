@@ -672,3 +672,14 @@ def test_nothing_readable_is_exit_2_with_the_list_of_reasons(tmp_path, capsys):
     assert [Path(f).name for f, _ in bad] == ["a.xlsx", "b.xls"] and all(
         reason for _, reason in bad
     )
+
+
+def test_a_dash_target_on_a_scored_row_is_explained(tmp_path):
+    from perfkit.assess import assess
+
+    data = copy.deepcopy(_data("longgang2023_dangjian"))
+    data["indicators"][0]["target"] = "—"  # the row reads as 不适用, but keeps 10 of 10
+    data["indicators"][0]["score"] = 10
+    (form,) = read_forms(fill(data, tmp_path / "dash.xlsx"))
+    sup = review.support(assess(form))
+    assert sup.excess == 10 and any("占位符“—”，得分 10 无依据" in d for d in sup.details)
