@@ -444,15 +444,23 @@ def write_workpaper_job(job: WorkpaperJob) -> str:
 
 
 def write_workpaper(r: Any, path: str | Path, info: Info) -> None:
-    """The 复核工作底稿 of the reviewed form *r* at *path* (not atomic)."""
+    """The 复核工作底稿 of the reviewed form *r* at *path* (not atomic).  The
+    reviewed file's SHA-256 is printed in the footnote and kept in the
+    document property ``perfkit.source``: which version of the file was reviewed."""
+    from .outputs import sha256_file
+
     paper = r.workpaper_data()
-    with open_workbook(path, REVIEW) as wb:
-        _Paper(wb, r, paper, info).write()
+    try:
+        digest = sha256_file(r.file)
+    except OSError:  # gone since it was read: the workpaper still stands
+        digest = ""
+    with open_workbook(path, REVIEW, r.file if digest else None) as wb:
+        _Paper(wb, r, paper, info, digest).write()
 
 
 class _Paper:
-    def __init__(self, wb, r, paper, info: Info):
-        self.wb, self.r, self.paper, self.info = wb, r, paper, info
+    def __init__(self, wb, r, paper, info: Info, digest: str = ""):
+        self.wb, self.r, self.paper, self.info, self.digest = wb, r, paper, info, digest
         self.ws = wb.add_worksheet("复核工作底稿")
         f = wb.add_format
         base = {"valign": "top", "border": 1, "border_color": "#BFBFBF"}
@@ -668,6 +676,7 @@ class _Paper:
             f"说明：表中数值取自被复核的表格；按规则应为、差异和校验结果由 perfkit 按评分规则“{self.r.profile}”计算"
             "（差异 = 表中数值 − 按规则应为）。黄色单元格由复核人填写：复核意见、调整后得分（在 0 与该行分值之间）。"
             f"{self.info.method}。工作表已保护（无密码），仅黄色单元格可编辑。"
+            + (f"被复核文件的 SHA-256：{self.digest}。" if self.digest else "")
         )
         ws, row = self.ws, self.row
         ws.merge_range(row, 0, row, len(WP_COLUMNS) - 1, text, self.note)

@@ -24,7 +24,7 @@ import pytest
 
 from perfkit import review
 from perfkit.cli import main
-from perfkit.outputs import ALWAYS_SKIPPED, REVIEW, output_kind
+from perfkit.outputs import ALWAYS_SKIPPED, REVIEW, output_info, output_kind
 from perfkit.readers import read_forms
 from perfkit.writers.fill import fill
 
@@ -432,6 +432,11 @@ def test_outputs_are_written_and_marked(reviewed):
     for p in [reviewed.list_path, *reviewed.workpapers, *reviewed.letters]:
         assert output_kind(p) == REVIEW
     assert REVIEW in ALWAYS_SKIPPED
+    # each workpaper names the version of the file it reviewed
+    for p, r in zip(reviewed.workpapers, reviewed.sampled, strict=True):
+        info = output_info(p)
+        assert info.source_name == Path(r.file).name
+        assert info.source_sha256 == hashlib.sha256(Path(r.file).read_bytes()).hexdigest()
 
 
 def test_the_list_ranks_every_form_and_marks_the_sample(reviewed):
