@@ -64,7 +64,7 @@ def build_letter(unit: str, items: list, info: Any):
             figures += (
                 f"，比评分规则和资金执行情况可支持的 {fmt(r.supported)} 分高 {fmt(r.excess)} 分"
             )
-        w.para(f"文件：{r.file}（工作表“{r.sheet}”）。{figures}。")
+        w.para(f"报送文件：{Path(r.file).name}（工作表“{r.sheet}”）。{figures}。")
         paper = r.workpaper_data()
         findings = sorted(paper.findings, key=lambda f: (f[0] != "error",))
         for i, (severity, where, _code, message) in enumerate(findings, start=1):
