@@ -943,8 +943,12 @@ def run(
         riskiest=len(riskiest), drawn=len(drawn), seed=seed, seed_given=seed_given,
         sample_spec=DEFAULT_SAMPLE if sample is None else str(sample), profile=profile or "",
     )  # fmt: skip
-    # The letters (tens of ms each) first, then the workpapers, over the workers.
-    work_out: list[Any] = [
+    # Every output over the workers, the longest first: 复核清单 (its rows
+    # without the workpaper data), the letters (tens of ms each), the workpapers.
+    lite = [replace(r, payload=b"") for r in ranked]
+    bad = [r for r in records if not r.readable]
+    work_out: list[Any] = [ListJob(lite, bad, str(list_path), info)]
+    work_out += [
         reviewletter.LetterJob(unit, items, str(path), info)
         for (_name, unit, items), path in zip(letter_groups, letter_paths, strict=True)
     ]
@@ -955,20 +959,36 @@ def run(
         prepare_folder(out / WORKPAPER_DIR)
     if letter_groups:
         prepare_folder(out / LETTER_DIR)
-    bar = "底稿" if progress and len(work_out) >= 5 else False
-    failures = [e for e in batch.imap(write_job, work_out, jobs=jobs, progress=bar) if e]
+    bar = "写出" if progress and len(work_out) >= 5 else False
+    failures = [
+        e for e in batch.imap(write_job, work_out, jobs=jobs, chunksize=1, progress=bar) if e
+    ]
     if failures:
         raise OutputError(failures[0])
     written_letters = letter_paths
-    reviewbook.write_list(records, ranked, list_path, info)
     return Result(records, ranked, riskiest, drawn, seed, seed_given,
                   info.sample_spec, out, list_path, targets, written_letters, found)  # fmt: skip
 
 
-def write_job(job: Any) -> str:
-    """Write one workpaper or letter (a worker): "" or why it was not written."""
-    from . import reviewbook, reviewletter
+@dataclass(frozen=True)
+class ListJob:
+    ranked: list  # Reviewed, without their workpaper data
+    unreadable: list
+    target: str
+    info: Any
 
+
+def write_job(job: Any) -> str:
+    """Write 复核清单, a letter or a workpaper (a worker): "" or why it was not written."""
+    from . import reviewbook, reviewletter
+    from .errors import PerfkitError
+
+    if isinstance(job, ListJob):
+        try:
+            reviewbook.write_list(job.unreadable, job.ranked, job.target, job.info)
+        except PerfkitError as err:
+            return f"未写出 {job.target}：{err}"
+        return ""
     if isinstance(job, reviewletter.LetterJob):
         return reviewletter.write_letter_job(job)
     return reviewbook.write_workpaper_job(job)

@@ -151,7 +151,8 @@ def list_row(r: Any) -> dict[str, Any]:
 
 
 def write_list(records: list, ranked: list, path: str | Path, info: Info) -> Path:
-    """复核清单.xlsx for the *ranked* forms (and the unreadable of *records*), atomically."""
+    """复核清单.xlsx for the *ranked* forms (and the unreadable files among
+    *records*), atomically."""
     return write_atomic(path, lambda tmp: _write_list(records, ranked, tmp, info))
 
 
