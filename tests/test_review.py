@@ -688,3 +688,27 @@ def test_a_dash_target_on_a_scored_row_is_explained(tmp_path):
     (form,) = read_forms(fill(data, tmp_path / "dash.xlsx"))
     sup = review.support(assess(form))
     assert sup.excess == 10 and any("占位符“—”，得分 10 无依据" in d for d in sup.details)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ('深圳市/福田区:工商联*"项目"?<1>|', "深圳市_福田区_工商联_项目_1_"),
+        ("  项目。。. ", "项目。。"),
+        ("a\tb\nc", "a_b_c"),  # control characters
+        ("", "未命名"),
+        ("...", "未命名"),
+    ],
+)
+def test_safe_names_on_windows(text, name):
+    assert review.safe_name(text) == name
+
+
+def test_workpaper_names_are_unique_ignoring_case():
+    a = review.Reviewed("f", "f", unit="Unit", project="X", rank=1)
+    assert review.workpaper_name(a, 3) == "001_Unit_X.xlsx"
+    assert review.unique_names(["a.xlsx", "A.xlsx", "a.xlsx"]) == [
+        "a.xlsx",
+        "A (2).xlsx",
+        "a (3).xlsx",
+    ]
