@@ -85,8 +85,12 @@ class RowResult:
 
     @property
     def missing(self) -> bool:
-        """The row should count but has no value (the total cannot be recomputed)."""
-        return not self.na and self.counted is None and _positive(self.weight)
+        """The row should count but has no value (the total cannot be recomputed):
+        no score the rules give or the form holds, and a weight that is not 0
+        (a blank 分值 included: nothing says the row does not count)."""
+        if self.na or self.counted is not None:
+            return False
+        return not (isinstance(self.weight, Decimal) and self.weight <= 0)
 
 
 @dataclass
@@ -248,9 +252,7 @@ class _Base:
         weight_sum = sum(weights, ZERO)
         if declared is not None and weight_sum == HUNDRED and declared != HUNDRED:
             a.scale = declared / HUNDRED
-        if a.missing or any(
-            r.counted is None and not r.na and r.weight is UNKNOWN for r in counted
-        ):
+        if a.missing:
             return
         a.indicator_sum = round2(sum((r.counted or ZERO for r in counted), ZERO))
         part = a.indicator_sum if a.scale is None else a.indicator_sum * a.scale

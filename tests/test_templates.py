@@ -92,7 +92,7 @@ def test_evaltable_formulas():
     assert ws["I45"].value == "=PERF_TOTAL(I5:I44)"
     assert ws["I46"].value == "=PERF_GRADE(I45,PK_PROFILE)"
     assert ws["G49"].value == "=SUM(G5:G14)" and ws["I52"].value == "=PERF_TOTAL(I35:I44)"
-    assert ws["J50"].value == '=IF(G50>0,ROUND(I50/G50*100,2),"")'
+    assert ws["J50"].value == '=IF(AND(G50>0,ISNUMBER(I50)),ROUND(I50/G50*100,2),"")'
 
 
 def test_merged_cells_as_the_seed_form():

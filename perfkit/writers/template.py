@@ -267,18 +267,18 @@ def _evaltable_computed(layout: Layout) -> dict[str, Computed]:
             lambda get, cells=sc_cells: cellfuncs.perf_total([get(c) for c in cells]),
         )
         out[f"J{srow}"] = Computed(
-            f'=IF({sw}>0,ROUND({ss}/{sw}*100,2),"")',
+            f'=IF(AND({sw}>0,ISNUMBER({ss})),ROUND({ss}/{sw}*100,2),"")',
             lambda get, sw=sw, ss=ss: _rate(get(ss), get(sw)),
         )
     return out
 
 
 def _rate(score: Any, weight: Any) -> Any:
-    """IF(weight>0, ROUND(score/weight*100, 2), "")."""
+    """IF(AND(weight>0, ISNUMBER(score)), ROUND(score/weight*100, 2), "")."""
     if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight <= 0:
         return ""
     if not isinstance(score, (int, float)) or isinstance(score, bool):
-        return "#VALUE!"
+        return ""  # the subtotal says why it has no value
     return float(round2(Decimal(repr(score)) / Decimal(repr(weight)) * 100))
 
 
