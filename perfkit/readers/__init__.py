@@ -19,7 +19,7 @@ from ..layout import SETTINGS_SHEET
 from ..model import Formula
 from ..profiles import DEFAULT_PROFILE
 from .cells import Book, SheetData, cell_index, open_book
-from .recognise import Found, recognise, scan
+from .recognise import Found, SheetScan, recognise, scan
 from .template import refine
 from .vocab import vocab
 
@@ -74,11 +74,18 @@ def _forms(
     words = vocab()
     forms: list[Form] = []
     why: list[str] = []
-    settings = _settings(sheets, words)
+    scans: dict[str, SheetScan] = {}
+
+    def scanned(sheet: SheetData) -> SheetScan:  # each sheet's labels, found once
+        if sheet.name not in scans:
+            scans[sheet.name] = scan(sheet, words)
+        return scans[sheet.name]
+
+    settings = _settings(sheets, scanned)
     for sheet in sheets:
         if sheet.name == settings.get("sheet"):
             continue
-        found, reason = recognise(sheet, words, source)
+        found, reason = recognise(sheet, words, source, scanned(sheet))
         if reason and sheet.name not in hidden and _has_content(sheet):
             why.append(f"工作表「{sheet.name}」：{reason}")
         for item in found:
@@ -116,14 +123,14 @@ def _has_content(sheet: SheetData) -> bool:
     return any(v is not None for row in sheet.values for v in row)
 
 
-def _settings(sheets: list[SheetData], words) -> dict[str, Any]:
+def _settings(sheets: list[SheetData], scanned) -> dict[str, Any]:
     """perfkit's settings sheet (设置: 评分规则, 模板版本), if the workbook has one."""
     from ..model import Loc
 
     for sheet in sheets:
         if sheet.name != SETTINGS_SHEET and len(sheets) > 1 and sheet.nrows > 40:
             continue
-        s = scan(sheet, words)
+        s = scanned(sheet)
         out: dict[str, Any] = {}
         for hits in s.by_row.values():
             for h in hits:

@@ -170,7 +170,7 @@ def scan(sheet: SheetData, vocab: Vocab) -> SheetScan:
                 s.vertical.setdefault(c, []).append((r1, r2, c1))
     for spans in s.vertical.values():
         spans.sort()
-    roles_of = vocab.roles
+    labels_of = vocab.labels
     for r, line in enumerate(sheet.values):
         for c, value in enumerate(line):
             if value is None:
@@ -187,12 +187,11 @@ def scan(sheet: SheetData, vocab: Vocab) -> SheetScan:
             core = label.core
             if not core or len(core) > MAX_LABEL:
                 continue
-            roles = roles_of.get(core, ())
-            extra = _extra_roles(core, vocab)
-            if not roles and not extra:
+            roles = labels_of(core)
+            if not roles:
                 continue
             r2, c2 = s.extent(r, c)
-            hit = Hit(r, c, r2, c2, text, label, tuple(roles) + extra)
+            hit = Hit(r, c, r2, c2, text, label, roles)
             s.hits[(r, c)] = hit
             s.by_row.setdefault(r, []).append(hit)
     # formula cells whose label is a string literal (a template never computed)
@@ -202,36 +201,15 @@ def scan(sheet: SheetData, vocab: Vocab) -> SheetScan:
         shown = s.shown(r, c)
         if type(shown) is str and shown:
             label = normalise(shown)
-            extra = _extra_roles(label.core, vocab)
-            roles = vocab.roles.get(label.core, ())
-            if roles or extra:
+            roles = vocab.labels(label.core)
+            if roles:
                 r2, c2 = s.extent(r, c)
-                hit = Hit(r, c, r2, c2, shown, label, tuple(roles) + extra)
+                hit = Hit(r, c, r2, c2, shown, label, roles)
                 s.hits[(r, c)] = hit
                 s.by_row.setdefault(r, []).append(hit)
     for hits in s.by_row.values():
         hits.sort(key=lambda h: h.c)
     return s
-
-
-def _extra_roles(core: str, vocab: Vocab) -> tuple[tuple[str, str], ...]:
-    out = []
-    kind = vocab.title_kind(core)
-    if kind:
-        out.append(("title", kind))
-    if core in vocab.ends:
-        out.append(("end", "total"))
-    if core in vocab.grades:
-        out.append(("grade", "grade"))
-    if core in vocab.level1_words:
-        out.append(("level1", core))
-    if core in vocab.grid_sections:
-        out.append(("grid", "section"))
-    if core in vocab.fund_sections:
-        out.append(("funds", "section"))
-    if core in vocab.goal_sections:
-        out.append(("goal", "section"))
-    return tuple(out)
 
 
 # --------------------------------------------------------------------------
@@ -290,10 +268,12 @@ def _has_numbers(s: SheetScan, r: int) -> bool:
 # --------------------------------------------------------------------------
 
 
-def recognise(sheet: SheetData, vocab: Vocab, source: str = "") -> tuple[list[Found], str]:
+def recognise(
+    sheet: SheetData, vocab: Vocab, source: str = "", scanned: SheetScan | None = None
+) -> tuple[list[Found], str]:
     """The forms of *sheet*, top to bottom, and (when there is none) a
-    sentence saying what was found there."""
-    s = scan(sheet, vocab)
+    sentence saying what was found there (*scanned*: its labels, if scanned)."""
+    s = scanned if scanned is not None else scan(sheet, vocab)
     found: list[Found] = []
     heads = headers(s)
     top = 0
