@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError, PerfkitError
+from ..profiles import toml_where
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -223,7 +224,9 @@ def load(extra: str | None = None) -> Vocab:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"标签词表格式错误（第 {exc.lineno} 行）", path=source) from None
+            raise InputError(
+                f"标签词表格式错误{toml_where(exc)}，不是有效的 TOML", path=source
+            ) from None
         _merge(merged, data, source)
     roles: dict[str, list[tuple[str, str]]] = {}
     for role, dotted in ROLE_TABLES:
