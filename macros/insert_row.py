@@ -195,9 +195,10 @@ def _unquote(sheet: str) -> str:
 
 def _norm(text: Any) -> str:
     """A formula as compared here: spaces, letter case, sheet quotes, a
-    leading ``=`` and the ``_xludf.`` prefix (a function Excel did not know
-    when it loaded the file) do not count."""
+    leading ``=``, the ``_xludf.`` prefix (a function Excel did not know when
+    it loaded the file) and an add-in's path before a function do not count."""
     t = re.sub(r"\s+", "", str(text or "")).replace("'", "").upper()
+    t = re.sub(r"[^=(,&+\-*/^<>]*\.XLAM!", "", t)
     return t.lstrip("=").replace("_XLUDF.", "")
 
 

@@ -109,6 +109,24 @@ def test_shift_formula_moves_references_as_a_spreadsheet_does(formula, at, count
     assert move_refs(formula, at, count) == expected  # the fake Excel, written on its own
 
 
+@pytest.mark.parametrize(
+    ("text", "same"),
+    [
+        ("=perf_score( e14 , f14 )", True),  # case and spaces, as LibreOffice writes it
+        ("=_xludf.PERF_SCORE(E14,F14)", True),
+        (
+            r"='C:\Users\会计\AppData\Roaming\Microsoft\AddIns\perfkit.xlam'!PERF_SCORE(E14,F14)",
+            True,
+        ),
+        ("=PERF_SCORE(E15,F14)", False),
+        ("PERF_SCORE", False),
+        (None, False),
+    ],
+)
+def test_same_formula(text, same):
+    assert mi.same_formula(text, "=PERF_SCORE(E14,F14)") is same
+
+
 def test_shift_reference_moves_only_the_forms_sheet():
     assert mi.shift_reference("=自评表!$H$14:$H$43", "自评表", 44, 1) == "自评表!$H$14:$H$43"
     assert mi.shift_reference("=自评表!$H$14:$H$43", "自评表", 43, 1) == "自评表!$H$14:$H$44"
