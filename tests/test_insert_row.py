@@ -670,6 +670,8 @@ def test_libreoffice_inserts_as_the_plan_predicts_and_the_fixups_complete_it(lib
                     assert cell.protection.locked is False, (tag, cell.coordinate)
                     assert cell.fill.fgColor.rgb == above.fill.fgColor.rgb, (tag, cell.coordinate)
                     assert cell.border.top.style == "thin", (tag, cell.coordinate)
+            weight = plan.after.at("weight", r)  # the number check of 分值 / 权重 reaches it
+            assert any(weight in dv.sqref for dv in ws.data_validations.dataValidation), tag
 
         # the formulas engine, perfkit's functions registered, computes the new row
         values = evaluate(fixed)
