@@ -41,9 +41,9 @@ BUTTONS = {
     "定稿导出": "freeze",
     "帮助": "show_help",
 }
-# The buttons macros.show_help (macros/ribbon.py) describes; 复核 and 插入指标行
-# come with their Python side (issues 10 and 13).
-HELP_BUTTONS = ("校验", "清除标记", "新建自评表", "新建评分表", "定稿导出", "帮助")
+# The buttons macros.show_help (macros/ribbon.py) describes; 复核 comes with
+# its Python side (issue 13).
+HELP_BUTTONS = ("校验", "清除标记", "新建自评表", "新建评分表", "插入指标行", "定稿导出", "帮助")
 
 FAKE_UDFS = '''
 import xlwings as xw

@@ -41,6 +41,7 @@ from ..layout import (
     TEMPLATE_FILES,
     TITLES,
     Layout,
+    Span,
     a1,
     a1_range,
     column_letter,
@@ -271,6 +272,22 @@ def _evaltable_computed(layout: Layout) -> dict[str, Computed]:
             lambda get, sw=sw, ss=ss: _rate(get(ss), get(sw)),
         )
     return out
+
+
+def merged_spans(layout: Layout) -> tuple[Span, ...]:
+    """Every range the template of *layout* merges, as the drawing below
+    merges it: the pieces that span several cells, and on a 自评表 the
+    二级指标 label of each group and the 一级指标 label of each block, on a
+    评分表 the label of each 一级指标小计 row.  (The 插入指标行 macro merges
+    what a grown layout adds; a test holds this list to the drawn sheets.)"""
+    spans = [p.span for p in layout.pieces]
+    if layout.kind == SELF_EVAL:
+        level1, level2 = layout.columns["level1"], layout.columns["level2"]
+        spans += [(g.first_row, level2, g.last_row, level2) for g in layout.groups]
+        spans += [(lo, level1, hi, level1) for lo, hi in layout.level1_blocks().values()]
+    else:
+        spans += [(row, 1, row, 6) for row in layout.summary_rows.values()]
+    return tuple(s for s in spans if (s[0], s[1]) != (s[2], s[3]))
 
 
 def _rate(score: Any, weight: Any) -> Any:
@@ -754,6 +771,7 @@ __all__ = [
     "check",
     "deterministic_bytes",
     "formulas",
+    "merged_spans",
     "new_workbook",
     "protect",
     "repack",
