@@ -15,7 +15,7 @@ import os
 from typing import Any
 
 from ..errors import NotAForm
-from ..layout import SETTINGS_SHEET
+from ..layout import FIELD_NAMES, SETTINGS_SHEET
 from ..model import Formula
 from ..profiles import DEFAULT_PROFILE
 from .cells import Book, SheetData, cell_index, open_book
@@ -85,7 +85,9 @@ def _forms(
     for sheet in sheets:
         if sheet.name == settings.get("sheet"):
             continue
-        found, reason = recognise(sheet, words, source, scanned(sheet))
+        found, reason = recognise(
+            sheet, words, source, scanned(sheet), _named_cells(names, sheet.name)
+        )
         if reason and sheet.name not in hidden and _has_content(sheet):
             why.append(f"工作表「{sheet.name}」：{reason}")
         for item in found:
@@ -163,6 +165,29 @@ _NAMED = (
     ("PK_EXEC_SCORE", "exec_score"),
     ("PK_PROJECT_NAME", "project_name"),
 )
+
+
+def _named_cells(names: dict[str, str], sheet: str) -> dict[str, tuple[int, int]]:
+    """field -> (row, col), zero-based, of the single-cell PK_* names on *sheet*:
+    where a template keeps a value even when it reads like a label."""
+    out = {}
+    for name, field in FIELD_NAMES:
+        at = _name_cell(names.get(name), sheet)
+        if at is not None:
+            out[field] = at
+    return out
+
+
+def _name_cell(ref: str | None, sheet: str) -> tuple[int, int] | None:
+    if not ref or "!" not in ref:
+        return None
+    where, _, cell = ref.rpartition("!")
+    if where.strip("'").replace("''", "'") != sheet:
+        return None
+    try:
+        return cell_index(cell.replace("$", "").split(":")[0])
+    except ValueError:
+        return None
 
 
 def _cross_check(item: Found, names: dict[str, str], form: Form) -> None:

@@ -103,6 +103,10 @@ class Found:
     form: SelfEvalForm | EvalTable
 
 
+DATA_KEYS = ("target", "actual", "benchmark", "rule", "weight", "score")  # not labels of rows
+NEIGHBOUR_SPAN = 12  # columns a label's value may lie right of it (across an unknown merge)
+
+
 @dataclass
 class SheetScan:
     """The labels of one sheet, with helpers over its cells."""
@@ -269,17 +273,22 @@ def _has_numbers(s: SheetScan, r: int) -> bool:
 
 
 def recognise(
-    sheet: SheetData, vocab: Vocab, source: str = "", scanned: SheetScan | None = None
+    sheet: SheetData,
+    vocab: Vocab,
+    source: str = "",
+    scanned: SheetScan | None = None,
+    named: dict[str, tuple[int, int]] | None = None,
 ) -> tuple[list[Found], str]:
     """The forms of *sheet*, top to bottom, and (when there is none) a
-    sentence saying what was found there (*scanned*: its labels, if scanned)."""
+    sentence saying what was found there (*scanned*: its labels, if scanned;
+    *named*: field -> cell of a perfkit template's defined names on it)."""
     s = scanned if scanned is not None else scan(sheet, vocab)
     found: list[Found] = []
     heads = headers(s)
     top = 0
     for i, head in enumerate(heads):
         limit = heads[i + 1].first if i + 1 < len(heads) else len(sheet.values)
-        reader = _FormReader(s, head, top, limit, source)
+        reader = _FormReader(s, head, top, limit, source, named)
         result = reader.read()
         found.append(result)
         top = reader.bottom + 1
@@ -334,8 +343,17 @@ _COLUMN_NAMES = {
 
 
 class _FormReader:
-    def __init__(self, s: SheetScan, head: Header, top: int, limit: int, source: str):
+    def __init__(
+        self,
+        s: SheetScan,
+        head: Header,
+        top: int,
+        limit: int,
+        source: str,
+        named: dict[str, tuple[int, int]] | None = None,
+    ):
         self.s = s
+        self.named = named or {}  # field -> its cell by a perfkit template's defined name
         self.head = head
         self.top = top  # first row the form may use (zero-based)
         self.limit = limit  # first row of the next form's header
@@ -382,6 +400,11 @@ class _FormReader:
         if h.label.value:
             return (h.r, h.c), h.label.value
         r, c = self.s.right_of(h)
+        if (h.r, h.c) not in self.s.merge_at and self.s.raw(r, c) is None:
+            c = self._beyond_blanks(r, c)  # a merge the grids did not say (a live book)
+        key = h.key("head") or h.key("grade")
+        if key and self.named.get(key) == (r, c):
+            return (r, c), self.s.raw(r, c)  # the template names it: a value, whatever it says
         if self.s.is_label(r, c):
             other = self.s.hits[(r, c)]
             if any(
@@ -390,6 +413,18 @@ class _FormReader:
             ):
                 return (r, c), None
         return (r, c), self.s.raw(r, c)
+
+    def _beyond_blanks(self, r: int, c: int) -> int:
+        """The first cell right of (r, c) holding a value or a formula, when
+        (r, c) is blank and only blanks lie between (a merged label whose
+        merge is unknown: the grids of a live xlwings book carry none);
+        (r, c) itself when the row has nothing more or a label comes first."""
+        line = self.s.sheet.values[r] if r < self.s.sheet.nrows else ()
+        formulas = self.s.sheet.formulas
+        for col in range(c, min(len(line), c + NEIGHBOUR_SPAN)):
+            if line[col] not in (None, "") or (r, col) in formulas:
+                return c if self.s.is_label(r, col) and col != c else col
+        return c
 
     def _head_fields(self, rows: range) -> None:
         for r in rows:
@@ -549,9 +584,13 @@ class _FormReader:
         l1_cell = l2_cell = None
         end = min(self.limit, len(self.s.sheet.values))
         r = start
+        # labels that end the grid stand left of its data columns: a 实际完成值
+        # that reads "合计" or "项目名称" is a value, not the end of the table
+        data_cols = [cols[k] for k in DATA_KEYS if k in cols]
+        label_edge = min(data_cols) - 1 if data_cols else widest
         while r < end:
-            hits = self.s.row_hits(r)
-            if any(h.key("end") and h.c <= widest for h in hits):
+            hits = [h for h in self.s.row_hits(r) if h.c <= label_edge]
+            if any(h.key("end") for h in hits):
                 ends.append(r)
                 break
             if r > start and any(
@@ -591,7 +630,7 @@ class _FormReader:
             r += 1
         if ends:  # a second 合计 row below: the first was the grid's subtotal
             for rr in range(ends[0] + 1, min(ends[0] + 4, end)):
-                if any(h.key("end") and h.c <= widest for h in self.s.row_hits(rr)):
+                if any(h.key("end") and h.c <= label_edge for h in self.s.row_hits(rr)):
                     ends.append(rr)
                     break
         while rows and not any(v is not None for v in rows[-1]["cells"].values()) and not ends:
