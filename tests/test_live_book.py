@@ -83,3 +83,25 @@ def test_corpus_read_from_a_live_book(corpus):
         if found:
             bad[f"{file.family}/{file.path.name}"] = found[:5]
     assert bad == {}
+
+
+def test_template_names_are_the_fast_path(tmp_path):
+    """A value that reads like a label (a project called 实际完成情况) is read at
+    the cell the template's PK_* name gives, from the file and from a live book."""
+    import json
+
+    import openpyxl
+
+    from perfkit.writers.fill import fill
+
+    data = json.loads((EXAMPLES / "longgang2023_falv.json").read_text(encoding="utf-8"))
+    data["project_name"] = "实际完成情况"
+    path = fill(data, tmp_path / "f.xlsx")
+    assert read_forms(path)[0].project_name == "实际完成情况"
+    names = {
+        name: item.attr_text for name, item in openpyxl.load_workbook(path).defined_names.items()
+    }
+    values, formulas = live_grids(path)
+    (live,) = forms_from_grids(values, formulas, source=str(path), defined_names=names)
+    assert live.project_name == "实际完成情况"
+    assert live.locs["project_name"] == read_forms(path)[0].locs["project_name"]

@@ -254,8 +254,9 @@ def _evaltable_computed(layout: Layout) -> dict[str, Computed]:
         lo, hi = g.first_row, g.last_row
         head = f"{level1}{lo}"
         ws_cells, sc_cells = _column(weights, lo, hi), _column(scores, lo, hi)
-        sw, ss = f"G{srow}", f"I{srow}"
-        out[f"A{srow}"] = Computed(
+        sw, ss = layout.at("weight", srow), layout.at("score", srow)
+        rate = a1(srow, layout.columns["score"] + 1)  # 得分率, right of the block's score
+        out[layout.at("level1", srow)] = Computed(
             f'=IF({head}="","{g.level1}",{head})',
             lambda get, head=head, name=g.level1: name if get(head) in (None, "") else get(head),
         )
@@ -267,7 +268,7 @@ def _evaltable_computed(layout: Layout) -> dict[str, Computed]:
             f"=PERF_TOTAL({scores}{lo}:{scores}{hi})",
             lambda get, cells=sc_cells: cellfuncs.perf_total([get(c) for c in cells]),
         )
-        out[f"J{srow}"] = Computed(
+        out[rate] = Computed(
             f'=IF(AND({sw}>0,ISNUMBER({ss})),ROUND({ss}/{sw}*100,2),"")',
             lambda get, sw=sw, ss=ss: _rate(get(ss), get(sw)),
         )
@@ -462,7 +463,7 @@ def _selfeval_sheet(ws: Worksheet, layout: Layout) -> None:
         _style(ws, (row, cols["score"], row, cols["score"]), "input", fill=SCORE_FILL)
         ws.cell(row=row, column=cols["score"]).number_format = SCORE_FORMAT
         ws.cell(row=row, column=cols["score"]).value = f[layout.at("score", row)]
-        ws.row_dimensions[row].height = 27
+        _growable_row(ws, row)
     header = layout.header_row
     for r, height in ((1, 30), (2, 30), (3, 30), (5, 24), (header, 30), (12, 90)):
         ws.row_dimensions[r].height = height
@@ -480,6 +481,15 @@ def _selfeval_sheet(ws: Worksheet, layout: Layout) -> None:
     )
     weight = layout.letter("weight")
     _decimal_validation(ws, f"{layout.cell('exec_weight')} {weight}{first}:{weight}{last}", "分值")
+
+
+def _growable_row(ws: Worksheet, row: int) -> None:
+    """An indicator row: its height, and unlocked as a whole row (cells right
+    of the form too), since Excel deletes a row of a protected sheet only when
+    none of its cells is locked."""
+    dim = ws.row_dimensions[row]
+    dim.height = 27
+    dim.protection = UNLOCKED
 
 
 def _evaltable_sheet(ws: Worksheet, layout: Layout) -> None:
@@ -503,16 +513,22 @@ def _evaltable_sheet(ws: Worksheet, layout: Layout) -> None:
         _style(ws, (row, cols["score"], row, cols["score"]), "input", fill=SCORE_FILL)
         ws.cell(row=row, column=cols["score"]).number_format = SCORE_FORMAT
         ws.cell(row=row, column=cols["score"]).value = f[layout.at("score", row)]
-        ws.row_dimensions[row].height = 27
+        _growable_row(ws, row)
     for g in layout.groups[1:]:  # a thicker line between the first-level blocks
         for col in range(1, len(cols) + 1):
             ws.cell(row=g.first_row, column=col).border = Border(
                 left=THIN, right=THIN, top=MEDIUM, bottom=THIN
             )
+    weight_col, score_col = cols["weight"], cols["score"]
     for srow in layout.summary_rows.values():
-        _style(ws, (srow, 1, srow, 6), "text")
-        ws.cell(row=srow, column=1).value = f[f"A{srow}"]
-        for col, style in ((7, "score"), (8, "text"), (9, "score"), (10, "rate")):
+        _style(ws, (srow, 1, srow, weight_col - 1), "text")
+        ws.cell(row=srow, column=cols["level1"]).value = f[layout.at("level1", srow)]
+        for col, style in (
+            (weight_col, "score"),
+            (weight_col + 1, "text"),
+            (score_col, "score"),
+            (score_col + 1, "rate"),
+        ):
             _style(ws, (srow, col, srow, col), style)
             ws.cell(row=srow, column=col).value = f.get(a1(srow, col), "")
     ws.row_dimensions[1].height = 30
