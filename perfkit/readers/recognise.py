@@ -175,18 +175,18 @@ def scan(sheet: SheetData, vocab: Vocab) -> SheetScan:
     for spans in s.vertical.values():
         spans.sort()
     labels_of = vocab.labels
+    formulas = sheet.formulas
     for r, line in enumerate(sheet.values):
         for c, value in enumerate(line):
-            if value is None:
-                continue
-            text = value if type(value) is str else s.shown(r, c)
-            if type(text) is not str or not text or len(text) > MAX_LABEL * 2:
-                if (r, c) in sheet.formulas:
-                    text = s.shown(r, c)
-                    if type(text) is not str or not text:
-                        continue
-                else:
+            # a label is text: numbers, dates and long texts are passed by, but
+            # a formula's cell is looked at (its result, or its string literal)
+            if type(value) is not str or not value or len(value) > MAX_LABEL * 2:
+                if (r, c) not in formulas:
                     continue
+                value = s.shown(r, c)
+                if type(value) is not str or not value:
+                    continue
+            text = value
             label = normalise(text)
             core = label.core
             if not core or len(core) > MAX_LABEL:
