@@ -59,13 +59,13 @@ def validate_path(path: str) -> tuple[int, int]:
     )
 
 
-def ensure_forms(directory: Path, n: int) -> list[str]:
+def ensure_forms(directory: Path, n: int, layout: str = "template") -> list[str]:
     existing = sorted(str(p) for p in directory.glob("form_*.xlsx")) if directory.is_dir() else []
     if len(existing) < n:
         import gen_forms
 
         t = time.perf_counter()
-        gen_forms.generate(n, directory)
+        gen_forms.generate(n, directory, layout=layout)
         print(f"generated {n} forms in {time.perf_counter() - t:.1f} s -> {directory}")
         existing = sorted(str(p) for p in directory.glob("form_*.xlsx"))
     return existing[:n]
@@ -86,6 +86,80 @@ def measure_rss(directory: str, n: int, jobs: int | None) -> dict:
         "self_maxrss_mb": own.ru_maxrss / 1024,
         "children_maxrss_mb": kids.ru_maxrss / 1024,
     }
+
+
+LAYOUTS = (
+    ("template", "perfkit's template, filled by gen_forms.py"),
+    (
+        "official",
+        "the same forms typed in the official 深圳 layout (gen_forms.py --layout official)",
+    ),
+)
+
+
+def in_process(paths: list[str], jobs: int, cores: int, repeat: int) -> None:
+    """Print the in-process figures of one set of forms."""
+    n = len(paths)
+    # The three measurements take turns, so that a slow spell of a shared
+    # machine (timings here swing ±20 % over a minute) falls on all of them;
+    # the best run of each is kept, as timeit does (noise only ever adds).
+    times: dict[str, list[float]] = {
+        "base": [],
+        "validate": [],
+        "summarize": [],
+        "review": [],
+        "review0": [],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(repeat):
+            t = time.perf_counter()
+            cells = calamine_read_all(paths)
+            times["base"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            counts = list(batch.imap(validate_path, paths, jobs=jobs))
+            times["validate"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            rows, unreadable = summary.run(
+                paths, Path(tmp) / "汇总.xlsx", jobs=jobs, progress=False
+            )
+            times["summarize"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            reviewed = review.run(paths, Path(tmp) / f"复核{i}", seed=1, jobs=jobs, progress=False)
+            times["review"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            review.run(paths, Path(tmp) / f"排序{i}", sample="0", seed=1, jobs=jobs, progress=False)
+            times["review0"].append(time.perf_counter() - t)
+    base, validate_s, summarize_s, review_s, review0_s = (
+        min(times[k]) for k in ("base", "validate", "summarize", "review", "review0")
+    )
+
+    errors = sum(e for e, _ in counts if e > 0)
+    print(f"forms: {n}   cores available: {cores}   worker processes: {jobs}   best of {repeat}")
+    print(
+        f"calamine read, all sheets, 1 process    : {base:6.2f} s  ({base / n * 1000:.2f} ms/form, {cells} cells)"
+    )
+    print(
+        f"perfkit validate (read + checks)        : {validate_s:6.2f} s  ratio {validate_s / base:5.2f}"
+    )
+    print(
+        f"perfkit summarize (read + validate +    : {summarize_s:6.2f} s  ratio {summarize_s / base:5.2f}"
+        "   <- validate plus summarize, one pass (target <= 3)"
+    )
+    print("  score + 汇总.xlsx with charts)")
+    print(
+        f"both commands run one after the other   : {validate_s + summarize_s:6.2f} s  ratio "
+        f"{(validate_s + summarize_s) / base:5.2f}"
+    )
+    print(
+        f"perfkit review, default sample (10 %)   : {review_s:6.2f} s  ratio {review_s / base:5.2f}"
+        f"   <- {len(reviewed.workpapers)} 复核工作底稿, {len(reviewed.letters)} 整改通知 (target <= 3)"
+    )
+    print(
+        f"perfkit review --sample 0 (ranking only): {review0_s:6.2f} s  ratio {review0_s / base:5.2f}"
+    )
+    print(
+        f"rows {len(rows)}, unreadable {unreadable}, forms with errors {sum(e > 0 for e, _ in counts)}, errors {errors}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,68 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         summary.run(paths[:20], Path(tmp) / "warm.xlsx", jobs=1, progress=False)
 
-    # The three measurements take turns, so that a slow spell of a shared
-    # machine (timings here swing ±20 % over a minute) falls on all of them;
-    # the best run of each is kept, as timeit does (noise only ever adds).
-    times: dict[str, list[float]] = {
-        "base": [],
-        "validate": [],
-        "summarize": [],
-        "review": [],
-        "review0": [],
-    }
-    with tempfile.TemporaryDirectory() as tmp:
-        for i in range(args.repeat):
-            t = time.perf_counter()
-            cells = calamine_read_all(paths)
-            times["base"].append(time.perf_counter() - t)
-            t = time.perf_counter()
-            counts = list(batch.imap(validate_path, paths, jobs=jobs))
-            times["validate"].append(time.perf_counter() - t)
-            t = time.perf_counter()
-            rows, unreadable = summary.run(
-                paths, Path(tmp) / "汇总.xlsx", jobs=jobs, progress=False
-            )
-            times["summarize"].append(time.perf_counter() - t)
-            t = time.perf_counter()
-            reviewed = review.run(paths, Path(tmp) / f"复核{i}", seed=1, jobs=jobs, progress=False)
-            times["review"].append(time.perf_counter() - t)
-            t = time.perf_counter()
-            review.run(paths, Path(tmp) / f"排序{i}", sample="0", seed=1, jobs=jobs, progress=False)
-            times["review0"].append(time.perf_counter() - t)
-    base, validate_s, summarize_s, review_s, review0_s = (
-        min(times[k]) for k in ("base", "validate", "summarize", "review", "review0")
-    )
-
-    errors = sum(e for e, _ in counts if e > 0)
-    print(
-        f"forms: {n}   cores available: {cores}   worker processes: {jobs}   best of {args.repeat}"
-    )
-    print(
-        f"calamine read, all sheets, 1 process    : {base:6.2f} s  ({base / n * 1000:.2f} ms/form, {cells} cells)"
-    )
-    print(
-        f"perfkit validate (read + checks)        : {validate_s:6.2f} s  ratio {validate_s / base:5.2f}"
-    )
-    print(
-        f"perfkit summarize (read + validate +    : {summarize_s:6.2f} s  ratio {summarize_s / base:5.2f}"
-        "   <- validate plus summarize, one pass (target <= 3)"
-    )
-    print("  score + 汇总.xlsx with charts)")
-    print(
-        f"both commands run one after the other   : {validate_s + summarize_s:6.2f} s  ratio "
-        f"{(validate_s + summarize_s) / base:5.2f}"
-    )
-    print(
-        f"perfkit review, default sample (10 %)   : {review_s:6.2f} s  ratio {review_s / base:5.2f}"
-        f"   <- {len(reviewed.workpapers)} 复核工作底稿, {len(reviewed.letters)} 整改通知 (target <= 3)"
-    )
-    print(
-        f"perfkit review --sample 0 (ranking only): {review0_s:6.2f} s  ratio {review0_s / base:5.2f}"
-    )
-    print(
-        f"rows {len(rows)}, unreadable {unreadable}, forms with errors {sum(e > 0 for e, _ in counts)}, errors {errors}"
-    )
+    for layout, label in LAYOUTS:
+        forms = paths
+        if layout != "template":
+            forms = ensure_forms(Path(f"{args.dir}-{layout}"), args.n, layout)
+            calamine_read_all(forms[:20])
+        print(f"--- {label}")
+        in_process(forms, jobs, cores, args.repeat)
 
     # The same jobs as a user runs them: fresh processes, interpreter start and
     # imports included, against a fresh process that only reads with calamine.

@@ -6,6 +6,11 @@ that a batch holds mostly different texts as forms of many units do; five in six
 carry a mistake the validator should find (hand score over the formula, missing
 actual value, weights that do not add up, amount typed as text, wrong total).
 Deterministic: the same N gives the same files.
+
+``--layout official`` writes the same forms as a unit types them in the
+official 深圳 layout of seed 000 (labels, merged 一级/二级 cells, "产出指标
+(50分)", typed scores and totals, no perfkit formulas or defined names), for
+the foreign-layout figures of bench_batch.py.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import random
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.corpus
 
 from perfkit.model import FundRow, Indicator, SelfEvalForm
 from perfkit.writers.fill import fill
@@ -167,16 +174,69 @@ def make_form(i: int) -> SelfEvalForm:
     return form
 
 
-def _write(args: tuple[int, str]) -> str:
-    i, outdir = args
+def _write(args: tuple[int, str, str]) -> str:
+    i, outdir, layout = args
     path = Path(outdir) / f"form_{i:05d}.xlsx"
-    fill(make_form(i), path)
+    if layout == "official":
+        write_official(make_form(i), path)
+    else:
+        fill(make_form(i), path)
     return str(path)
 
 
-def generate(n: int, outdir: str | os.PathLike, jobs: int | None = None) -> list[str]:
+def write_official(form: SelfEvalForm, path: Path) -> None:
+    """*form* typed into the official layout of seed 000 (the corpus' writer of
+    that family), scores and totals typed as a unit types them."""
+    from perfkit.assess import assess
+    from tests.corpus import longgang
+    from tests.corpus.sheet import Writer, new_workbook, save_deterministic
+
+    a = assess(form)
+    fund = form.funds["total"]
+    rows = []
+    for r in a.rows:
+        ind = r.ind
+        typed = ind.score if ind.score is not None else r.counted
+        score = float(typed) if typed is not None else None
+        rows.append(
+            (ind.level1, ind.level2, ind.level3, ind.target, ind.actual, ind.weight, score, None)
+        )
+    exec_score = float(a.exec.counted) if a.exec.counted is not None else None
+    total = form.total
+    if total is None:
+        total = float(a.recomputed) if a.recomputed is not None else None
+    data = {
+        "sheet": "自评表",
+        "code": form.project_code,
+        "name": form.project_name,
+        "year_label": "绩效自评年度:",
+        "fiscal_label": "其中:当年财政拨款",
+        "amounts": (fund.initial_budget, fund.annual_budget, fund.executed),
+        "rate": float(a.exec.rate) if a.exec.rate is not None else 0.0,
+        "exec_score": exec_score if exec_score is not None else 0.0,
+        "goal_expected": form.goal_expected,
+        "goal_actual": form.goal_actual,
+        "labels": {
+            "产出指标": "产出指标 (50分)",
+            "效益指标": "效益指标 (30分)",
+            "满意度指标": "满意度指标 (10分)",
+        },
+        "weight_header": ("*分值", "*得分"),
+        "rows": rows,
+        "indicator_sum": "0",
+        "total": total if isinstance(total, int | float) else 0,
+        "known": [],
+    }
+    wb = new_workbook()
+    longgang.write_form(Writer(wb.create_sheet("自评表")), data)
+    save_deterministic(wb, path)
+
+
+def generate(
+    n: int, outdir: str | os.PathLike, jobs: int | None = None, layout: str = "template"
+) -> list[str]:
     Path(outdir).mkdir(parents=True, exist_ok=True)
-    work = [(i, os.fspath(outdir)) for i in range(n)]
+    work = [(i, os.fspath(outdir), layout) for i in range(n)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(_write, work, chunksize=16))
 
@@ -186,8 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int)
     parser.add_argument("dir")
     parser.add_argument("--jobs", type=int)
+    parser.add_argument("--layout", choices=("template", "official"), default="template")
     args = parser.parse_args(argv)
-    paths = generate(args.n, args.dir, args.jobs)
+    paths = generate(args.n, args.dir, args.jobs, args.layout)
     print(f"{len(paths)} forms -> {args.dir}", file=sys.stderr)
     return 0
 

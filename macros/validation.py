@@ -95,7 +95,9 @@ def validate(book: Any = None) -> list:
         from perfkit.readers import forms_from_grids
 
         values, formulas = read_grids(book, names)
-        forms = forms_from_grids(values, formulas, source=_name(book))
+        forms = forms_from_grids(
+            values, formulas, source=_name(book), defined_names=book_names(book)
+        )
     except PerfkitError as exc:  # a clear message instead of a traceback
         _report(book, f"无法校验：{exc.message}", alert=True)
         return []
@@ -210,6 +212,20 @@ def _free_name(names: list[str], base: str) -> str:
 # --------------------------------------------------------------------------
 # reading
 # --------------------------------------------------------------------------
+
+
+def book_names(book: Any) -> dict[str, str]:
+    """The workbook's defined names (PK_* of a perfkit template) as
+    name -> reference without "=", one COM call per name; {} when the book
+    cannot list them."""
+    out: dict[str, str] = {}
+    try:
+        for item in book.names:
+            ref = str(item.refers_to or "")
+            out[str(item.name)] = ref[1:] if ref.startswith("=") else ref
+    except Exception:  # a fast path only: the labels are read anyway
+        return {}
+    return out
 
 
 def read_grids(book: Any, sheet_names: list[str]) -> tuple[dict, dict]:

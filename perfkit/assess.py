@@ -85,8 +85,12 @@ class RowResult:
 
     @property
     def missing(self) -> bool:
-        """The row should count but has no value (the total cannot be recomputed)."""
-        return not self.na and self.counted is None and _positive(self.weight)
+        """The row should count but has no value (the total cannot be recomputed):
+        no score the rules give or the form holds, and a weight that is not 0
+        (a blank 分值 included: nothing says the row does not count)."""
+        if self.na or self.counted is not None:
+            return False
+        return not (isinstance(self.weight, Decimal) and self.weight <= 0)
 
 
 @dataclass
@@ -117,6 +121,7 @@ class Assessment:
     recomputed: Decimal | None = None  # 复算总分
     submitted: Any = None  # 表内总分 as a number: Decimal | None | UNKNOWN
     missing: list[RowResult] = field(default_factory=list)
+    exec_missing: bool = False  # the 资金 block's score cannot be given
     exec_in_rows: bool = False  # the execution score is an indicator row
 
     def row_of(self, ind: Any) -> RowResult | None:
@@ -138,11 +143,13 @@ class Assessment:
 
     def missing_text(self) -> str:
         """“缺 1 行：满意度（实际完成值“待统计”…）” for the recomputed total."""
-        if not self.missing:
+        if not self.missing and not self.exec_missing:
             return ""
-        names = "、".join(r.label for r in self.missing[:3])
+        names = [r.label for r in self.missing[:3]]
+        if self.exec_missing:
+            names.insert(0, "预算执行率（资金使用情况）")
         more = f" 等 {len(self.missing)} 行" if len(self.missing) > 3 else ""
-        return f"无法复算：{names}{more}没有可计的得分"
+        return f"无法复算：{'、'.join(names)}{more}没有可计的得分"
 
 
 def _positive(weight: Any) -> bool:
@@ -248,9 +255,7 @@ class _Base:
         weight_sum = sum(weights, ZERO)
         if declared is not None and weight_sum == HUNDRED and declared != HUNDRED:
             a.scale = declared / HUNDRED
-        if a.missing or any(
-            r.counted is None and not r.na and r.weight is UNKNOWN for r in counted
-        ):
+        if a.missing or a.exec_missing:
             return
         a.indicator_sum = round2(sum((r.counted or ZERO for r in counted), ZERO))
         part = a.indicator_sum if a.scale is None else a.indicator_sum * a.scale
@@ -294,6 +299,13 @@ class _SelfEval(_Base):
         a.exec_in_rows = any(r.exec_row for r in rows)
         a.submitted = _number(form.total, {}, "total")
         exec_part = None if a.exec_in_rows else ex.counted
+        # amounts or a score that cannot be read leave the total unknown (blank
+        # cells of a form not yet filled count nothing, as the template's cells do)
+        a.exec_missing = (
+            exec_part is None
+            and not a.exec_in_rows
+            and UNKNOWN in (ex.executed, ex.budget, ex.submitted)
+        )
         self._totals(a, exec_part)
         return a
 

@@ -162,8 +162,6 @@ def perf_score(target, actual, weight, direction=None, name=None, profile=None, 
             return None
         if w is None:
             raise _BadArgument("缺少分值")
-        if a is None:
-            return None
         n = _name(name)
         score = scoring.indicator_score(
             t, a, w, _scalar(direction), n or "", _name(profile), _hint(group) or ""

@@ -212,7 +212,7 @@ def _evaltable_to_dict(form: EvalTable, f: dict[str, str]) -> dict:
         if _eval_row_blank(ind):
             continue
         group = layout.group_of(ind.row) if layout is not None and ind.row else None
-        if group is not None and layout.origin == "template" and group.level1:
+        if group is not None and is_template_like(layout) and group.level1:
             block = group.level1
         else:
             block = block_of(ind, previous)

@@ -520,6 +520,26 @@ def template(kind: str) -> Layout:
     return selfeval_template() if kind == SELF_EVAL else evaltable_template()
 
 
+FIELD_NAMES = (  # defined name -> the field of a single cell it names
+    ("PK_PROJECT_CODE", "project_code"),
+    ("PK_PROJECT_NAME", "project_name"),
+    ("PK_YEAR", "year"),
+    ("PK_UNIT", "unit"),
+    ("PK_DEPT", "dept"),
+    ("PK_INITIAL_BUDGET", "initial_budget"),
+    ("PK_ANNUAL_BUDGET", "annual_budget"),
+    ("PK_EXECUTED", "executed"),
+    ("PK_EXEC_WEIGHT", "exec_weight"),
+    ("PK_EXEC_RATE", "exec_rate"),
+    ("PK_EXEC_SCORE", "exec_score"),
+    ("PK_GOAL_EXPECTED", "goal_expected"),
+    ("PK_GOAL_ACTUAL", "goal_actual"),
+    ("PK_TOTAL_WEIGHT", "total_weight"),
+    ("PK_TOTAL", "total"),
+    ("PK_GRADE", "grade"),
+)
+
+
 def defined_names(layout: Layout) -> dict[str, str]:
     """Workbook-level names of a template (the documented ``PK_*`` contract):
     a fast path and a cross-check for readers, and what the formulas refer to
@@ -530,24 +550,7 @@ def defined_names(layout: Layout) -> dict[str, str]:
         for name, key in (("PK_PROFILE", "profile"), ("PK_FORM", "form_id")):
             row, col = layout.settings[key]
             names[name] = absolute(layout.settings_sheet, row, col)
-    for name, key in (
-        ("PK_PROJECT_CODE", "project_code"),
-        ("PK_PROJECT_NAME", "project_name"),
-        ("PK_YEAR", "year"),
-        ("PK_UNIT", "unit"),
-        ("PK_DEPT", "dept"),
-        ("PK_INITIAL_BUDGET", "initial_budget"),
-        ("PK_ANNUAL_BUDGET", "annual_budget"),
-        ("PK_EXECUTED", "executed"),
-        ("PK_EXEC_WEIGHT", "exec_weight"),
-        ("PK_EXEC_RATE", "exec_rate"),
-        ("PK_EXEC_SCORE", "exec_score"),
-        ("PK_GOAL_EXPECTED", "goal_expected"),
-        ("PK_GOAL_ACTUAL", "goal_actual"),
-        ("PK_TOTAL_WEIGHT", "total_weight"),
-        ("PK_TOTAL", "total"),
-        ("PK_GRADE", "grade"),
-    ):
+    for name, key in FIELD_NAMES:
         if key in layout.fields:
             names[name] = absolute(s, *layout.fields[key])
     if layout.fund_rows:

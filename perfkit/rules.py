@@ -499,7 +499,8 @@ def eval_score(
             how="权重为 0，不计入总分",
         )
     if value_in is None:
-        return Score(None, ScoreKind.EMPTY, note="缺少实际值", state=ScoreState.EMPTY)
+        note = "缺少实际值（或表头的全年执行数、全年预算数）" if exec_row else "缺少实际值"
+        return Score(None, ScoreKind.EMPTY, note=note, state=ScoreState.EMPTY)
     a = targets.read(value_in)
     if a.kind == Kind.NOT_APPLICABLE:
         return Score(

@@ -196,14 +196,13 @@ class Score:
 
 
 def cell_value(score: Score, name: object = "") -> Decimal | str | None:
-    """What a score cell shows: the value; blank (None) when the actual is
-    still empty; else the row's message (:meth:`Score.message`)."""
+    """What a score cell shows: the value, else the row's message
+    (:meth:`Score.message`), also when the actual is still empty: a weighted
+    row without a score is never a blank the total could pass over."""
     if not isinstance(score, Score):
         raise ScoringError("cell_value 需要一个 Score")
     if score.value is not None:
         return score.value
-    if score.state is ScoreState.EMPTY:
-        return None
     return score.message(name)
 
 

@@ -170,7 +170,7 @@ def summarize_form(
         grade=a.grade,
         unscored=sum(1 for r in a.rows if r.missing),
     )
-    if a.recomputed is None and a.missing:
+    if a.recomputed is None and (a.missing or a.exec_missing):
         row["note"] = a.missing_text()
     for r in a.rows:
         column = block_of(r.texts.get("level1", ""))
@@ -261,7 +261,7 @@ def _message(exc: BaseException) -> str:
 
     if isinstance(exc, PerfkitError):
         return str(exc)
-    return "程序内部错误（已记录类型，不影响其他文件）；请把该文件报告给 perfkit 维护者"
+    return "程序内部错误（不影响其他文件）；请把该文件报告给 perfkit 维护者"
 
 
 # --------------------------------------------------------------------------

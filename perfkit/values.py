@@ -7,7 +7,7 @@ from math import isfinite
 from typing import Any
 
 from .model import Formula
-from .numbers import NotANumber, to_decimal
+from .numbers import NotANumber, NumberOutOfRange, to_decimal
 
 
 class _Unknown:
@@ -99,8 +99,17 @@ def read_number(raw: Any) -> tuple[Any, tuple[str, str] | None]:
     # Then a number, or a template formula never computed: no text to look at.
     kind = type(raw)
     if kind is float and isfinite(raw):
-        return to_decimal(raw), None
+        try:
+            return to_decimal(raw), None
+        except NumberOutOfRange as err:  # 1e26: no budget is that large
+            return UNKNOWN, ("NOT_A_NUMBER", f"{{what}}：{err.message}")
     if kind is Formula and raw.cached is None:
+        return UNKNOWN, None  # never computed
+    if kind is Formula and type(raw.cached) is str and not excel_error(raw.cached):
+        if not raw.cached.strip():
+            return None, None  # ="" : the formula shows a blank
+        # the formula's own sentence (【未计分】…, 总分暂缺：…): the cell it
+        # points at is reported, not this one
         return UNKNOWN, None
     if excel_error(raw):
         return UNKNOWN, None  # reported once by the FORMULA_ERROR scan of each form
@@ -111,6 +120,8 @@ def read_number(raw: Any) -> tuple[Any, tuple[str, str] | None]:
         return None, None
     try:
         number = to_decimal(value)
+    except NumberOutOfRange as err:
+        return UNKNOWN, ("NOT_A_NUMBER", f"{{what}}：{err.message}")
     except NotANumber:
         shown = str(value).strip()
         if len(shown) > 30:

@@ -93,6 +93,22 @@ def set_cells_step(sheet: str, values: dict[str, object]) -> dict:
     return {"do": "set_cells", "sheet": sheet, "values": dict(values)}
 
 
+def merge_step(sheet: str, ranges: list[str]) -> dict:
+    """Merge each range ("C14:C17"), after unmerging what it covers."""
+    return {"do": "merge", "sheet": sheet, "ranges": list(ranges)}
+
+
+def set_names_step(names: dict[str, str]) -> dict:
+    """Give workbook names an Excel-style reference ("自评表!$H$14:$H$44")."""
+    return {"do": "set_names", "names": dict(names)}
+
+
+def borders_step(sheet: str, ranges: list[str], like: str) -> dict:
+    """Top, left and right borders of every cell of *ranges*: the top border of
+    cell *like* (a thin line of the sheet)."""
+    return {"do": "borders", "sheet": sheet, "ranges": list(ranges), "like": like}
+
+
 def insert_rows(src, dest, sheet: str, index: int, count: int = 1) -> dict:
     return edit(src, dest, [insert_rows_step(sheet, index, count)])
 
@@ -334,9 +350,29 @@ def _worker_main() -> int:  # pragma: no cover - runs in the system interpreter
             sheet.unprotect("")
         return sheet
 
+    def uno_reference(ref):  # 自评表!$H$14:$H$44 -> $'自评表'.$H$14:$H$44
+        where, _, cells = ref.lstrip("=").rpartition("!")
+        where = where[1:-1].replace("''", "'") if where.startswith("'") else where
+        return "$'" + where.replace("'", "''") + "'." + cells
+
     def apply(doc, step):
+        if step["do"] == "set_names":
+            for name, ref in step["names"].items():
+                doc.NamedRanges.getByName(name).setContent(uno_reference(ref))
+            return
         sheet = sheet_of(doc, step["sheet"])
-        if step["do"] == "insert_rows":
+        if step["do"] == "merge":
+            for address in step["ranges"]:
+                cells = sheet.getCellRangeByName(address)
+                cells.merge(False)
+                cells.merge(True)
+        elif step["do"] == "borders":
+            line = sheet.getCellRangeByName(step["like"]).TopBorder
+            for address in step["ranges"]:
+                cells = sheet.getCellRangeByName(address)
+                for side in ("TopBorder", "LeftBorder", "RightBorder"):
+                    cells.setPropertyValue(side, line)
+        elif step["do"] == "insert_rows":
             sheet.Rows.insertByIndex(int(step["index"]), int(step["count"]))
         elif step["do"] == "delete_rows":
             sheet.Rows.removeByIndex(int(step["index"]), int(step["count"]))

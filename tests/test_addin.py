@@ -41,9 +41,17 @@ BUTTONS = {
     "定稿导出": "freeze",
     "帮助": "show_help",
 }
-# The buttons macros.show_help (macros/ribbon.py) describes; 插入指标行 comes
-# with its Python side (issue 10).
-HELP_BUTTONS = ("校验", "复核", "清除标记", "新建自评表", "新建评分表", "定稿导出", "帮助")
+# The buttons macros.show_help (macros/ribbon.py) describes: all of them.
+HELP_BUTTONS = (
+    "校验",
+    "复核",
+    "清除标记",
+    "新建自评表",
+    "新建评分表",
+    "插入指标行",
+    "定稿导出",
+    "帮助",
+)
 
 FAKE_UDFS = '''
 import xlwings as xw

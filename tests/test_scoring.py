@@ -429,7 +429,10 @@ def test_unreadable_actual_is_not_guessed():
 
 def test_cell_value_of_a_score():
     assert scoring.cell_value(indicator_score("≥2家", "2家", 10)) == D("10.00")
-    assert scoring.cell_value(indicator_score("≥2家", None, 10)) is None  # looks blank
+    # a weighted row without its actual says so (the total then names it)
+    assert scoring.cell_value(indicator_score("≥2家", None, 10), "党建活动") == (
+        "【未计分】党建活动：缺少实际完成值"
+    )
     text = scoring.cell_value(indicator_score("≥8次", "待统计", 10), "活动开展次数")
     assert text == "【未计分】活动开展次数：实际完成值“待统计”没有实测结果，无法计分"
 

@@ -92,7 +92,7 @@ def test_evaltable_formulas():
     assert ws["I45"].value == "=PERF_TOTAL(I5:I44)"
     assert ws["I46"].value == "=PERF_GRADE(I45,PK_PROFILE)"
     assert ws["G49"].value == "=SUM(G5:G14)" and ws["I52"].value == "=PERF_TOTAL(I35:I44)"
-    assert ws["J50"].value == '=IF(G50>0,ROUND(I50/G50*100,2),"")'
+    assert ws["J50"].value == '=IF(AND(G50>0,ISNUMBER(I50)),ROUND(I50/G50*100,2),"")'
 
 
 def test_merged_cells_as_the_seed_form():
@@ -243,3 +243,18 @@ def test_docs_list_every_defined_name():
     for layout in LAYOUT.values():
         for name in defined_names(layout):
             assert f"`{name}`" in text, name
+
+
+def test_indicator_rows_are_unlocked_as_whole_rows():
+    """Excel deletes a row of a protected sheet only when no cell of it is
+    locked: each indicator row carries an unlocked row style (cells right of
+    the form included); the rows around the grid stay locked."""
+    for kind, name in (("selfeval", "项目支出绩效自评表"), ("evaltable", "绩效评价指标体系评分表")):
+        layout = template(kind)
+        path = Path(__file__).resolve().parents[1] / "xlsx_templates" / f"{name}.xlsx"
+        ws = openpyxl.load_workbook(path)[layout.sheet]
+        assert ws.protection.sheet and not ws.protection.deleteRows  # allowed
+        for row in layout.rows:
+            dim = ws.row_dimensions[row]
+            assert dim.customFormat and dim.protection.locked is False, (kind, row)
+        assert ws.row_dimensions[layout.total_row].protection.locked is not False

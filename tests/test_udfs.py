@@ -33,8 +33,9 @@ def test_blanks_give_an_empty_looking_cell():
     assert EXEC_RATE(None, None) == ""
     assert EXEC_SCORE(None, 1959300.0) == ""
     assert PERF_SCORE(None, None, None) == ""
-    assert PERF_SCORE("≥2家", None, 10.0) == ""
-    assert PERF_RULE("≥8次得6分", None, 6.0) == ""
+    # a weighted row whose actual is still empty says so: the total names it
+    assert PERF_SCORE("≥2家", None, 10.0) == "【未计分】缺少实际完成值"
+    assert PERF_RULE("≥8次得6分", None, 6.0) == "【未计分】缺少实际值"
     assert PERF_GRADE(None) == ""
     assert PERF_PARSE(None) == ""
 
@@ -184,7 +185,9 @@ def test_perf_rule_computes_the_execution_row_from_the_header_amounts():
     assert PERF_RULE(EXEC_RULE, "", 3.0, "", "资金执行率", 180.57, 182.2, "mof2020") == 2.91
     assert PERF_RULE(None, None, 3.0, None, "预算执行率", 180.57, 182.2) == 2.97
     assert PERF_RULE(None, None, 3.0, None, "预算执行率", 180.57, 182.2, "futian2021") == 2.91
-    assert PERF_RULE(EXEC_RULE, None, 3.0, None, "预算执行率", None, None) == ""
+    assert PERF_RULE(EXEC_RULE, None, 3.0, None, "预算执行率", None, None) == (
+        "【未计分】预算执行率：缺少实际值（或表头的全年执行数、全年预算数）"
+    )
     # the old four-argument call is unchanged
     assert PERF_RULE(EXEC_RULE, "99.11%", 3.0, "100%") == 2.91
 

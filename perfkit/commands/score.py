@@ -121,5 +121,5 @@ def run(args: argparse.Namespace) -> int:
             _need(v, 1, "grade 总分")
             print(scoring.grade(v[0], args.profile))
     except NotANumber as err:
-        raise UsageError(f"“{err}”不是数字") from None
+        raise UsageError(err.message) from None
     return 0

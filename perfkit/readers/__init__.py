@@ -15,11 +15,11 @@ import os
 from typing import Any
 
 from ..errors import NotAForm
-from ..layout import SETTINGS_SHEET
+from ..layout import FIELD_NAMES, SETTINGS_SHEET
 from ..model import Formula
 from ..profiles import DEFAULT_PROFILE
 from .cells import Book, SheetData, cell_index, open_book
-from .recognise import Found, recognise, scan
+from .recognise import Found, SheetScan, recognise, scan
 from .template import refine
 from .vocab import vocab
 
@@ -74,11 +74,20 @@ def _forms(
     words = vocab()
     forms: list[Form] = []
     why: list[str] = []
-    settings = _settings(sheets, words)
+    scans: dict[str, SheetScan] = {}
+
+    def scanned(sheet: SheetData) -> SheetScan:  # each sheet's labels, found once
+        if sheet.name not in scans:
+            scans[sheet.name] = scan(sheet, words)
+        return scans[sheet.name]
+
+    settings = _settings(sheets, scanned)
     for sheet in sheets:
         if sheet.name == settings.get("sheet"):
             continue
-        found, reason = recognise(sheet, words, source)
+        found, reason = recognise(
+            sheet, words, source, scanned(sheet), _named_cells(names, sheet.name)
+        )
         if reason and sheet.name not in hidden and _has_content(sheet):
             why.append(f"工作表「{sheet.name}」：{reason}")
         for item in found:
@@ -116,14 +125,14 @@ def _has_content(sheet: SheetData) -> bool:
     return any(v is not None for row in sheet.values for v in row)
 
 
-def _settings(sheets: list[SheetData], words) -> dict[str, Any]:
+def _settings(sheets: list[SheetData], scanned) -> dict[str, Any]:
     """perfkit's settings sheet (设置: 评分规则, 模板版本), if the workbook has one."""
     from ..model import Loc
 
     for sheet in sheets:
         if sheet.name != SETTINGS_SHEET and len(sheets) > 1 and sheet.nrows > 40:
             continue
-        s = scan(sheet, words)
+        s = scanned(sheet)
         out: dict[str, Any] = {}
         for hits in s.by_row.values():
             for h in hits:
@@ -156,6 +165,29 @@ _NAMED = (
     ("PK_EXEC_SCORE", "exec_score"),
     ("PK_PROJECT_NAME", "project_name"),
 )
+
+
+def _named_cells(names: dict[str, str], sheet: str) -> dict[str, tuple[int, int]]:
+    """field -> (row, col), zero-based, of the single-cell PK_* names on *sheet*:
+    where a template keeps a value even when it reads like a label."""
+    out = {}
+    for name, field in FIELD_NAMES:
+        at = _name_cell(names.get(name), sheet)
+        if at is not None:
+            out[field] = at
+    return out
+
+
+def _name_cell(ref: str | None, sheet: str) -> tuple[int, int] | None:
+    if not ref or "!" not in ref:
+        return None
+    where, _, cell = ref.rpartition("!")
+    if where.strip("'").replace("''", "'") != sheet:
+        return None
+    try:
+        return cell_index(cell.replace("$", "").split(":")[0])
+    except ValueError:
+        return None
 
 
 def _cross_check(item: Found, names: dict[str, str], form: Form) -> None:

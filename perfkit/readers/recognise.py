@@ -103,6 +103,10 @@ class Found:
     form: SelfEvalForm | EvalTable
 
 
+DATA_KEYS = ("target", "actual", "benchmark", "rule", "weight", "score")  # not labels of rows
+NEIGHBOUR_SPAN = 12  # columns a label's value may lie right of it (across an unknown merge)
+
+
 @dataclass
 class SheetScan:
     """The labels of one sheet, with helpers over its cells."""
@@ -170,29 +174,28 @@ def scan(sheet: SheetData, vocab: Vocab) -> SheetScan:
                 s.vertical.setdefault(c, []).append((r1, r2, c1))
     for spans in s.vertical.values():
         spans.sort()
-    roles_of = vocab.roles
+    labels_of = vocab.labels
+    formulas = sheet.formulas
     for r, line in enumerate(sheet.values):
         for c, value in enumerate(line):
-            if value is None:
-                continue
-            text = value if type(value) is str else s.shown(r, c)
-            if type(text) is not str or not text or len(text) > MAX_LABEL * 2:
-                if (r, c) in sheet.formulas:
-                    text = s.shown(r, c)
-                    if type(text) is not str or not text:
-                        continue
-                else:
+            # a label is text: numbers, dates and long texts are passed by, but
+            # a formula's cell is looked at (its result, or its string literal)
+            if type(value) is not str or not value or len(value) > MAX_LABEL * 2:
+                if (r, c) not in formulas:
                     continue
+                value = s.shown(r, c)
+                if type(value) is not str or not value:
+                    continue
+            text = value
             label = normalise(text)
             core = label.core
             if not core or len(core) > MAX_LABEL:
                 continue
-            roles = roles_of.get(core, ())
-            extra = _extra_roles(core, vocab)
-            if not roles and not extra:
+            roles = labels_of(core)
+            if not roles:
                 continue
             r2, c2 = s.extent(r, c)
-            hit = Hit(r, c, r2, c2, text, label, tuple(roles) + extra)
+            hit = Hit(r, c, r2, c2, text, label, roles)
             s.hits[(r, c)] = hit
             s.by_row.setdefault(r, []).append(hit)
     # formula cells whose label is a string literal (a template never computed)
@@ -202,36 +205,15 @@ def scan(sheet: SheetData, vocab: Vocab) -> SheetScan:
         shown = s.shown(r, c)
         if type(shown) is str and shown:
             label = normalise(shown)
-            extra = _extra_roles(label.core, vocab)
-            roles = vocab.roles.get(label.core, ())
-            if roles or extra:
+            roles = vocab.labels(label.core)
+            if roles:
                 r2, c2 = s.extent(r, c)
-                hit = Hit(r, c, r2, c2, shown, label, tuple(roles) + extra)
+                hit = Hit(r, c, r2, c2, shown, label, roles)
                 s.hits[(r, c)] = hit
                 s.by_row.setdefault(r, []).append(hit)
     for hits in s.by_row.values():
         hits.sort(key=lambda h: h.c)
     return s
-
-
-def _extra_roles(core: str, vocab: Vocab) -> tuple[tuple[str, str], ...]:
-    out = []
-    kind = vocab.title_kind(core)
-    if kind:
-        out.append(("title", kind))
-    if core in vocab.ends:
-        out.append(("end", "total"))
-    if core in vocab.grades:
-        out.append(("grade", "grade"))
-    if core in vocab.level1_words:
-        out.append(("level1", core))
-    if core in vocab.grid_sections:
-        out.append(("grid", "section"))
-    if core in vocab.fund_sections:
-        out.append(("funds", "section"))
-    if core in vocab.goal_sections:
-        out.append(("goal", "section"))
-    return tuple(out)
 
 
 # --------------------------------------------------------------------------
@@ -290,16 +272,23 @@ def _has_numbers(s: SheetScan, r: int) -> bool:
 # --------------------------------------------------------------------------
 
 
-def recognise(sheet: SheetData, vocab: Vocab, source: str = "") -> tuple[list[Found], str]:
+def recognise(
+    sheet: SheetData,
+    vocab: Vocab,
+    source: str = "",
+    scanned: SheetScan | None = None,
+    named: dict[str, tuple[int, int]] | None = None,
+) -> tuple[list[Found], str]:
     """The forms of *sheet*, top to bottom, and (when there is none) a
-    sentence saying what was found there."""
-    s = scan(sheet, vocab)
+    sentence saying what was found there (*scanned*: its labels, if scanned;
+    *named*: field -> cell of a perfkit template's defined names on it)."""
+    s = scanned if scanned is not None else scan(sheet, vocab)
     found: list[Found] = []
     heads = headers(s)
     top = 0
     for i, head in enumerate(heads):
         limit = heads[i + 1].first if i + 1 < len(heads) else len(sheet.values)
-        reader = _FormReader(s, head, top, limit, source)
+        reader = _FormReader(s, head, top, limit, source, named)
         result = reader.read()
         found.append(result)
         top = reader.bottom + 1
@@ -354,8 +343,17 @@ _COLUMN_NAMES = {
 
 
 class _FormReader:
-    def __init__(self, s: SheetScan, head: Header, top: int, limit: int, source: str):
+    def __init__(
+        self,
+        s: SheetScan,
+        head: Header,
+        top: int,
+        limit: int,
+        source: str,
+        named: dict[str, tuple[int, int]] | None = None,
+    ):
         self.s = s
+        self.named = named or {}  # field -> its cell by a perfkit template's defined name
         self.head = head
         self.top = top  # first row the form may use (zero-based)
         self.limit = limit  # first row of the next form's header
@@ -402,6 +400,11 @@ class _FormReader:
         if h.label.value:
             return (h.r, h.c), h.label.value
         r, c = self.s.right_of(h)
+        if (h.r, h.c) not in self.s.merge_at and self.s.raw(r, c) is None:
+            c = self._beyond_blanks(r, c)  # a merge the grids did not say (a live book)
+        key = h.key("head") or h.key("grade")
+        if key and self.named.get(key) == (r, c):
+            return (r, c), self.s.raw(r, c)  # the template names it: a value, whatever it says
         if self.s.is_label(r, c):
             other = self.s.hits[(r, c)]
             if any(
@@ -410,6 +413,18 @@ class _FormReader:
             ):
                 return (r, c), None
         return (r, c), self.s.raw(r, c)
+
+    def _beyond_blanks(self, r: int, c: int) -> int:
+        """The first cell right of (r, c) holding a value or a formula, when
+        (r, c) is blank and only blanks lie between (a merged label whose
+        merge is unknown: the grids of a live xlwings book carry none);
+        (r, c) itself when the row has nothing more or a label comes first."""
+        line = self.s.sheet.values[r] if r < self.s.sheet.nrows else ()
+        formulas = self.s.sheet.formulas
+        for col in range(c, min(len(line), c + NEIGHBOUR_SPAN)):
+            if line[col] not in (None, "") or (r, col) in formulas:
+                return c if self.s.is_label(r, col) and col != c else col
+        return c
 
     def _head_fields(self, rows: range) -> None:
         for r in rows:
@@ -569,9 +584,13 @@ class _FormReader:
         l1_cell = l2_cell = None
         end = min(self.limit, len(self.s.sheet.values))
         r = start
+        # labels that end the grid stand left of its data columns: a 实际完成值
+        # that reads "合计" or "项目名称" is a value, not the end of the table
+        data_cols = [cols[k] for k in DATA_KEYS if k in cols]
+        label_edge = min(data_cols) - 1 if data_cols else widest
         while r < end:
-            hits = self.s.row_hits(r)
-            if any(h.key("end") and h.c <= widest for h in hits):
+            hits = [h for h in self.s.row_hits(r) if h.c <= label_edge]
+            if any(h.key("end") for h in hits):
                 ends.append(r)
                 break
             if r > start and any(
@@ -611,7 +630,7 @@ class _FormReader:
             r += 1
         if ends:  # a second 合计 row below: the first was the grid's subtotal
             for rr in range(ends[0] + 1, min(ends[0] + 4, end)):
-                if any(h.key("end") and h.c <= widest for h in self.s.row_hits(rr)):
+                if any(h.key("end") and h.c <= label_edge for h in self.s.row_hits(rr)):
                     ends.append(rr)
                     break
         while rows and not any(v is not None for v in rows[-1]["cells"].values()) and not ends:

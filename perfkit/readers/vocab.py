@@ -11,13 +11,14 @@ import os
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError, PerfkitError
+from ..profiles import toml_where
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -116,6 +117,38 @@ class Vocab:
     grades: frozenset[str]
     goal_sections: frozenset[str]
     units: dict[str, str]
+    # labels() of each text met so far: a pure function of the text and this
+    # vocabulary (sheets repeat their labels, and every cell is looked up)
+    _memo: dict[str, tuple[tuple[str, str], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def labels(self, core: str) -> tuple[tuple[str, str], ...]:
+        """Every (role, key) *core* marks: the label tables, and the title,
+        end-row, grade, first-level and section words."""
+        got = self._memo.get(core)
+        if got is None:
+            got = self._memo[core] = self.roles.get(core, ()) + self._extra(core)
+        return got
+
+    def _extra(self, core: str) -> tuple[tuple[str, str], ...]:
+        out = []
+        kind = self.title_kind(core)
+        if kind:
+            out.append(("title", kind))
+        if core in self.ends:
+            out.append(("end", "total"))
+        if core in self.grades:
+            out.append(("grade", "grade"))
+        if core in self.level1_words:
+            out.append(("level1", core))
+        if core in self.grid_sections:
+            out.append(("grid", "section"))
+        if core in self.fund_sections:
+            out.append(("funds", "section"))
+        if core in self.goal_sections:
+            out.append(("goal", "section"))
+        return tuple(out)
 
     def role(self, core: str, role: str) -> str | None:
         """The key *core* marks in *role* ("col", "head" …), or None."""
@@ -191,7 +224,9 @@ def load(extra: str | None = None) -> Vocab:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"标签词表格式错误（第 {exc.lineno} 行）", path=source) from None
+            raise InputError(
+                f"标签词表格式错误{toml_where(exc)}，不是有效的 TOML", path=source
+            ) from None
         _merge(merged, data, source)
     roles: dict[str, list[tuple[str, str]]] = {}
     for role, dotted in ROLE_TABLES:

@@ -15,7 +15,7 @@ from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula, Loc
 from ..numbers import fmt, round2
 from ..values import UNKNOWN, excel_error, read_number, text_of
 from . import codes as C
-from .core import ERROR, Context, Finding, check, diff_severity
+from .core import ERROR, Context, Finding, _cell_key, check, diff_severity
 
 
 def reading(ctx: Context, raw: Any):
@@ -302,7 +302,10 @@ def field_label(obj: Any, name: str) -> str:
 
 @check(SELF_EVAL, EVAL_TABLE, codes=[C.FORMULA_ERROR])
 def formula_errors(ctx: Context) -> Iterator[Finding]:
-    """Every cell whose formula result is an error value."""
+    """Every cell whose formula result is an error value; the #NAME? of
+    perfkit's functions once per form, with the count (a file recalculated
+    without the add-in shows it in every computed cell: one cause)."""
+    names_at: list[Loc] = []
     for names, objects in located_groups(ctx.form):
         values_of = _getter(names)
         for obj in objects:
@@ -314,13 +317,26 @@ def formula_errors(ctx: Context) -> Iterator[Finding]:
                 continue
             for name, raw in zip(names, values, strict=True):
                 err = excel_error(raw)
-                if err:
-                    yield ctx.finding(
-                        C.FORMULA_ERROR.code,
-                        ctx.loc(obj, name),
-                        f"{field_label(obj, name)}的结果是错误值 {err}；请检查公式引用的单元格"
-                        + ("（#NAME? 表示未加载 perfkit 加载项）" if err == "#NAME?" else ""),
-                    )
+                if not err:
+                    continue
+                if err == "#NAME?":
+                    names_at.append(ctx.loc(obj, name))
+                    continue
+                yield ctx.finding(
+                    C.FORMULA_ERROR.code,
+                    ctx.loc(obj, name),
+                    f"{field_label(obj, name)}的结果是错误值 {err}；请检查公式引用的单元格",
+                )
+    if names_at:
+        names_at.sort(key=lambda loc: _cell_key(loc.cell))
+        cells = "、".join(loc.cell for loc in names_at[:5]) + ("等" if len(names_at) > 5 else "")
+        yield ctx.finding(
+            C.FORMULA_ERROR.code,
+            names_at[0],
+            f"{len(names_at)} 个单元格的结果是 #NAME?（{cells}）：perfkit 函数未能计算，"
+            "表格是在未加载 perfkit 加载项的 Excel 或 WPS、LibreOffice 中重新计算后保存的；"
+            "请在装有 perfkit 加载项的 Excel 中打开，按 Ctrl+Alt+F9 重新计算后保存",
+        )
 
 
 def _may_hold_error(values: tuple) -> bool:

@@ -14,7 +14,7 @@ FORM_LABELS = {"selfeval": "自评表", "evaltable": "评分表"}
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def render() -> str:

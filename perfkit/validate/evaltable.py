@@ -86,7 +86,7 @@ def evaltable_row_cells(ctx: Context) -> Iterator[Finding]:
         ind, label = row.ind, row.label
         if w is None:
             yield ctx.finding(C.REQUIRED_EMPTY.code, ctx.loc(ind, "weight"), f"{label}的权重为空")
-        if s is None:
+        if s is None and (ctx.layout is None or ctx.layout.has("score")):
             yield ctx.finding(C.REQUIRED_EMPTY.code, ctx.loc(ind, "score"), f"{label}的得分为空")
         if isinstance(w, Decimal) and w < 0:
             yield ctx.finding(

@@ -278,13 +278,18 @@ def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
                 ctx.loc(ind, "weight"),
                 f"{label}的分值为必填项（*），目前为空",
             )
-        if s is None:
+        if s is None and _has(ctx, "score"):
             yield ctx.finding(
                 C.REQUIRED_EMPTY.code,
                 ctx.loc(ind, "score"),
                 f"{label}的得分为必填项（*），目前为空",
             )
-        if is_blank(ind.actual) and not st["na"] and not (isinstance(w, Decimal) and w == 0):
+        if (
+            is_blank(ind.actual)
+            and not st["na"]
+            and not (isinstance(w, Decimal) and w == 0)
+            and _has(ctx, "actual")  # a missing column is PART_MISSING, once
+        ):
             yield ctx.finding(
                 C.REQUIRED_EMPTY.code,
                 ctx.loc(ind, "actual"),

@@ -92,7 +92,9 @@ def native_formulas(layout: Layout, prof: profiles.Profile) -> dict[str, str]:
         for g in layout.groups:
             srow = layout.summary_rows.get(g.level1)
             if srow is not None:
-                out[f"I{srow}"] = native_total(f"{scores}{g.first_row}:{scores}{g.last_row}")
+                out[layout.at("score", srow)] = native_total(
+                    f"{scores}{g.first_row}:{scores}{g.last_row}"
+                )
     out[f("grade")] = native_grade(f("total"), prof)
     return out
 

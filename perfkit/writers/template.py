@@ -41,6 +41,7 @@ from ..layout import (
     TEMPLATE_FILES,
     TITLES,
     Layout,
+    Span,
     a1,
     a1_range,
     column_letter,
@@ -253,8 +254,9 @@ def _evaltable_computed(layout: Layout) -> dict[str, Computed]:
         lo, hi = g.first_row, g.last_row
         head = f"{level1}{lo}"
         ws_cells, sc_cells = _column(weights, lo, hi), _column(scores, lo, hi)
-        sw, ss = f"G{srow}", f"I{srow}"
-        out[f"A{srow}"] = Computed(
+        sw, ss = layout.at("weight", srow), layout.at("score", srow)
+        rate = a1(srow, layout.columns["score"] + 1)  # 得分率, right of the block's score
+        out[layout.at("level1", srow)] = Computed(
             f'=IF({head}="","{g.level1}",{head})',
             lambda get, head=head, name=g.level1: name if get(head) in (None, "") else get(head),
         )
@@ -266,19 +268,35 @@ def _evaltable_computed(layout: Layout) -> dict[str, Computed]:
             f"=PERF_TOTAL({scores}{lo}:{scores}{hi})",
             lambda get, cells=sc_cells: cellfuncs.perf_total([get(c) for c in cells]),
         )
-        out[f"J{srow}"] = Computed(
-            f'=IF({sw}>0,ROUND({ss}/{sw}*100,2),"")',
+        out[rate] = Computed(
+            f'=IF(AND({sw}>0,ISNUMBER({ss})),ROUND({ss}/{sw}*100,2),"")',
             lambda get, sw=sw, ss=ss: _rate(get(ss), get(sw)),
         )
     return out
 
 
+def merged_spans(layout: Layout) -> tuple[Span, ...]:
+    """Every range the template of *layout* merges, as the drawing below
+    merges it: the pieces that span several cells, and on a 自评表 the
+    二级指标 label of each group and the 一级指标 label of each block, on a
+    评分表 the label of each 一级指标小计 row.  (The 插入指标行 macro merges
+    what a grown layout adds; a test holds this list to the drawn sheets.)"""
+    spans = [p.span for p in layout.pieces]
+    if layout.kind == SELF_EVAL:
+        level1, level2 = layout.columns["level1"], layout.columns["level2"]
+        spans += [(g.first_row, level2, g.last_row, level2) for g in layout.groups]
+        spans += [(lo, level1, hi, level1) for lo, hi in layout.level1_blocks().values()]
+    else:
+        spans += [(row, 1, row, 6) for row in layout.summary_rows.values()]
+    return tuple(s for s in spans if (s[0], s[1]) != (s[2], s[3]))
+
+
 def _rate(score: Any, weight: Any) -> Any:
-    """IF(weight>0, ROUND(score/weight*100, 2), "")."""
+    """IF(AND(weight>0, ISNUMBER(score)), ROUND(score/weight*100, 2), "")."""
     if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight <= 0:
         return ""
     if not isinstance(score, (int, float)) or isinstance(score, bool):
-        return "#VALUE!"
+        return ""  # the subtotal says why it has no value
     return float(round2(Decimal(repr(score)) / Decimal(repr(weight)) * 100))
 
 
@@ -445,7 +463,7 @@ def _selfeval_sheet(ws: Worksheet, layout: Layout) -> None:
         _style(ws, (row, cols["score"], row, cols["score"]), "input", fill=SCORE_FILL)
         ws.cell(row=row, column=cols["score"]).number_format = SCORE_FORMAT
         ws.cell(row=row, column=cols["score"]).value = f[layout.at("score", row)]
-        ws.row_dimensions[row].height = 27
+        _growable_row(ws, row)
     header = layout.header_row
     for r, height in ((1, 30), (2, 30), (3, 30), (5, 24), (header, 30), (12, 90)):
         ws.row_dimensions[r].height = height
@@ -463,6 +481,15 @@ def _selfeval_sheet(ws: Worksheet, layout: Layout) -> None:
     )
     weight = layout.letter("weight")
     _decimal_validation(ws, f"{layout.cell('exec_weight')} {weight}{first}:{weight}{last}", "分值")
+
+
+def _growable_row(ws: Worksheet, row: int) -> None:
+    """An indicator row: its height, and unlocked as a whole row (cells right
+    of the form too), since Excel deletes a row of a protected sheet only when
+    none of its cells is locked."""
+    dim = ws.row_dimensions[row]
+    dim.height = 27
+    dim.protection = UNLOCKED
 
 
 def _evaltable_sheet(ws: Worksheet, layout: Layout) -> None:
@@ -486,16 +513,22 @@ def _evaltable_sheet(ws: Worksheet, layout: Layout) -> None:
         _style(ws, (row, cols["score"], row, cols["score"]), "input", fill=SCORE_FILL)
         ws.cell(row=row, column=cols["score"]).number_format = SCORE_FORMAT
         ws.cell(row=row, column=cols["score"]).value = f[layout.at("score", row)]
-        ws.row_dimensions[row].height = 27
+        _growable_row(ws, row)
     for g in layout.groups[1:]:  # a thicker line between the first-level blocks
         for col in range(1, len(cols) + 1):
             ws.cell(row=g.first_row, column=col).border = Border(
                 left=THIN, right=THIN, top=MEDIUM, bottom=THIN
             )
+    weight_col, score_col = cols["weight"], cols["score"]
     for srow in layout.summary_rows.values():
-        _style(ws, (srow, 1, srow, 6), "text")
-        ws.cell(row=srow, column=1).value = f[f"A{srow}"]
-        for col, style in ((7, "score"), (8, "text"), (9, "score"), (10, "rate")):
+        _style(ws, (srow, 1, srow, weight_col - 1), "text")
+        ws.cell(row=srow, column=cols["level1"]).value = f[layout.at("level1", srow)]
+        for col, style in (
+            (weight_col, "score"),
+            (weight_col + 1, "text"),
+            (score_col, "score"),
+            (score_col + 1, "rate"),
+        ):
             _style(ws, (srow, col, srow, col), style)
             ws.cell(row=srow, column=col).value = f.get(a1(srow, col), "")
     ws.row_dimensions[1].height = 30
@@ -754,6 +787,7 @@ __all__ = [
     "check",
     "deterministic_bytes",
     "formulas",
+    "merged_spans",
     "new_workbook",
     "protect",
     "repack",
