@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -43,14 +44,17 @@ DEFAULT_LIMITS = Limits()
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
-def _check_head(name: str, limits: Limits, allow_ole: bool = False) -> None:
+def _check_head(name: str, limits: Limits, allow_ole: bool = False) -> bytes:
     """Existence, size, and the first bytes: OLE (.xls, encrypted) or zip.
-    *allow_ole*: an .xls is accepted (the form readers read it)."""
-    if not os.path.exists(name):
-        raise InputError("文件不存在", path=name)
-    if os.path.isdir(name):
+    *allow_ole*: an .xls is accepted (the form readers read it).  Returns the
+    first 8 bytes."""
+    try:
+        st = os.stat(name)  # one call for what os.path.exists/isdir/getsize ask
+    except (OSError, ValueError):
+        raise InputError("文件不存在", path=name) from None
+    if stat.S_ISDIR(st.st_mode):
         raise InputError("这是一个文件夹，不是 Excel 文件", path=name)
-    size = os.path.getsize(name)
+    size = st.st_size
     if size == 0:
         raise InputError("文件是空的（0 字节），不是有效的 Excel 文件", path=name)
     if size > limits.max_file_bytes:
@@ -66,12 +70,13 @@ def _check_head(name: str, limits: Limits, allow_ole: bool = False) -> None:
                 "文件已加密（设置了打开密码），请在 Excel 中取消密码后另存为 .xlsx", path=name
             )
         if allow_ole:
-            return
+            return head
         raise InputError(
             "这是旧版 Excel 97-2003 (.xls) 文件，请在 Excel 中另存为 .xlsx 后再处理", path=name
         )
     if not head.startswith(ZIP_MAGIC):
         raise InputError("不是 Excel 工作簿（.xlsx/.xlsm），文件可能已损坏或格式不对", path=name)
+    return head
 
 
 def _open_zip(name: str) -> zipfile.ZipFile:

@@ -152,10 +152,7 @@ class Book:
 def open_book(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Book:
     """The workbook at *path* (.xlsx, .xlsm or .xls), checked and opened."""
     name = os.fspath(path)
-    _check_head(name, limits, allow_ole=True)
-    with open(name, "rb") as fh:
-        head = fh.read(8)
-    if head == OLE_MAGIC:
+    if _check_head(name, limits, allow_ole=True) == OLE_MAGIC:
         from .xls import XlsBook
 
         return XlsBook(name, limits)
@@ -246,9 +243,10 @@ class XlsxBook(Book):
             data, far_cell = _cut(data, plain)
             cut = far_cell or (address(far[0], far[1]) if far else "")
             self._data[part] = data
-            rows, cols, _ = _extent(data) if _plain_sheet(data) else (MAX_ROWS, MAX_COLS, None)
+            plain = _plain_sheet(data)
+            rows, cols, _ = _extent(data) if plain else (MAX_ROWS, MAX_COLS, None)
             self._calamine = None  # rebuilt with the cut sheet
-        formulas, cached = _formulas(data, plain=_plain_sheet(data), where=name, path=self.path)
+        formulas, cached = _formulas(data, plain=plain, where=name, path=self.path)
         values, merged = self._values(name, rows or 0, cols or 0)
         for r, c in cached.keys() | formulas.keys():
             while len(values) <= r:
@@ -362,7 +360,17 @@ _ATTR = re.compile(rb'\s([A-Za-z_][\w.:-]*)="([^"]*)"')
 
 
 def _attrs(raw: bytes) -> dict[str, str]:
-    return {k.decode().split(":")[-1]: _xml_text(v) for k, v in _ATTR.findall(raw)}
+    """A tag's attributes by local name (the last of a repeated name wins)."""
+    return dict(_attr_items(raw) if len(raw) <= 512 else _read_attrs(raw))
+
+
+def _read_attrs(raw: bytes) -> tuple[tuple[str, str], ...]:
+    return tuple((k.decode().split(":")[-1], _xml_text(v)) for k, v in _ATTR.findall(raw))
+
+
+# Relationship and defined-name tags repeat from workbook to workbook (short
+# ones only are kept).
+_attr_items = lru_cache(maxsize=4096)(_read_attrs)
 
 
 def _office_document(rels: bytes) -> str | None:
@@ -387,17 +395,23 @@ def _workbook(book_xml: bytes, rels_xml: bytes, base: str) -> _Workbook:
     return fast if fast is not None else _workbook_parsed(book_xml, rels_xml, base)
 
 
-_SHEETS = re.compile(rb"<sheets>(.*?)</sheets>", re.S)
 _SHEET = re.compile(rb"<sheet\b([^>]*)/>")
-_NAMES = re.compile(rb"<definedNames>(.*?)</definedNames>", re.S)
 _NAME = re.compile(rb"<definedName\b([^>]*)>([^<]*)</definedName>")
 _DOC_REL_NS = b'"http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
 
+def _between(data: bytes, start: bytes, end: bytes) -> bytes | None:
+    """What stands between the first *start* and the *end* after it."""
+    i = data.find(start)
+    if i == -1:
+        return None
+    i += len(start)
+    j = data.find(end, i)
+    return None if j == -1 else data[i:j]
+
+
 def _workbook_fast(book_xml: bytes, rels_xml: bytes, base: str) -> _Workbook | None:
-    if b"<workbook " not in book_xml[:1024] or any(
-        mark in data for data in (book_xml, rels_xml) for mark in _UNUSUAL
-    ):
+    if b"<workbook " not in book_xml[:1024] or _has_unusual(book_xml) or _has_unusual(rels_xml):
         return None
     targets: dict[str, str] = {}
     extra: list[str] = []
@@ -413,11 +427,11 @@ def _workbook_fast(book_xml: bytes, rels_xml: bytes, base: str) -> _Workbook | N
         kind = a.get("Type", "")
         if kind.endswith(REL_STYLES) or kind.endswith(REL_SHARED):
             extra.append(part)
-    block = _SHEETS.search(book_xml)
+    block = _between(book_xml, b"<sheets>", b"</sheets>")
     if block is None:
         return None
-    found = _SHEET.findall(block.group(1))
-    if block.group(1).count(b"<sheet") != len(found):
+    found = _SHEET.findall(block)
+    if block.count(b"<sheet") != len(found):
         return None
     sheets: dict[str, str] = {}
     hidden: set[str] = set()
@@ -433,10 +447,10 @@ def _workbook_fast(book_xml: bytes, rels_xml: bytes, base: str) -> _Workbook | N
             if pairs.get(b"state") in (b"hidden", b"veryHidden"):
                 hidden.add(name)
     names: dict[str, str] = {}
-    block = _NAMES.search(book_xml)
+    block = _between(book_xml, b"<definedNames>", b"</definedNames>")
     if block is not None:
-        found = _NAME.findall(block.group(1))
-        if block.group(1).count(b"<definedName") != len(found):
+        found = _NAME.findall(block)
+        if block.count(b"<definedName") != len(found):
             return None
         for raw, text in found:
             a = _attrs(raw)
@@ -482,29 +496,40 @@ def _workbook_parsed(book_xml: bytes, rels_xml: bytes, base: str) -> _Workbook:
 # --------------------------------------------------------------------------
 
 _UNUSUAL = (b"<!--", b"<![CDATA[", b"<!DOCTYPE")
-_CELL_R_FIRST = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _CELL_REF = re.compile(rb"<c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
 
 
 def _plain_sheet(data: bytes) -> bool:
     """Unprefixed SpreadsheetML without comments, CDATA or DTD."""
-    return b"<worksheet" in data[:512] and not any(mark in data for mark in _UNUSUAL)
+    return b"<worksheet" in data[:512] and not _has_unusual(data)
+
+
+def _has_unusual(data: bytes) -> bool:
+    # Each mark starts "<!": a one-byte search for "!" (memchr, a fraction of
+    # one search for "<!--" in XML full of "<") clears most parts at once.
+    return b"!" in data and any(mark in data for mark in _UNUSUAL)
+
+
+# Every cell tag ("<c ", "<c>", "<c/"), its address captured when it comes
+# first ('<c r="B7"'); a cell read otherwise yields empty groups.
+_CELL_START = re.compile(rb'<c(?: r="([A-Z]{1,3})([0-9]{1,7})"|[ >/])')
 
 
 def _extent(data: bytes) -> tuple[int | None, int | None, tuple[int, int] | None]:
     """(rows, columns, the farthest cell) that a plain sheet's cells reach,
     counted from A1; (None, None, None) when some cell has no address."""
-    cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/")
-    refs = _CELL_R_FIRST.findall(data)
-    if len(refs) != cells:
+    refs = _CELL_START.findall(data)  # one pass: every cell, and the address of most
+    if not refs:
+        return 0, 0, None
+    letters, digits = zip(*refs, strict=True)
+    if b"" in letters:  # some address is not the first attribute, or missing
+        cells = len(refs)
         refs = _CELL_REF.findall(data)
         if len(refs) != cells:
             return None, None, None
-    if not refs:
-        return 0, 0, None
-    letters = {c for c, _ in refs}
-    rows = max(map(int, {r for _, r in refs}))
-    cols = max(map(_col_number, letters))
+        letters, digits = zip(*refs, strict=True)
+    rows = max(map(int, set(digits)))
+    cols = max(map(_col_number, set(letters)))
     far = None
     if rows > MAX_ROWS or cols > MAX_COLS:
         for c, r in refs:
