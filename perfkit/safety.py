@@ -86,6 +86,137 @@ def _open_zip(name: str) -> zipfile.ZipFile:
         raise InputError(f"文件已损坏，无法解压（{exc}）", path=name) from None
 
 
+class ZipEntry:
+    """The fields of a zip entry that the readers use (named as in
+    :class:`zipfile.ZipInfo`)."""
+
+    __slots__ = (
+        "CRC",
+        "compress_size",
+        "compress_type",
+        "file_size",
+        "filename",
+        "flag_bits",
+        "header_offset",
+    )
+
+
+class ZipDirectory:
+    """A zip's central directory as read by :func:`open_directory`: the part of
+    :class:`zipfile.ZipFile`'s interface that :func:`_check_zip`,
+    :func:`inflate` and :mod:`perfkit.readers.cells` use."""
+
+    def __init__(self, fp, entries: list[ZipEntry]):
+        self.fp = fp
+        self.filelist = entries
+        self.NameToInfo = {e.filename: e for e in entries}  # the last of a repeated name
+
+    def infolist(self) -> list[ZipEntry]:
+        return self.filelist
+
+    def getinfo(self, name: str) -> ZipEntry:
+        return self.NameToInfo[name]
+
+    def close(self) -> None:
+        fp, self.fp = self.fp, None
+        if fp is not None:
+            fp.close()
+
+
+_SMALL_FILE = 1024 * 1024  # read whole: one read instead of two seeks and reads per part
+_EOCD = struct.Struct("<4s4H2LH")
+_CENTRAL_DIR = struct.Struct("<4s4B4HL2L5H2L")
+_MAX_EXTRACT_VERSION = 63  # zipfile's
+
+
+def open_directory(name: str) -> ZipDirectory | zipfile.ZipFile:
+    """The zip at *name*, its directory read without :mod:`zipfile` when the
+    zip is as spreadsheet programs write it (end record last, no comment, no
+    zip64, nothing before the first entry or between the entries and the
+    directory, well-formed extra fields): the entries zipfile would list, at a
+    fraction of its cost.  Any other zip is opened by zipfile, which accepts or
+    refuses it as it always did; so is a file that fails to read here."""
+    try:
+        fh = open(name, "rb")
+    except OSError:
+        return _open_zip(name)
+    try:
+        size = fh.seek(0, 2)
+        if size <= _SMALL_FILE:  # a form: one read, the parts then come from memory
+            fh.seek(0)
+            fp = io.BytesIO(fh.read())
+            fh.close()
+        else:
+            fp = fh
+        entries = _directory(fp, size)
+    except (OSError, struct.error):
+        entries = None
+    if entries is None:
+        fh.close()
+        return _open_zip(name)
+    return ZipDirectory(fp, entries)
+
+
+def _directory(fp, size: int) -> list[ZipEntry] | None:
+    """The entries of the zip in *fp* (*size* bytes), or None when it is not a
+    plain zip."""
+    if size < _EOCD.size:
+        return None
+    tail = min(size, _EOCD.size + 20)  # the end record, and where a zip64 locator would stand
+    fp.seek(size - tail)
+    data = fp.read(tail)
+    sig, disk, cd_disk, here, count, cd_size, cd_offset, comment = _EOCD.unpack(data[-22:])
+    if sig != b"PK\x05\x06" or comment or disk or cd_disk or here != count:
+        return None
+    if tail == _EOCD.size + 20 and data[:4] == b"PK\x06\x07":
+        return None  # a zip64 locator
+    if cd_offset + cd_size != size - _EOCD.size:
+        return None  # zipfile would shift every offset ("concat")
+    fp.seek(cd_offset)
+    cd = fp.read(cd_size)
+    if len(cd) != cd_size:
+        return None
+    entries: list[ZipEntry] = []
+    pos = 0
+    while pos < cd_size:
+        if pos + _CENTRAL_DIR.size > cd_size:
+            return None
+        f = _CENTRAL_DIR.unpack_from(cd, pos)
+        if f[0] != b"PK\x01\x02" or f[3] > _MAX_EXTRACT_VERSION:
+            return None
+        name_at = pos + _CENTRAL_DIR.size
+        extra_at = name_at + f[12]
+        pos = extra_at + f[13] + f[14]  # name, extra field, comment
+        if pos > cd_size or not _plain_extra(cd[extra_at : extra_at + f[13]]):
+            return None
+        raw = cd[name_at:extra_at]
+        try:  # ASCII reads the same in both encodings (cp437 is a slower codec)
+            filename = raw.decode(
+                "ascii" if raw.isascii() else "utf-8" if f[5] & 0x800 else "cp437"
+            )
+        except UnicodeDecodeError:
+            return None
+        if "\x00" in filename or (os.sep != "/" and os.sep in filename):
+            return None  # zipfile rewrites such names
+        e = ZipEntry()
+        e.filename = filename
+        e.flag_bits, e.compress_type = f[5], f[6]
+        e.CRC, e.compress_size, e.file_size = f[9], f[10], f[11]
+        e.header_offset = f[18]
+        entries.append(e)
+    return entries
+
+
+def _plain_extra(extra: bytes) -> bool:
+    """Extra fields that zipfile would read as nothing: well-formed, no zip64."""
+    while len(extra) >= 4:
+        kind, length = struct.unpack_from("<HH", extra)
+        if length + 4 > len(extra) or kind == 0x0001:
+            return False
+        extra = extra[length + 4 :]
+    return True
+
+
 def _check_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
     """Entry count, declared sizes and compression ratios (zip bombs)."""
     infos = zf.infolist()

@@ -44,9 +44,9 @@ from ..safety import (
     Limits,
     _check_head,
     _check_zip,
-    _open_zip,
     check_part,
     inflate,
+    open_directory,
 )
 
 MAX_ROWS = 10_000  # a form, or a sheet of a hundred stacked forms, fits in this block
@@ -167,7 +167,7 @@ def open_book(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Book:
 class XlsxBook(Book):
     def __init__(self, path: str, limits: Limits = DEFAULT_LIMITS):
         super().__init__(path, limits)
-        self._zip = _open_zip(path)
+        self._zip = open_directory(path)
         self._data: dict[str, bytes] = {}
         self._inflated = 0
         self._calamine = None
