@@ -169,6 +169,7 @@ class XlsxBook(Book):
         super().__init__(path, limits)
         self._zip = open_directory(path)
         self._data: dict[str, bytes] = {}
+        self._crc: dict[str, int] = {}  # of the parts as inflated (checked against the zip's)
         self._inflated = 0
         self._calamine = None
         self._sheets: dict[str, SheetData] = {}
@@ -201,6 +202,7 @@ class XlsxBook(Book):
             if self._inflated > limits.max_inflate_total:
                 raise InputError("工作簿解压后总大小超过上限，已拒绝", path=self.path)
             self._data[name] = data = check_part(data, what or name, self.path)
+            self._crc[name] = info.CRC  # inflate compared it with the bytes
         return data
 
     def has_part(self, name: str) -> bool:
@@ -243,6 +245,7 @@ class XlsxBook(Book):
             data, far_cell = _cut(data, plain)
             cut = far_cell or (address(far[0], far[1]) if far else "")
             self._data[part] = data
+            self._crc.pop(part, None)
             plain = _plain_sheet(data)
             rows, cols, _ = _extent(data) if plain else (MAX_ROWS, MAX_COLS, None)
             self._calamine = None  # rebuilt with the cut sheet
@@ -281,7 +284,11 @@ class XlsxBook(Book):
             # calamine never parses [Content_Types].xml (tests hold it to that)
             names = ["_rels/.rels", self._book_part, self._rels_part]
             names += self._extra + list(self._sheet_parts.values())
-            parts = [(n, self.part(n)) for n in dict.fromkeys(names) if self.has_part(n)]
+            parts = [
+                (n, self.part(n), self._crc.get(n))
+                for n in dict.fromkeys(names)
+                if self.has_part(n)
+            ]
             try:
                 self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(stored_zip(parts)))
             except Exception as exc:
@@ -294,43 +301,46 @@ _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 _END = struct.Struct("<IHHHHIIH")
 
 
-def stored_zip(parts: list[tuple[str, bytes]]) -> bytes:
-    """A zip of *parts*, stored (not compressed): what calamine reads."""
-    out = bytearray()
-    central = bytearray()
-    for name, data in parts:
+def stored_zip(parts: list[tuple[str, bytes, int | None]]) -> bytes:
+    """A zip of *parts* (name, bytes, their CRC-32 if known), stored (not
+    compressed): what calamine reads."""
+    out: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, data, crc in parts:
         raw = name.encode("utf-8")
-        crc = zlib.crc32(data)
-        offset = len(out)
-        out += _LOCAL.pack(
-            0x04034B50, 20, 0x800, 0, 0, 0x21, crc, len(data), len(data), len(raw), 0
+        if crc is None:
+            crc = zlib.crc32(data)
+        size = len(data)
+        local = _LOCAL.pack(0x04034B50, 20, 0x800, 0, 0, 0x21, crc, size, size, len(raw), 0)
+        out += (local, raw, data)
+        central.append(
+            _CENTRAL.pack(
+                0x02014B50,
+                20,
+                20,
+                0x800,
+                0,
+                0,
+                0x21,
+                crc,
+                size,
+                size,
+                len(raw),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
         )
-        out += raw
-        out += data
-        central += _CENTRAL.pack(
-            0x02014B50,
-            20,
-            20,
-            0x800,
-            0,
-            0,
-            0x21,
-            crc,
-            len(data),
-            len(data),
-            len(raw),
-            0,
-            0,
-            0,
-            0,
-            0,
-            offset,
-        )
-        central += raw
-    start = len(out)
-    out += central
-    out += _END.pack(0x06054B50, 0, 0, len(parts), len(parts), len(central), start, 0)
-    return bytes(out)
+        central.append(raw)
+        offset += len(local) + len(raw) + size
+    directory = b"".join(central)
+    out.append(directory)
+    out.append(_END.pack(0x06054B50, 0, 0, len(parts), len(parts), len(directory), offset, 0))
+    return b"".join(out)
 
 
 def _kind(exc: BaseException) -> str:
