@@ -8,7 +8,14 @@ import openpyxl
 import pytest
 
 from perfkit.errors import InputError
-from perfkit.readers.cells import _formulas, _workbook_fast, _workbook_parsed, cell_index, open_book
+from perfkit.readers.cells import (
+    _formulas,
+    _merges_first,
+    _workbook_fast,
+    _workbook_parsed,
+    cell_index,
+    open_book,
+)
 
 
 def grid_get(sheet, cell: str):
@@ -380,3 +387,86 @@ def test_calamine_does_not_parse_the_content_types_part(tmp_path):
     assert book.get_sheet_by_name("表").to_python() is not None
     with open_book(path) as reader:
         assert reader.sheet("表").values is not None
+
+
+# -- the copy calamine reads gives what calamine reads from the file itself ----------
+
+
+def _calamine_equals_file(path) -> int:
+    """Values and merged ranges of every sheet, as calamine reads them from
+    perfkit's in-memory copy (merged-cell lists moved first) and from the file."""
+    from python_calamine import CalamineWorkbook
+
+    direct = CalamineWorkbook.from_path(str(path))
+    moved = 0
+    with open_book(path) as book:
+        copy = book._calamine_book()
+        for name in book.sheet_names:
+            ours, theirs = copy.get_sheet_by_name(name), direct.get_sheet_by_name(name)
+            assert ours.to_python(skip_empty_area=False) == theirs.to_python(skip_empty_area=False)
+            assert ours.merged_cell_ranges == theirs.merged_cell_ranges, f"{path} {name}"
+            data = book.part(book._sheet_parts[name])
+            moved += _merges_first(data) is not data
+    return moved
+
+
+def test_calamine_reads_the_copy_as_the_file_on_examples_and_templates():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "examples").glob("*.xlsx")) + sorted(
+        (root / "xlsx_templates").glob("*.xlsx")
+    )
+    assert sum(_calamine_equals_file(path) for path in files) >= 7  # the lists were moved
+
+
+@pytest.mark.libreoffice
+def test_calamine_reads_the_copy_as_the_file_on_files_saved_by_libreoffice(tmp_path):
+    from pathlib import Path
+
+    from perfkit.render import convert
+
+    root = Path(__file__).resolve().parent.parent
+    sources = [root / "examples" / "longgang2023_dangjian.xlsx"]
+    sources.append(root / "examples" / "futian2021_evaltable.xlsx")
+    saved = convert(sources, tmp_path / "lo", "xlsx:Calc MS Excel 2007 XML")
+    assert sum(_calamine_equals_file(path) for path in saved) >= 2
+
+
+MERGES = '<mergeCells count="2"><mergeCell ref="A1:C1"/><mergeCell ref="B2:B3"/></mergeCells>'
+MERGE_ROWS = '<row r="1"><c r="A1" t="inlineStr"><is><t>标题</t></is></c></row>'
+MERGE_ROWS += '<row r="2"><c r="B2"><v>5</v></c></row>'
+
+
+@pytest.mark.parametrize(
+    ("tail", "moved"),
+    [
+        (MERGES, True),
+        ("", True),  # none: an empty list stands first
+        (MERGES + MERGES, False),  # two lists: calamine reads the first, left as it is
+        ("<mergeCells/>", False),
+        ('<mergeCells count="1"><mergeCell ref="A1:C1"/><x/></mergeCells>', False),
+    ],
+    ids=["one list", "none", "two lists", "empty element", "other child"],
+)
+def test_merged_lists_moved_before_the_cells_only_when_plain(tmp_path, tail, moved):
+    from python_calamine import CalamineWorkbook
+
+    path = workbook_with_sheet_xml(tmp_path, MERGE_ROWS)
+    with zipfile.ZipFile(path) as zin:
+        sheet = zin.read("xl/worksheets/sheet1.xml").replace(
+            b"</sheetData>", b"</sheetData>" + tail.encode()
+        )
+        out = tmp_path / "merged.xlsx"
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                data = zin.read(info)
+                zout.writestr(info, sheet if info.filename == "xl/worksheets/sheet1.xml" else data)
+    assert (_merges_first(sheet) is not sheet) is moved
+    _calamine_equals_file(out)
+    with open_book(out) as book:
+        got = book.sheet("表")
+    expected = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("表").merged_cell_ranges
+    assert got.merged == tuple((r1, c1, r2, c2) for (r1, c1), (r2, c2) in expected)
+    if tail.startswith(MERGES):
+        assert got.merged == ((0, 0, 0, 2), (1, 1, 2, 1))

@@ -284,16 +284,51 @@ class XlsxBook(Book):
             # calamine never parses [Content_Types].xml (tests hold it to that)
             names = ["_rels/.rels", self._book_part, self._rels_part]
             names += self._extra + list(self._sheet_parts.values())
-            parts = [
-                (n, self.part(n), self._crc.get(n))
-                for n in dict.fromkeys(names)
-                if self.has_part(n)
-            ]
+            sheets = set(self._sheet_parts.values())
+            parts = []
+            for n in dict.fromkeys(names):
+                if self.has_part(n):
+                    data = self.part(n)
+                    moved = _merges_first(data) if n in sheets else data
+                    parts.append((n, moved, self._crc.get(n) if moved is data else None))
             try:
                 self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(stored_zip(parts)))
             except Exception as exc:
                 raise InputError(f"无法读取单元格内容（{_kind(exc)}）", path=self.path) from None
         return self._calamine
+
+
+def _merges_first(data: bytes) -> bytes:
+    """A plain sheet as calamine is given it: its merged-cell list moved from
+    after the cells to before them, or an empty list put there if it has none.
+
+    calamine reads a sheet twice, once for the cells and once for the merged
+    ranges; the second read walks the XML until it meets the first
+    ``mergeCells`` element, which spreadsheet programs write after the cells,
+    so it goes through every cell again.  With the list first it stops there.
+    The cell read passes over an element before ``sheetData`` (tests hold the
+    values and merged ranges equal to calamine's of the file itself).  Left
+    as it is: any sheet that names mergeCells other than as one block after
+    the cells."""
+    if not _plain_sheet(data):
+        return data
+    start = data.find(b"<sheetData")
+    end = data.rfind(b"</sheetData>")
+    if start == -1 or end < start or data.find(b"mergeCells", 0, end) != -1:
+        return data
+    at = data.find(b"<mergeCells", end)
+    if at == -1:
+        if data.find(b"mergeCells", end) != -1:
+            return data
+        return b"".join((data[:start], b"<mergeCells></mergeCells>", data[start:]))
+    block = _MERGE_LIST.match(data, at)
+    if block is None or data.count(b"mergeCells", end) != 2:
+        return data
+    close = block.end()
+    return b"".join((data[:start], data[at:close], data[start:at], data[close:]))
+
+
+_MERGE_LIST = re.compile(rb"<mergeCells(?:\s[^<>]*)?>(?:\s*<mergeCell\s[^<>]*/>)*\s*</mergeCells>")
 
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
