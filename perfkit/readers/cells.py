@@ -494,14 +494,29 @@ def _workbook_fast(book_xml: bytes, rels_xml: bytes, base: str) -> _Workbook | N
     names: dict[str, str] = {}
     block = _between(book_xml, b"<definedNames>", b"</definedNames>")
     if block is not None:
-        found = _NAME.findall(block)
-        if block.count(b"<definedName") != len(found):
+        found = _defined_names(block) if len(block) <= 65536 else _read_defined_names(block)
+        if found is None:
             return None
-        for raw, text in found:
-            a = _attrs(raw)
-            if "localSheetId" not in a and a.get("name"):
-                names[a["name"]] = _xml_text(text).strip()
+        names.update(found)
     return _Workbook(sheets, names, hidden, extra)
+
+
+def _read_defined_names(block: bytes) -> tuple[tuple[str, str], ...] | None:
+    """The workbook-level names of a ``definedNames`` block and their
+    references, None when some name is not read by :data:`_NAME`."""
+    found = _NAME.findall(block)
+    if block.count(b"<definedName") != len(found):
+        return None
+    names = []
+    for raw, text in found:
+        a = _attrs(raw)
+        if "localSheetId" not in a and a.get("name"):
+            names.append((a["name"], _xml_text(text).strip()))
+    return tuple(names)
+
+
+# Forms made from one template carry the same names (kept for blocks up to 64 KiB).
+_defined_names = lru_cache(maxsize=256)(_read_defined_names)
 
 
 def _workbook_parsed(book_xml: bytes, rels_xml: bytes, base: str) -> _Workbook:
