@@ -100,6 +100,13 @@ class ZipEntry:
         "header_offset",
     )
 
+    def __init__(self, filename: str, f: tuple):
+        """*f*: the fields of its central directory record (:data:`_CENTRAL_DIR`)."""
+        self.filename = filename
+        self.flag_bits, self.compress_type = f[5], f[6]
+        self.CRC, self.compress_size, self.file_size = f[9], f[10], f[11]
+        self.header_offset = f[18]
+
 
 class ZipDirectory:
     """A zip's central directory as read by :func:`open_directory`: the part of
@@ -127,6 +134,7 @@ _SMALL_FILE = 1024 * 1024  # read whole: one read instead of two seeks and reads
 _EOCD = struct.Struct("<4s4H2LH")
 _CENTRAL_DIR = struct.Struct("<4s4B4HL2L5H2L")
 _MAX_EXTRACT_VERSION = 63  # zipfile's
+_OTHER_SEP = os.sep if os.sep != "/" else ""  # zipfile turns it into "/" in names
 
 
 def open_directory(name: str) -> ZipDirectory | zipfile.ZipFile:
@@ -177,33 +185,29 @@ def _directory(fp, size: int) -> list[ZipEntry] | None:
     if len(cd) != cd_size:
         return None
     entries: list[ZipEntry] = []
-    pos = 0
+    unpack, pos = _CENTRAL_DIR.unpack_from, 0
     while pos < cd_size:
-        if pos + _CENTRAL_DIR.size > cd_size:
+        if pos + 46 > cd_size:
             return None
-        f = _CENTRAL_DIR.unpack_from(cd, pos)
-        if f[0] != b"PK\x01\x02" or f[3] > _MAX_EXTRACT_VERSION:
-            return None
-        name_at = pos + _CENTRAL_DIR.size
+        f = unpack(cd, pos)
+        name_at = pos + 46
         extra_at = name_at + f[12]
         pos = extra_at + f[13] + f[14]  # name, extra field, comment
-        if pos > cd_size or not _plain_extra(cd[extra_at : extra_at + f[13]]):
+        if f[0] != b"PK\x01\x02" or f[3] > _MAX_EXTRACT_VERSION or pos > cd_size:
+            return None
+        if f[13] and not _plain_extra(cd[extra_at : extra_at + f[13]]):
             return None
         raw = cd[name_at:extra_at]
-        try:  # ASCII reads the same in both encodings (cp437 is a slower codec)
-            filename = raw.decode(
-                "ascii" if raw.isascii() else "utf-8" if f[5] & 0x800 else "cp437"
-            )
-        except UnicodeDecodeError:
-            return None
-        if "\x00" in filename or (os.sep != "/" and os.sep in filename):
+        if raw.isascii():  # reads the same in both encodings (cp437 is a slower codec)
+            filename = raw.decode("ascii")
+        else:
+            try:
+                filename = raw.decode("utf-8" if f[5] & 0x800 else "cp437")
+            except UnicodeDecodeError:
+                return None
+        if "\x00" in filename or (_OTHER_SEP and _OTHER_SEP in filename):
             return None  # zipfile rewrites such names
-        e = ZipEntry()
-        e.filename = filename
-        e.flag_bits, e.compress_type = f[5], f[6]
-        e.CRC, e.compress_size, e.file_size = f[9], f[10], f[11]
-        e.header_offset = f[18]
-        entries.append(e)
+        entries.append(ZipEntry(filename, f))
     return entries
 
 
