@@ -582,14 +582,16 @@ def _extent(data: bytes) -> tuple[int | None, int | None, tuple[int, int] | None
     if not refs:
         return 0, 0, None
     letters, digits = zip(*refs, strict=True)
-    if b"" in letters:  # some address is not the first attribute, or missing
+    columns = set(letters)
+    if b"" in columns:  # some address is not the first attribute, or missing
         cells = len(refs)
         refs = _CELL_REF.findall(data)
         if len(refs) != cells:
             return None, None, None
         letters, digits = zip(*refs, strict=True)
+        columns = set(letters)
     rows = max(map(int, set(digits)))
-    cols = max(map(_col_number, set(letters)))
+    cols = max(map(_col_number, columns))
     far = None
     if rows > MAX_ROWS or cols > MAX_COLS:
         for c, r in refs:
