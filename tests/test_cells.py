@@ -470,3 +470,36 @@ def test_merged_lists_moved_before_the_cells_only_when_plain(tmp_path, tail, mov
     assert got.merged == tuple((r1, c1, r2, c2) for (r1, c1), (r2, c2) in expected)
     if tail.startswith(MERGES):
         assert got.merged == ((0, 0, 0, 2), (1, 1, 2, 1))
+
+
+# -- far cells are cut however the sheet writes them ----------------------------------
+
+X_NS = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+FAR_SHEETS = {
+    "newline after the tag name": '<row r="1"><c r="A1"><v>1</v></c></row>'
+    '<row r="20000"><c\nr="BZ20000"><v>2</v></c></row>',
+    "tab after the tag name": '<row r="1"><c r="A1"><v>1</v></c></row>'
+    '<row r="20000"><c\tr="BZ20000"><v>2</v></c></row>',
+    "prefixed cell tag": '<row r="1"><c r="A1"><v>1</v></c></row>'
+    f'<row r="20000"><x:c {X_NS} r="BZ20000"><x:v>2</x:v></x:c></row>',
+    "far address in a near row": '<row r="1"><c r="A1"><v>1</v></c><c r="B20000"><v>2</v></c></row>',
+    "far address in a near row, not plain": '<!-- a note --><row r="1"><c r="A1"><v>1</v></c>'
+    '<c r="B20000"><v>2</v></c></row>',
+    "cells without addresses past the last column": '<row r="1">'
+    + "<c><v>1</v></c>" * 100
+    + '</row><row r="20"><c r="A20"><v>3</v></c></row>',
+    "a cell outside any row": '<row r="1"><c r="A1"><v>1</v></c></row><c r="BZ20000"><v>2</v></c>',
+}
+
+
+@pytest.mark.parametrize("name", FAR_SHEETS)
+def test_far_cells_are_cut_however_the_sheet_writes_them(tmp_path, name):
+    """calamine would build the whole rectangle up to the far cell: it must
+    never see one, whatever the tag looks like or where it stands."""
+    path = workbook_with_sheet_xml(tmp_path, FAR_SHEETS[name])
+    with open_book(path) as book:
+        sheet = book.sheet("表")
+        seen = book._calamine_book().get_sheet_by_name("表")
+        assert seen.height <= 10_000 and seen.width <= 64
+    assert sheet.cut
+    assert grid_get(sheet, "A1") == 1 or name.startswith("cells without")

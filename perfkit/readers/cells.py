@@ -170,6 +170,7 @@ class XlsxBook(Book):
         self._zip = open_directory(path)
         self._data: dict[str, bytes] = {}
         self._crc: dict[str, int] = {}  # of the parts as inflated (checked against the zip's)
+        self._plain: dict[str, bool] = {}  # sheet part -> _plain_sheet of its bytes
         self._inflated = 0
         self._calamine = None
         self._sheets: dict[str, SheetData] = {}
@@ -238,15 +239,17 @@ class XlsxBook(Book):
         if part is None:
             raise InputError(f"缺少工作表「{name}」", path=self.path)
         data = self.part(part, f"工作表「{name}」")
-        plain = _plain_sheet(data)
+        plain = self._plain_sheet(part, data)
         rows, cols, far = _extent(data) if plain else (None, None, None)
         cut = ""
         if rows is None or rows > MAX_ROWS or cols > MAX_COLS:
-            data, far_cell = _cut(data, plain)
+            # cells without an address (or a sheet not plain) are placed by the parse
+            data, far_cell = _cut(data, plain and rows is not None)
             cut = far_cell or (address(far[0], far[1]) if far else "")
             self._data[part] = data
             self._crc.pop(part, None)
-            plain = _plain_sheet(data)
+            self._plain.pop(part, None)
+            plain = self._plain_sheet(part, data)
             rows, cols, _ = _extent(data) if plain else (MAX_ROWS, MAX_COLS, None)
             self._calamine = None  # rebuilt with the cut sheet
         formulas, cached = _formulas(data, plain=plain, where=name, path=self.path)
@@ -259,6 +262,13 @@ class XlsxBook(Book):
                 line.append(None)
             line[c] = cached.get((r, c))
         return SheetData(name, values, formulas, merged, cut)
+
+    def _plain_sheet(self, part: str, data: bytes) -> bool:
+        """:func:`_plain_sheet` of a sheet part as it now stands, decided once."""
+        plain = self._plain.get(part)
+        if plain is None:
+            plain = self._plain[part] = _plain_sheet(data)
+        return plain
 
     def _values(self, name: str, nrows: int, ncols: int):
         book = self._calamine_book()
@@ -289,7 +299,7 @@ class XlsxBook(Book):
             for n in dict.fromkeys(names):
                 if self.has_part(n):
                     data = self.part(n)
-                    moved = _merges_first(data) if n in sheets else data
+                    moved = _merges_first(data, self._plain_sheet(n, data)) if n in sheets else data
                     parts.append((n, moved, self._crc.get(n) if moved is data else None))
             try:
                 self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(stored_zip(parts)))
@@ -298,7 +308,7 @@ class XlsxBook(Book):
         return self._calamine
 
 
-def _merges_first(data: bytes) -> bytes:
+def _merges_first(data: bytes, plain: bool | None = None) -> bytes:
     """A plain sheet as calamine is given it: its merged-cell list moved from
     after the cells to before them, or an empty list put there if it has none.
 
@@ -309,8 +319,8 @@ def _merges_first(data: bytes) -> bytes:
     The cell read passes over an element before ``sheetData`` (tests hold the
     values and merged ranges equal to calamine's of the file itself).  Left
     as it is: any sheet that names mergeCells other than as one block after
-    the cells."""
-    if not _plain_sheet(data):
+    the cells.  *plain*: :func:`_plain_sheet` of *data*, if known."""
+    if not (_plain_sheet(data) if plain is None else plain):
         return data
     start = data.find(b"<sheetData")
     end = data.rfind(b"</sheetData>")
@@ -560,8 +570,14 @@ _CELL_REF = re.compile(rb"<c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
 
 
 def _plain_sheet(data: bytes) -> bool:
-    """Unprefixed SpreadsheetML without comments, CDATA or DTD."""
-    return b"<worksheet" in data[:512] and not _has_unusual(data)
+    """Unprefixed SpreadsheetML without comments, CDATA or DTD, and no cell
+    tag with a prefix (calamine takes ``<x:c>`` for a cell, whatever x is)."""
+    return (
+        b"<worksheet" in data[:512] and not _has_unusual(data) and not _PREFIXED_CELL.search(data)
+    )
+
+
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")  # also a text that reads so: then parsed, no harm
 
 
 def _has_unusual(data: bytes) -> bool:
@@ -570,9 +586,9 @@ def _has_unusual(data: bytes) -> bool:
     return b"!" in data and any(mark in data for mark in _UNUSUAL)
 
 
-# Every cell tag ("<c ", "<c>", "<c/"), its address captured when it comes
-# first ('<c r="B7"'); a cell read otherwise yields empty groups.
-_CELL_START = re.compile(rb'<c(?: r="([A-Z]{1,3})([0-9]{1,7})"|[ >/])')
+# Every cell tag ("<c", then white space, ">" or "/"), its address captured
+# when it comes first ('<c r="B7"'); a cell read otherwise yields empty groups.
+_CELL_START = re.compile(rb'<c(?: r="([A-Z]{1,3})([0-9]{1,7})"|[\s>/])')
 
 
 def _extent(data: bytes) -> tuple[int | None, int | None, tuple[int, int] | None]:
@@ -649,6 +665,10 @@ def _cut(data: bytes, plain: bool) -> tuple[bytes, str]:
     out = _ROW_ELEM.sub(row, data)
     out = _DIMENSION.sub(b"", out)
     out = _MERGES.sub(_merges_in_block, out)
+    rows, cols, _ = _extent(out)
+    if rows is None or rows > MAX_ROWS or cols > MAX_COLS:  # cells outside any row
+        out, more = _cut_parsed(out)
+        far = far or more
     return out, far
 
 
@@ -675,28 +695,60 @@ def _cut_parsed(data: bytes) -> tuple[bytes, str]:
         ("r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
     ):
         ET.register_namespace(prefix, uri)
-    far = ""
-    sheet_data = root.find(f"{_MAIN}sheetData")
-    row_no = 0
-    for row in list(sheet_data) if sheet_data is not None else ():
-        r = row.get("r")
-        row_no = int(r) if r else row_no + 1
-        if row_no > MAX_ROWS:
-            sheet_data.remove(row)
-            far = far or f"第 {row_no} 行"
-            continue
-        col_no = 0
-        for c in list(row):
-            ref = c.get("r")
-            col_no = cell_index(ref)[1] + 1 if ref else col_no + 1
-            if col_no > MAX_COLS:
-                row.remove(c)
-                far = far or (ref or f"第 {row_no} 行第 {col_no} 列")
+    # calamine goes by local names (whatever the prefix or namespace), reads
+    # the first sheetData, and places a cell by its address, else after the
+    # cell before it: so are cells placed here, every "c" counted.
+    sheet_data = next((e for e in root.iter() if _local(e.tag) == "sheetData"), None)
+    far = _cut_cells(sheet_data) if sheet_data is not None else ""
     for tag in ("dimension",):
         node = root.find(f"{_MAIN}{tag}")
         if node is not None:
             root.remove(node)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), far
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _cut_cells(sheet_data) -> str:
+    """Remove, in place, every cell of *sheet_data* placed beyond the block,
+    and every row starting beyond it; the first one removed, named."""
+    far = ""
+    row_index = col_index = 0  # zero-based, as calamine counts
+
+    def walk(parent) -> None:
+        nonlocal far, row_index, col_index
+        for elem in list(parent):
+            name = _local(elem.tag) if isinstance(elem.tag, str) else ""
+            if name == "row":
+                r = elem.get("r")
+                if r:
+                    row_index = int(r) - 1
+                if row_index >= MAX_ROWS:
+                    parent.remove(elem)
+                    far = far or f"第 {row_index + 1} 行"
+                else:
+                    walk(elem)
+                row_index += 1
+                col_index = 0
+            elif name == "c":
+                ref = elem.get("r")
+                if ref:
+                    row, col = cell_index(ref)
+                else:
+                    row, col = row_index, col_index
+                col_index = col + 1
+                if row >= MAX_ROWS or col >= MAX_COLS:
+                    parent.remove(elem)
+                    far = far or (ref or f"第 {row + 1} 行第 {col + 1} 列")
+                else:
+                    walk(elem)
+            else:
+                walk(elem)
+
+    walk(sheet_data)
+    return far
 
 
 # --------------------------------------------------------------------------
