@@ -503,3 +503,10 @@ def test_far_cells_are_cut_however_the_sheet_writes_them(tmp_path, name):
         assert seen.height <= 10_000 and seen.width <= 64
     assert sheet.cut
     assert grid_get(sheet, "A1") == 1 or name.startswith("cells without")
+
+
+def test_a_sheet_nested_thousands_deep_is_an_input_error(tmp_path):
+    rows = '<!-- a note --><row r="1"><c r="A1"><v>1</v></c>' + "<x>" * 50_000
+    path = workbook_with_sheet_xml(tmp_path, rows + "</x>" * 50_000 + "</row>")
+    with open_book(path) as book, pytest.raises(InputError, match="无法解析"):
+        book.sheet("表")

@@ -577,7 +577,8 @@ def _plain_sheet(data: bytes) -> bool:
     )
 
 
-_PREFIXED_CELL = re.compile(rb":c[\s>/]")  # also a text that reads so: then parsed, no harm
+# A text reading ":c " matches too: that sheet is then parsed (slower, never wrong).
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")
 
 
 def _has_unusual(data: bytes) -> bool:
@@ -704,7 +705,10 @@ def _cut_parsed(data: bytes) -> tuple[bytes, str]:
         node = root.find(f"{_MAIN}{tag}")
         if node is not None:
             root.remove(node)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True), far
+    try:
+        return ET.tostring(root, encoding="utf-8", xml_declaration=True), far
+    except RecursionError:  # elements nested thousands deep: no sheet is written so
+        raise InputError("工作表的内容无法解析") from None
 
 
 def _local(tag: str) -> str:
@@ -713,41 +717,41 @@ def _local(tag: str) -> str:
 
 def _cut_cells(sheet_data) -> str:
     """Remove, in place, every cell of *sheet_data* placed beyond the block,
-    and every row starting beyond it; the first one removed, named."""
+    and every row starting beyond it; the first one removed, named.  The
+    tree is walked with a stack (a deeply nested file cannot exhaust the
+    interpreter's recursion)."""
     far = ""
     row_index = col_index = 0  # zero-based, as calamine counts
-
-    def walk(parent) -> None:
-        nonlocal far, row_index, col_index
-        for elem in list(parent):
-            name = _local(elem.tag) if isinstance(elem.tag, str) else ""
-            if name == "row":
-                r = elem.get("r")
-                if r:
-                    row_index = int(r) - 1
-                if row_index >= MAX_ROWS:
-                    parent.remove(elem)
-                    far = far or f"第 {row_index + 1} 行"
-                else:
-                    walk(elem)
+    stack = [(sheet_data, iter(list(sheet_data)), False)]
+    while stack:
+        parent, children, is_row = stack[-1]
+        elem = next(children, None)
+        if elem is None:
+            stack.pop()
+            if is_row:  # a row ends: the next starts one lower, at column A
                 row_index += 1
                 col_index = 0
-            elif name == "c":
-                ref = elem.get("r")
-                if ref:
-                    row, col = cell_index(ref)
-                else:
-                    row, col = row_index, col_index
-                col_index = col + 1
-                if row >= MAX_ROWS or col >= MAX_COLS:
-                    parent.remove(elem)
-                    far = far or (ref or f"第 {row + 1} 行第 {col + 1} 列")
-                else:
-                    walk(elem)
-            else:
-                walk(elem)
-
-    walk(sheet_data)
+            continue
+        name = _local(elem.tag) if isinstance(elem.tag, str) else ""
+        if name == "row":
+            r = elem.get("r")
+            if r:
+                row_index = int(r) - 1
+            if row_index >= MAX_ROWS:
+                parent.remove(elem)
+                far = far or f"第 {row_index + 1} 行"
+                row_index += 1
+                col_index = 0
+                continue
+        elif name == "c":
+            ref = elem.get("r")
+            row, col = cell_index(ref) if ref else (row_index, col_index)
+            col_index = col + 1
+            if row >= MAX_ROWS or col >= MAX_COLS:
+                parent.remove(elem)
+                far = far or (ref or f"第 {row + 1} 行第 {col + 1} 列")
+                continue
+        stack.append((elem, iter(list(elem)), name == "row"))
     return far
 
 
