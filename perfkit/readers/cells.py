@@ -8,14 +8,17 @@ spreadsheet program last showed them, the formula text of each formula cell
 Guards, in order:
 
 * the file's head and zip directory (:mod:`perfkit.safety`: size, entries,
-  declared sizes, duplicate names, encryption, OLE);
+  declared sizes, duplicate names, encryption, OLE; the directory of a zip as
+  spreadsheet programs write it is read by :func:`perfkit.safety.open_directory`,
+  any other by zipfile);
 * every part read is inflated here with a hard cap on the bytes actually
   produced (a part that lies about its size is refused, never inflated), and
   its XML prolog is checked (DOCTYPE/ENTITY refused);
 * python-calamine parses values from an in-memory copy holding only those
-  verified parts, so it never inflates anything itself;
+  verified parts, so it never inflates anything itself (in that copy a
+  sheet's merged-cell list stands before its cells: see :func:`_merges_first`);
 * no trust in sheet dimensions: the cells a sheet really holds are scanned
-  first, and a sheet reaching beyond :data:`MAX_ROWS` × :data:`MAX_COLS`
+  first (every tag calamine takes for a cell), and a sheet reaching beyond :data:`MAX_ROWS` × :data:`MAX_COLS`
   (a stray value in XFD1048576 would make calamine allocate the whole
   rectangle, 512 GiB) is cut down to that block before calamine sees it.
 """
