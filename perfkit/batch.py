@@ -295,7 +295,7 @@ def skipped_summary(found: Found) -> list[str]:
 
         what = "，".join(f"{KIND_NAMES.get(k, k)} {n} 个" for k, n in counts.items())
         lines.append(
-            f"跳过 {len(outs)} 个 perfkit 生成的文件（{what}），它们不是要汇总或校验的表格"
+            f"跳过 {len(outs)} 个 perfkit 生成的文件（{what}）：它们是输出，不是单位填报的表格"
         )
     for s in found.others:
         lines.append(f"跳过 {s.path}：{s.reason}")

@@ -122,8 +122,15 @@ class SheetScan:
 
     # -- cells -----------------------------------------------------------------
     def raw(self, r: int, c: int) -> Any:
-        raw = self.sheet.raw(r, c)
-        return None if raw == "" else raw
+        """The model's raw value of a cell (a :class:`Formula` for a formula
+        cell), None when blank; the grid's hottest path, so read directly."""
+        values = self.sheet.values
+        line = values[r] if r < len(values) else ()
+        value = line[c] if c < len(line) else None
+        text = self.sheet.formulas.get((r, c))
+        if text is not None:
+            return Formula(text, value)
+        return None if value == "" else value
 
     def shown(self, r: int, c: int) -> Any:
         """What the cell shows; for a formula never computed whose text starts

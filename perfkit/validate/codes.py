@@ -196,7 +196,7 @@ ACTUAL_UNREADABLE = code(
     "ACTUAL_UNREADABLE",
     WARNING,
     "实际完成值无法识别",
-    "实际完成值“见附件”",
+    "实际完成值“≥”（只有比较符号，没有数值）",
     "填写实际完成的数量、比例或完成情况",
 )
 NOT_COMPARABLE = code(
