@@ -130,7 +130,7 @@ def test_adopted_copy_stores_its_results(name, tmp_path):
 def test_a_wrong_stored_result_is_caught(tmp_path):
     """The comparison can fail: a result changed in the XML is reported."""
     src = EXAMPLES / "longgang2023_dangjian.xlsx"
-    key, (kind, stored) = next(
+    key, (_kind, stored) = next(
         (k, v) for k, v in stored_results(src).items() if v[0] == b"n" and v[1]
     )
     parts = _sheet_parts(src)
