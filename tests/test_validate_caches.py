@@ -146,6 +146,22 @@ def test_formula_error_scan_finds_errors_among_plain_cells():
     assert found == ["E6", f"H{row.row}"]
 
 
+def test_row_numbers_from_the_assessment_are_the_cells_numbers():
+    from perfkit.assess import assess
+
+    form = longgang1()
+    filled = [i for i in form.indicators if not i.is_blank()]
+    filled[0].weight = "约10分"  # text that is no number: reported once, named by the row
+    filled[1].score = Formula("=X", "#VALUE!")
+    filled[2].score = 1e30  # beyond any score
+    read, taken = Context(form, None), Context(form, None)
+    a = assess(form)
+    for one, other in zip(rows(read), rows(taken), strict=True):
+        cells = one.weight_and_score(read, "分值")
+        assert other.weight_and_score(taken, "分值", a.row_of(other.ind)) == cells
+    assert read.pending and as_tuples(taken.pending) == as_tuples(read.pending)
+
+
 def test_rules_read_once_per_text_are_the_rules_of_the_text():
     from perfkit import rules
     from perfkit.validate.evaltable import _parse_rule

@@ -234,13 +234,23 @@ class Row:
         kind = getattr(read_text(self.texts[name]), "kind", None)
         return _NO_KIND if kind is None else kind_names(kind)
 
-    def weight_and_score(self, ctx: Context, weight_word: str) -> tuple[Any, Any]:
+    def weight_and_score(
+        self, ctx: Context, weight_word: str, result: Any = None
+    ) -> tuple[Any, Any]:
         """The numbers in the row's weight and score cells (Decimal, None or
         UNKNOWN); a cell that is not a number is reported, named with
-        *weight_word* (分值 on the 自评表, 权重 on the 评分表)."""
+        *weight_word* (分值 on the 自评表, 权重 on the 评分表).
+
+        *result*: the row's :class:`~perfkit.assess.RowResult`, which read
+        the same two cells with :func:`read_number`: its numbers and problems
+        are taken instead of reading the cells again."""
         out = []
         for name, word in (("weight", weight_word), ("score", "得分")):
-            value, problem = read_number(getattr(self.ind, name))
+            if result is None:
+                value, problem = read_number(getattr(self.ind, name))
+            else:
+                value = result.weight if name == "weight" else result.submitted
+                problem = result.problems.get(name)
             if problem is not None:
                 ctx.not_a_number(self.ind, name, problem, f"{self.label}的{word}")
             out.append(value)

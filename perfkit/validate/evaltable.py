@@ -47,8 +47,8 @@ def _state(ctx: Context, row: Row) -> dict[str, Any]:
     st = row.state
     if st is not None:
         return st
-    w, s = row.weight_and_score(ctx, "权重")
     result = ctx.assessment.row_of(row.ind)
+    w, s = row.weight_and_score(ctx, "权重", result)
     sc = result.score if result is not None else None
     st = {
         "weight": w,
