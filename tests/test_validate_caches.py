@@ -146,6 +146,20 @@ def test_formula_error_scan_finds_errors_among_plain_cells():
     assert found == ["E6", f"H{row.row}"]
 
 
+def test_formula_error_scan_passes_by_only_cells_without_an_error_value():
+    from perfkit.validate.common import _may_hold_error
+
+    class Text(str):
+        pass
+
+    cells = [None, 0.0, 7, "正常", "#1 项目", " #ref! ", Text("#N/A"), True, Formula("=A1")]
+    cells += [Formula("=A1", v) for v in (3.0, 10, True, "完成", "#DIV/0!", Text("#NUM!"))]
+    for raw in cells:
+        if excel_error(raw) is not None:
+            assert _may_hold_error((raw,)), raw
+    assert not _may_hold_error((None, 1.5, 10, "≥90%", Formula("=A1"), Formula("=A1", 8.0)))
+
+
 def test_row_numbers_from_the_assessment_are_the_cells_numbers():
     from perfkit.assess import assess
 

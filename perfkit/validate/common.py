@@ -351,15 +351,16 @@ def formula_errors(ctx: Context) -> Iterator[Finding]:
 
 def _may_hold_error(values: tuple) -> bool:
     """Whether any of *values* may be an error value: most cells are blank, a
-    number, text without "#" (every error value has one) or a template formula
-    never computed, and an object whose cells are all such is passed by."""
+    number, text without "#" (every error value has one) or a formula whose
+    result is not text (a template formula never computed, a computed number),
+    and an object whose cells are all such is passed by."""
     for raw in values:
         if raw is None:
             continue
         kind = type(raw)
         if kind is float or kind is int or (kind is str and "#" not in raw):
             continue
-        if kind is Formula and raw.cached is None:
+        if kind is Formula and not isinstance(raw.cached, str):
             continue
         return True
     return False
