@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from . import targets
 from .numbers import HUNDRED, ZERO, NotANumber, bounded, fmt, round2, to_decimal
@@ -408,6 +409,13 @@ def is_exec_row(name: object) -> bool:
     vocabulary's ``exec_row`` lists."""
     if not isinstance(name, str) or not name.strip():
         return False
+    return _is_exec_name(name)
+
+
+@lru_cache(maxsize=4096)
+def _is_exec_name(name: str) -> bool:
+    """:func:`is_exec_row` of a name (cached: a pure function of the text, and
+    the forms of one template repeat their names)."""
     vocab = vocabulary()
     text = re.sub(r"\s+", "", name)
     return bool(vocab.search("exec_names", text)) and not vocab.search("exec_exclude", text)
