@@ -331,7 +331,13 @@ def parse_rule(text: object) -> Rule | None:
     shapes (or holds a number beyond what a form can hold)."""
     if text is None or isinstance(text, bool):
         return None
-    raw = text if isinstance(text, str) else targets.read(text).text
+    return _parse_text(text if isinstance(text, str) else targets.read(text).text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(raw: str) -> Rule | None:
+    """:func:`parse_rule` of a text (cached: a pure function of the text, a
+    Rule is frozen, and the tables of one template repeat their rules)."""
     t = re.sub(r"\s+", "", raw.replace("％", "%"))
     if not t:
         return None

@@ -159,6 +159,16 @@ def test_not_exec_rows():
         assert not is_exec_row(name)
 
 
+def test_a_rule_text_read_again_gives_the_same_rule():
+    from perfkit.rules import parse_rule
+
+    first = parse_rule(CHECKLIST)
+    assert first is not None and parse_rule(CHECKLIST) is first  # from the cache
+    assert parse_rule(" \n ") is None and parse_rule(None) is None and parse_rule(True) is None
+    for text in ("每降低1个百分点扣0.5分", "每降低1个百分点扣0.5分 "):  # each keeps its own text
+        assert parse_rule(text).text == text
+
+
 def test_exec_row_names_asked_again_give_the_same_answer():
     class Name(str):
         pass
