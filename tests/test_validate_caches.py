@@ -124,6 +124,20 @@ def test_row_views_hold_what_the_cells_say():
                     assert (kind in row.kinds(name)) == kind_is(row.reading(name), kind)
 
 
+def test_row_views_take_texts_the_assessment_read():
+    from perfkit.assess import _EvalTable, _SelfEval
+    from perfkit.model import EVAL_TABLE, SELF_EVAL
+    from perfkit.validate.common import ROW_TEXTS
+
+    assert set(ROW_TEXTS[SELF_EVAL]) <= set(_SelfEval.texts)
+    assert set(ROW_TEXTS[EVAL_TABLE]) <= set(_EvalTable.texts)
+    form = longgang1()
+    form.indicators.insert(0, form.indicators[0])  # one row object listed twice: one view
+    views = rows(Context(form, None))
+    assert views[0] is views[1]
+    assert [row.ind for row in views] == [i for i in form.indicators if not i.is_blank()]
+
+
 def test_read_number_short_paths_give_the_long_way():
     from perfkit.numbers import to_decimal
 

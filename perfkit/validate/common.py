@@ -277,20 +277,20 @@ def row_grid(ctx: Context) -> list[Row | None]:
 
 def _build_rows(ctx: Context) -> tuple[list[Row], list[Row | None]]:
     columns = ROW_TEXTS.get(ctx.form.form, ("level1", "level2", "level3", "actual"))
-    values = attrgetter(*columns)
+    # The form's assessment read the texts of every filled row (and of no blank
+    # one), with text_of: the views take them from it rather than read them again.
+    assessed = ctx.assessment
     views: list[Row] = []
     grid: list[Row | None] = []
     seen: dict[int, Row] = {}  # a row object listed twice is one row (as before)
     for ind in ctx.form.indicators:
-        if ind.is_blank():
+        result = assessed.row_of(ind)
+        if result is None:  # a blank row
             grid.append(None)
             continue
         view = seen.get(id(ind))
         if view is None:
-            texts = {  # text_of, with its common case (text) spelt out: ~50 cells a form
-                name: raw.strip() if type(raw) is str else text_of(raw)
-                for name, raw in zip(columns, values(ind), strict=True)
-            }
+            texts = {name: result.texts[name] for name in columns}
             view = seen[id(ind)] = Row(ind, texts)
         views.append(view)
         grid.append(view)
