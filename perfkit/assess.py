@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from . import rules, scoring
+from . import rules, scoring, targets
 from .errors import PerfkitError
 from .model import SELF_EVAL, Formula
 from .numbers import HUNDRED, ZERO, round2
@@ -349,8 +349,6 @@ class _SelfEval(_Base):
 
 
 def _is_na(row: RowResult) -> bool:
-    from . import targets
-
     t = row.texts
     for name in ("target", "actual"):
         if targets.read(t[name] or None).kind == targets.Kind.NOT_APPLICABLE:

@@ -365,8 +365,8 @@ def _where(loc: Any) -> str:
 def _cells(obj: Any, *names: str) -> tuple[str, ...]:
     """“sheet!cell” of fields *names* of *obj* (every located field when none)."""
     locs = getattr(obj, "locs", None) or {}
-    found = (locs.get(n) for n in names) if names else iter(locs.values())
-    return tuple(f"{loc.sheet}!{loc.cell}" for loc in found if loc is not None and loc.cell)
+    found = [locs.get(n) for n in names] if names else locs.values()
+    return tuple([f"{loc.sheet}!{loc.cell}" for loc in found if loc is not None and loc.cell])
 
 
 def _diff(shown: Any, expected: Any) -> Decimal | None:
@@ -596,17 +596,10 @@ def _text(raw: Any) -> str:
 def _attach(findings: list, lines: list[Line]) -> list[tuple[str, str, str, str]]:
     """Each finding to the line of its cell (of two lines at one cell, the
     one that prefers its code); the findings of no line are returned."""
-    by_cell: dict[str, list[Line]] = {}
-    for line in lines:
-        for c in line.cells:
-            got = by_cell.get(c)
-            if got is None:
-                by_cell[c] = [line]
-            else:
-                got.append(line)
     others = []
-    for f in findings:
-        candidates = by_cell.get(f"{f.sheet}!{f.cell}") if f.cell else None
+    for f in findings:  # a form has a few: each looks for the lines of its cell
+        cell = f"{f.sheet}!{f.cell}" if f.cell else ""
+        candidates = [line for line in lines if cell in line.cells] if cell else []
         if not candidates:
             others.append((f.severity, f.where, f.code, f.message))
             continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from . import targets
 from .numbers import HUNDRED, ZERO, NotANumber, bounded, fmt, round2, to_decimal
@@ -330,7 +331,13 @@ def parse_rule(text: object) -> Rule | None:
     shapes (or holds a number beyond what a form can hold)."""
     if text is None or isinstance(text, bool):
         return None
-    raw = text if isinstance(text, str) else targets.read(text).text
+    return _parse_text(text if isinstance(text, str) else targets.read(text).text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(raw: str) -> Rule | None:
+    """:func:`parse_rule` of a text (cached: a pure function of the text, a
+    Rule is frozen, and the tables of one template repeat their rules)."""
     t = re.sub(r"\s+", "", raw.replace("％", "%"))
     if not t:
         return None
@@ -408,6 +415,13 @@ def is_exec_row(name: object) -> bool:
     vocabulary's ``exec_row`` lists."""
     if not isinstance(name, str) or not name.strip():
         return False
+    return _is_exec_name(name)
+
+
+@lru_cache(maxsize=4096)
+def _is_exec_name(name: str) -> bool:
+    """:func:`is_exec_row` of a name (cached: a pure function of the text, and
+    the forms of one template repeat their names)."""
     vocab = vocabulary()
     text = re.sub(r"\s+", "", name)
     return bool(vocab.search("exec_names", text)) and not vocab.search("exec_exclude", text)

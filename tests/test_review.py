@@ -406,6 +406,31 @@ def test_rows_the_rules_cannot_judge_go_to_manual_review(reviewed):
     assert not checked & set(manual)
 
 
+def test_findings_go_to_the_line_of_their_cell():
+    from perfkit.validate.core import Finding
+
+    def line(item, cells, prefer=()):
+        return review.Line(item, "", None, None, None, "", cells=cells, prefer=prefer)
+
+    rate = line("执行率", ("表!G6", "表!E6"))
+    total = line("总分", ("表!H20",), ("TOTAL_MISMATCH",))
+    recomputed = line("复算总分", ("表!H20",), ("TOTAL_OVER_CAP",))
+    found = [
+        Finding("EXEC_RATE_MISMATCH", "error", "表", "G6", "执行率"),
+        Finding("TOTAL_OVER_CAP", "error", "表", "H20", "封顶"),
+        Finding("TOTAL_MISMATCH", "error", "表", "H20", "合计"),
+        Finding("ROUNDING_DIFF", "info", "表", "H20", "舍入"),  # no line prefers it: the first
+        Finding("PART_MISSING", "warning", "表", "", "缺少"),  # no cell
+        Finding("SCORE_MISMATCH", "error", "表", "H9", "得分"),  # no line of that cell
+    ]
+    others = review._attach(found, [rate, total, recomputed])
+    assert rate.codes == ["EXEC_RATE_MISMATCH"]
+    assert total.codes == ["TOTAL_MISMATCH", "ROUNDING_DIFF"]
+    assert total.messages == ["合计", "舍入"]
+    assert recomputed.codes == ["TOTAL_OVER_CAP"]
+    assert [o[2] for o in others] == ["PART_MISSING", "SCORE_MISMATCH"]
+
+
 def test_every_row_of_the_assessment_is_in_the_workpaper(reviewed, batch_dir):
     from perfkit.assess import assess
 

@@ -159,6 +159,27 @@ def test_not_exec_rows():
         assert not is_exec_row(name)
 
 
+def test_a_rule_text_read_again_gives_the_same_rule():
+    from perfkit.rules import parse_rule
+
+    first = parse_rule(CHECKLIST)
+    assert first is not None and parse_rule(CHECKLIST) is first  # from the cache
+    assert parse_rule(" \n ") is None and parse_rule(None) is None and parse_rule(True) is None
+    for text in ("每降低1个百分点扣0.5分", "每降低1个百分点扣0.5分 "):  # each keeps its own text
+        assert parse_rule(text).text == text
+
+
+def test_exec_row_names_asked_again_give_the_same_answer():
+    class Name(str):
+        pass
+
+    names = ("预算执行率", " 资金\n执行率 ", "政府采购执行率", "活动开展次数", "  ")
+    first = [is_exec_row(n) for n in names]
+    assert first == [True, True, False, False, False]
+    assert [is_exec_row(n) for n in names] == first  # from the cache
+    assert [is_exec_row(Name(n)) for n in names] == first
+
+
 def test_exec_row_without_a_rule_takes_the_profile_exec_rule():
     s = eval_score(None, None, 3, None, "预算执行率", 180.57, 182.2)
     assert (s.value, s.kind) == (D("2.97"), ScoreKind.EXEC)  # mof2020: 3 × 99.11 %

@@ -124,6 +124,20 @@ def test_row_views_hold_what_the_cells_say():
                     assert (kind in row.kinds(name)) == kind_is(row.reading(name), kind)
 
 
+def test_row_views_take_texts_the_assessment_read():
+    from perfkit.assess import _EvalTable, _SelfEval
+    from perfkit.model import EVAL_TABLE, SELF_EVAL
+    from perfkit.validate.common import ROW_TEXTS
+
+    assert set(ROW_TEXTS[SELF_EVAL]) <= set(_SelfEval.texts)
+    assert set(ROW_TEXTS[EVAL_TABLE]) <= set(_EvalTable.texts)
+    form = longgang1()
+    form.indicators.insert(0, form.indicators[0])  # one row object listed twice: one view
+    views = rows(Context(form, None))
+    assert views[0] is views[1]
+    assert [row.ind for row in views] == [i for i in form.indicators if not i.is_blank()]
+
+
 def test_read_number_short_paths_give_the_long_way():
     from perfkit.numbers import to_decimal
 
@@ -144,6 +158,36 @@ def test_formula_error_scan_finds_errors_among_plain_cells():
     form.funds["total"].executed = " #value! "
     found = [f.cell for f in validate_form(form) if f.code == "FORMULA_ERROR"]
     assert found == ["E6", f"H{row.row}"]
+
+
+def test_formula_error_scan_passes_by_only_cells_without_an_error_value():
+    from perfkit.validate.common import _may_hold_error
+
+    class Text(str):
+        pass
+
+    cells = [None, 0.0, 7, "正常", "#1 项目", " #ref! ", Text("#N/A"), True, Formula("=A1")]
+    cells += [Formula("=A1", v) for v in (3.0, 10, True, "完成", "#DIV/0!", Text("#NUM!"))]
+    for raw in cells:
+        if excel_error(raw) is not None:
+            assert _may_hold_error((raw,)), raw
+    assert not _may_hold_error((None, 1.5, 10, "≥90%", Formula("=A1"), Formula("=A1", 8.0)))
+
+
+def test_row_numbers_from_the_assessment_are_the_cells_numbers():
+    from perfkit.assess import assess
+
+    form = longgang1()
+    filled = [i for i in form.indicators if not i.is_blank()]
+    filled[0].weight = "约10分"  # text that is no number: reported once, named by the row
+    filled[1].score = Formula("=X", "#VALUE!")
+    filled[2].score = 1e30  # beyond any score
+    read, taken = Context(form, None), Context(form, None)
+    a = assess(form)
+    for one, other in zip(rows(read), rows(taken), strict=True):
+        cells = one.weight_and_score(read, "分值")
+        assert other.weight_and_score(taken, "分值", a.row_of(other.ind)) == cells
+    assert read.pending and as_tuples(taken.pending) == as_tuples(read.pending)
 
 
 def test_rules_read_once_per_text_are_the_rules_of_the_text():

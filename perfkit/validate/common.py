@@ -234,13 +234,23 @@ class Row:
         kind = getattr(read_text(self.texts[name]), "kind", None)
         return _NO_KIND if kind is None else kind_names(kind)
 
-    def weight_and_score(self, ctx: Context, weight_word: str) -> tuple[Any, Any]:
+    def weight_and_score(
+        self, ctx: Context, weight_word: str, result: Any = None
+    ) -> tuple[Any, Any]:
         """The numbers in the row's weight and score cells (Decimal, None or
         UNKNOWN); a cell that is not a number is reported, named with
-        *weight_word* (分值 on the 自评表, 权重 on the 评分表)."""
+        *weight_word* (分值 on the 自评表, 权重 on the 评分表).
+
+        *result*: the row's :class:`~perfkit.assess.RowResult`, which read
+        the same two cells with :func:`read_number`: its numbers and problems
+        are taken instead of reading the cells again."""
         out = []
         for name, word in (("weight", weight_word), ("score", "得分")):
-            value, problem = read_number(getattr(self.ind, name))
+            if result is None:
+                value, problem = read_number(getattr(self.ind, name))
+            else:
+                value = result.weight if name == "weight" else result.submitted
+                problem = result.problems.get(name)
             if problem is not None:
                 ctx.not_a_number(self.ind, name, problem, f"{self.label}的{word}")
             out.append(value)
@@ -267,20 +277,20 @@ def row_grid(ctx: Context) -> list[Row | None]:
 
 def _build_rows(ctx: Context) -> tuple[list[Row], list[Row | None]]:
     columns = ROW_TEXTS.get(ctx.form.form, ("level1", "level2", "level3", "actual"))
-    values = attrgetter(*columns)
+    # The form's assessment read the texts of every filled row (and of no blank
+    # one), with text_of: the views take them from it rather than read them again.
+    assessed = ctx.assessment
     views: list[Row] = []
     grid: list[Row | None] = []
     seen: dict[int, Row] = {}  # a row object listed twice is one row (as before)
     for ind in ctx.form.indicators:
-        if ind.is_blank():
+        result = assessed.row_of(ind)
+        if result is None:  # a blank row
             grid.append(None)
             continue
         view = seen.get(id(ind))
         if view is None:
-            texts = {  # text_of, with its common case (text) spelt out: ~50 cells a form
-                name: raw.strip() if type(raw) is str else text_of(raw)
-                for name, raw in zip(columns, values(ind), strict=True)
-            }
+            texts = {name: result.texts[name] for name in columns}
             view = seen[id(ind)] = Row(ind, texts)
         views.append(view)
         grid.append(view)
@@ -341,15 +351,16 @@ def formula_errors(ctx: Context) -> Iterator[Finding]:
 
 def _may_hold_error(values: tuple) -> bool:
     """Whether any of *values* may be an error value: most cells are blank, a
-    number, text without "#" (every error value has one) or a template formula
-    never computed, and an object whose cells are all such is passed by."""
+    number, text without "#" (every error value has one) or a formula whose
+    result is not text (a template formula never computed, a computed number),
+    and an object whose cells are all such is passed by."""
     for raw in values:
         if raw is None:
             continue
         kind = type(raw)
         if kind is float or kind is int or (kind is str and "#" not in raw):
             continue
-        if kind is Formula and raw.cached is None:
+        if kind is Formula and not isinstance(raw.cached, str):
             continue
         return True
     return False

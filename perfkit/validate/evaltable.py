@@ -34,10 +34,9 @@ from .selfeval import text_findings
 RULE_KINDS = (ScoreKind.RULE_DEDUCT, ScoreKind.RULE_CHECKLIST, ScoreKind.RULE_THRESHOLD)
 
 
-@lru_cache(maxsize=1024)
 def _parse_rule(text: str) -> Any:
-    """rules.parse_rule of a 评分标准 text (pure and text-keyed: the tables of
-    one template repeat their rules across forms)."""
+    """rules.parse_rule of a 评分标准 text (read once per text: parse_rule keeps
+    what it read)."""
     return rules.parse_rule(text or None)
 
 
@@ -47,8 +46,8 @@ def _state(ctx: Context, row: Row) -> dict[str, Any]:
     st = row.state
     if st is not None:
         return st
-    w, s = row.weight_and_score(ctx, "权重")
     result = ctx.assessment.row_of(row.ind)
+    w, s = row.weight_and_score(ctx, "权重", result)
     sc = result.score if result is not None else None
     st = {
         "weight": w,

@@ -242,8 +242,8 @@ def _row_state(ctx: Context, row: Row) -> dict[str, Any]:
     st = row.state
     if st is not None:
         return st
-    w, s = row.weight_and_score(ctx, "分值")
     result = ctx.assessment.row_of(row.ind)
+    w, s = row.weight_and_score(ctx, "分值", result)
     st = {
         "weight": w,
         "score": s,
