@@ -76,7 +76,7 @@ _OPS = {
 _NOT_AN_OP = ("定性", "定量", "定性指标", "定量指标", "")
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     """A label cell: where it is (zero-based; its merged extent) and what it says."""
 
@@ -183,41 +183,35 @@ def scan(sheet: SheetData, vocab: Vocab) -> SheetScan:
         spans.sort()
     labels_of = vocab.labels
     formulas = sheet.formulas
+
+    def found(r: int, c: int, text: str, label: Label, roles) -> None:
+        r2, c2 = s.extent(r, c)
+        hit = s.hits[(r, c)] = Hit(r, c, r2, c2, text, label, roles)
+        s.by_row.setdefault(r, []).append(hit)
+
+    # a label is text: numbers, dates and long texts are passed by
     for r, line in enumerate(sheet.values):
         for c, value in enumerate(line):
-            # a label is text: numbers, dates and long texts are passed by, but
-            # a formula's cell is looked at (its result, or its string literal)
             if type(value) is not str or not value or len(value) > MAX_LABEL * 2:
-                if (r, c) not in formulas:
-                    continue
-                value = s.shown(r, c)
-                if type(value) is not str or not value:
-                    continue
-            text = value
-            label = normalise(text)
+                continue
+            if (r, c) in formulas:
+                continue  # looked at below, with every formula cell
+            label = normalise(value)
             core = label.core
-            if not core or len(core) > MAX_LABEL:
-                continue
-            roles = labels_of(core)
-            if not roles:
-                continue
-            r2, c2 = s.extent(r, c)
-            hit = Hit(r, c, r2, c2, text, label, roles)
-            s.hits[(r, c)] = hit
-            s.by_row.setdefault(r, []).append(hit)
-    # formula cells whose label is a string literal (a template never computed)
-    for r, c in sheet.formulas:
-        if (r, c) in s.hits:
-            continue
+            if core and len(core) <= MAX_LABEL:
+                roles = labels_of(core)
+                if roles:
+                    found(r, c, value, label, roles)
+    # a formula cell by what it shows: its result, or the string literal of a
+    # template never computed (="产出指标（"&…)
+    for r, c in formulas:
         shown = s.shown(r, c)
         if type(shown) is str and shown:
             label = normalise(shown)
-            roles = vocab.labels(label.core)
+            roles = labels_of(label.core)
             if roles:
-                r2, c2 = s.extent(r, c)
-                hit = Hit(r, c, r2, c2, shown, label, roles)
-                s.hits[(r, c)] = hit
-                s.by_row.setdefault(r, []).append(hit)
+                found(r, c, shown, label, roles)
+    s.by_row = dict(sorted(s.by_row.items()))  # rows top to bottom
     for hits in s.by_row.values():
         hits.sort(key=lambda h: h.c)
     return s
