@@ -1,7 +1,8 @@
 """The recogniser's label scan, held to its rules cell by cell: a text cell is
 a label by its own text (short, its normalised core a vocabulary word), a
 formula cell by what it shows (its result, or the string literal of a
-template never computed), wherever it stands, grid or not."""
+template never computed), wherever it stands, grid or not; and the helpers it
+reads cells with agree with the sheet's own."""
 
 from __future__ import annotations
 
@@ -112,3 +113,24 @@ def test_random_sheets(seed):
         r, c = rng.randrange(0, 20), rng.randrange(0, 10)
         merged.append((r, c, r + rng.randrange(0, 3), c + rng.randrange(0, 3)))
     check(SheetData("s", rows, formulas, tuple(merged)))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_cell_helpers_agree_with_the_sheet(seed):
+    rng = random.Random(seed)
+    values = [
+        [rng.choice((None, "", "项目", 5, 0, "  ")) for _ in range(rng.randrange(0, 8))]
+        for _ in range(8)
+    ]
+    formulas = {(rng.randrange(0, 10), rng.randrange(0, 10)): '="分值"&B2' for _ in range(8)}
+    sheet = SheetData("s", values, formulas)
+    s = SheetScan(sheet, WORDS)
+    for r in range(11):
+        for c in range(11):
+            raw = sheet.raw(r, c)
+            assert s.raw(r, c) == (None if raw == "" else raw)
+            if isinstance(raw, Formula):
+                want = raw.cached if raw.cached not in (None, "") else "分值"
+            else:
+                want = None if raw == "" else raw
+            assert s.shown(r, c) == want

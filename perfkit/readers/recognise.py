@@ -135,13 +135,14 @@ class SheetScan:
     def shown(self, r: int, c: int) -> Any:
         """What the cell shows; for a formula never computed whose text starts
         with a string literal (="产出指标（"&…), that literal."""
-        raw = self.sheet.raw(r, c)
-        if isinstance(raw, Formula):
-            if raw.cached not in (None, ""):
-                return raw.cached
-            m = _FORMULA_LABEL.match(raw.text)
+        values = self.sheet.values
+        line = values[r] if r < len(values) else ()
+        value = line[c] if c < len(line) else None
+        if value is None or value == "":
+            text = self.sheet.formulas.get((r, c))
+            m = _FORMULA_LABEL.match(text) if text is not None else None
             return m.group(1) if m else None
-        return None if raw == "" else raw
+        return value
 
     def extent(self, r: int, c: int) -> tuple[int, int]:
         """Last row and column of the merged range starting at (r, c)."""
