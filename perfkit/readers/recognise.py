@@ -47,6 +47,7 @@ from .cells import SheetData
 from .vocab import MAX_LABEL, Label, Vocab, normalise, year_in
 
 SCORE_KEYS = frozenset(("score", "weight"))
+LEVEL_KEYS = ("level1", "level2")
 ROW_KEYS = frozenset(("level3", "target", "actual", "benchmark", "rule"))
 EVAL_KEYS = frozenset(("benchmark", "rule"))
 AMOUNT_KEYS = ("initial_budget", "annual_budget", "executed")
@@ -357,6 +358,8 @@ class _FormReader:
         self.s = s
         self.named = named or {}  # field -> its cell by a perfkit template's defined name
         self.head = head
+        # the columns read as each row's values (the level columns: _level)
+        self.value_cols = {k: c for k, c in head.columns.items() if k not in LEVEL_KEYS}
         self.top = top  # first row the form may use (zero-based)
         self.limit = limit  # first row of the next form's header
         self.source = source
@@ -570,7 +573,7 @@ class _FormReader:
     def _part_weight(self, rows: range) -> None:
         for r in [*rows, self.head.first, self.head.row]:
             for h in self.s.row_hits(r):
-                if h.key("grid") and h.label.weight is not None:
+                if h.label.weight is not None and h.key("grid"):
                     self.part_weight = (h.label.weight, (h.r, h.c))
                     return
 
@@ -599,7 +602,7 @@ class _FormReader:
                 h.key("title") or (h.key("head") and h.label.value is None) for h in hits
             ):
                 break
-            cells = {k: self.s.raw(r, c) for k, c in cols.items() if k not in ("level1", "level2")}
+            cells = {k: self.s.raw(r, c) for k, c in self.value_cols.items()}
             filled = any(v is not None for v in cells.values())
             # first- and second-level labels: merged cells, blank continuation
             new_l1, l1_at = self._level(r, cols.get("level1"), self.weights)
@@ -846,7 +849,7 @@ class _FormReader:
     def _indicator(self, kind: str, row: dict, cols: dict[str, int], joined: bool):
         r = row["row"]
         cells = dict(row["cells"])
-        locs = {k: self.loc(r, c) for k, c in cols.items() if k not in ("level1", "level2")}
+        locs = {k: self.loc(r, c) for k, c in self.value_cols.items()}
         if row["l1"] is not None:
             locs["level1"] = self.loc(*row["l1"])
         elif "level1" in cols:
