@@ -134,3 +134,13 @@ def test_cell_helpers_agree_with_the_sheet(seed):
             else:
                 want = None if raw == "" else raw
             assert s.shown(r, c) == want
+
+
+def test_locations_are_made_once_per_cell():
+    from perfkit.model import Loc
+    from perfkit.readers.recognise import _location
+
+    first = _location("自评表", "H14")
+    assert first == Loc("自评表", "H14") and str(first) == "自评表!H14"
+    assert _location("自评表", "H14") is first
+    assert _location("自评表 (2)", "H14") != first

@@ -29,6 +29,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ..layout import RECOGNISED, Group, Layout, a1
@@ -345,6 +346,13 @@ _COLUMN_NAMES = {
 # --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
+def _location(sheet: str, cell: str) -> Loc:
+    """A cell's Loc, made once per process: forms of one template put their
+    values at the same cells, and a Loc is immutable."""
+    return Loc(sheet, cell)
+
+
 class _FormReader:
     def __init__(
         self,
@@ -375,7 +383,7 @@ class _FormReader:
         self.part_weight: tuple[Any, tuple[int, int]] | None = None
 
     def loc(self, r: int, c: int) -> Loc:
-        return Loc(self.sheet, a1(r + 1, c + 1))
+        return _location(self.sheet, a1(r + 1, c + 1))
 
     def read(self) -> Found:
         self._title_row()
