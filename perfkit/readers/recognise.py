@@ -206,7 +206,8 @@ def scan(sheet: SheetData, vocab: Vocab) -> SheetScan:
                 if roles:
                     found(r, c, value, label, roles)
     # a formula cell by what it shows: its result, or the string literal of a
-    # template never computed (="产出指标（"&…)
+    # template never computed (="产出指标（"&…); a title so written is found
+    # however long it is
     for r, c in formulas:
         shown = s.shown(r, c)
         if type(shown) is str and shown:
