@@ -29,6 +29,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ..layout import RECOGNISED, Group, Layout, a1
@@ -47,6 +48,7 @@ from .cells import SheetData
 from .vocab import MAX_LABEL, Label, Vocab, normalise, year_in
 
 SCORE_KEYS = frozenset(("score", "weight"))
+LEVEL_KEYS = ("level1", "level2")
 ROW_KEYS = frozenset(("level3", "target", "actual", "benchmark", "rule"))
 EVAL_KEYS = frozenset(("benchmark", "rule"))
 AMOUNT_KEYS = ("initial_budget", "annual_budget", "executed")
@@ -76,7 +78,7 @@ _OPS = {
 _NOT_AN_OP = ("定性", "定量", "定性指标", "定量指标", "")
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     """A label cell: where it is (zero-based; its merged extent) and what it says."""
 
@@ -135,13 +137,14 @@ class SheetScan:
     def shown(self, r: int, c: int) -> Any:
         """What the cell shows; for a formula never computed whose text starts
         with a string literal (="产出指标（"&…), that literal."""
-        raw = self.sheet.raw(r, c)
-        if isinstance(raw, Formula):
-            if raw.cached not in (None, ""):
-                return raw.cached
-            m = _FORMULA_LABEL.match(raw.text)
+        values = self.sheet.values
+        line = values[r] if r < len(values) else ()
+        value = line[c] if c < len(line) else None
+        if value is None or value == "":
+            text = self.sheet.formulas.get((r, c))
+            m = _FORMULA_LABEL.match(text) if text is not None else None
             return m.group(1) if m else None
-        return None if raw == "" else raw
+        return value
 
     def extent(self, r: int, c: int) -> tuple[int, int]:
         """Last row and column of the merged range starting at (r, c)."""
@@ -183,41 +186,36 @@ def scan(sheet: SheetData, vocab: Vocab) -> SheetScan:
         spans.sort()
     labels_of = vocab.labels
     formulas = sheet.formulas
+
+    def found(r: int, c: int, text: str, label: Label, roles) -> None:
+        r2, c2 = s.extent(r, c)
+        hit = s.hits[(r, c)] = Hit(r, c, r2, c2, text, label, roles)
+        s.by_row.setdefault(r, []).append(hit)
+
+    # a label is text: numbers, dates and long texts are passed by
     for r, line in enumerate(sheet.values):
         for c, value in enumerate(line):
-            # a label is text: numbers, dates and long texts are passed by, but
-            # a formula's cell is looked at (its result, or its string literal)
             if type(value) is not str or not value or len(value) > MAX_LABEL * 2:
-                if (r, c) not in formulas:
-                    continue
-                value = s.shown(r, c)
-                if type(value) is not str or not value:
-                    continue
-            text = value
-            label = normalise(text)
+                continue
+            if (r, c) in formulas:
+                continue  # looked at below, with every formula cell
+            label = normalise(value)
             core = label.core
-            if not core or len(core) > MAX_LABEL:
-                continue
-            roles = labels_of(core)
-            if not roles:
-                continue
-            r2, c2 = s.extent(r, c)
-            hit = Hit(r, c, r2, c2, text, label, roles)
-            s.hits[(r, c)] = hit
-            s.by_row.setdefault(r, []).append(hit)
-    # formula cells whose label is a string literal (a template never computed)
-    for r, c in sheet.formulas:
-        if (r, c) in s.hits:
-            continue
+            if core and len(core) <= MAX_LABEL:
+                roles = labels_of(core)
+                if roles:
+                    found(r, c, value, label, roles)
+    # a formula cell by what it shows: its result, or the string literal of a
+    # template never computed (="产出指标（"&…); a title so written is found
+    # however long it is
+    for r, c in formulas:
         shown = s.shown(r, c)
         if type(shown) is str and shown:
             label = normalise(shown)
-            roles = vocab.labels(label.core)
+            roles = labels_of(label.core)
             if roles:
-                r2, c2 = s.extent(r, c)
-                hit = Hit(r, c, r2, c2, shown, label, roles)
-                s.hits[(r, c)] = hit
-                s.by_row.setdefault(r, []).append(hit)
+                found(r, c, shown, label, roles)
+    s.by_row = dict(sorted(s.by_row.items()))  # rows top to bottom
     for hits in s.by_row.values():
         hits.sort(key=lambda h: h.c)
     return s
@@ -349,6 +347,13 @@ _COLUMN_NAMES = {
 # --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
+def _location(sheet: str, cell: str) -> Loc:
+    """A cell's Loc, made once per process: forms of one template put their
+    values at the same cells, and a Loc is immutable."""
+    return Loc(sheet, cell)
+
+
 class _FormReader:
     def __init__(
         self,
@@ -362,6 +367,8 @@ class _FormReader:
         self.s = s
         self.named = named or {}  # field -> its cell by a perfkit template's defined name
         self.head = head
+        # the columns read as each row's values (the level columns: _level)
+        self.value_cols = {k: c for k, c in head.columns.items() if k not in LEVEL_KEYS}
         self.top = top  # first row the form may use (zero-based)
         self.limit = limit  # first row of the next form's header
         self.source = source
@@ -377,7 +384,7 @@ class _FormReader:
         self.part_weight: tuple[Any, tuple[int, int]] | None = None
 
     def loc(self, r: int, c: int) -> Loc:
-        return Loc(self.sheet, a1(r + 1, c + 1))
+        return _location(self.sheet, a1(r + 1, c + 1))
 
     def read(self) -> Found:
         self._title_row()
@@ -575,7 +582,7 @@ class _FormReader:
     def _part_weight(self, rows: range) -> None:
         for r in [*rows, self.head.first, self.head.row]:
             for h in self.s.row_hits(r):
-                if h.key("grid") and h.label.weight is not None:
+                if h.label.weight is not None and h.key("grid"):
                     self.part_weight = (h.label.weight, (h.r, h.c))
                     return
 
@@ -604,7 +611,7 @@ class _FormReader:
                 h.key("title") or (h.key("head") and h.label.value is None) for h in hits
             ):
                 break
-            cells = {k: self.s.raw(r, c) for k, c in cols.items() if k not in ("level1", "level2")}
+            cells = {k: self.s.raw(r, c) for k, c in self.value_cols.items()}
             filled = any(v is not None for v in cells.values())
             # first- and second-level labels: merged cells, blank continuation
             new_l1, l1_at = self._level(r, cols.get("level1"), self.weights)
@@ -851,7 +858,7 @@ class _FormReader:
     def _indicator(self, kind: str, row: dict, cols: dict[str, int], joined: bool):
         r = row["row"]
         cells = dict(row["cells"])
-        locs = {k: self.loc(r, c) for k, c in cols.items() if k not in ("level1", "level2")}
+        locs = {k: self.loc(r, c) for k, c in self.value_cols.items()}
         if row["l1"] is not None:
             locs["level1"] = self.loc(*row["l1"])
         elif "level1" in cols:
