@@ -111,7 +111,7 @@ Private Function RunPythonForVersion(ByVal interp As String) As String
     On Error GoTo Failed
     Set sh = CreateObject("WScript.Shell")
     Set proc = sh.Exec(Chr(34) & PythonExe(interp) & Chr(34) & " -c " & Chr(34) & _
-        "import xlwings; print(xlwings.__version__)" & Chr(34))
+        "import importlib.metadata as m; print(m.version('xlwings'))" & Chr(34))
     started = Timer
     Do While proc.Status = 0
         If Abs(Timer - started) > EXEC_TIMEOUT Then
@@ -123,7 +123,7 @@ Private Function RunPythonForVersion(ByVal interp As String) As String
     answer = Trim(Replace(Replace(proc.StdOut.ReadAll, vbCr, ""), vbLf, ""))
     If answer Like "#*.#*" Then
         RunPythonForVersion = answer
-    ElseIf InStr(proc.StdErr.ReadAll, "No module named") > 0 Then
+    ElseIf InStr(proc.StdErr.ReadAll, "PackageNotFoundError") > 0 Then
         RunPythonForVersion = NOT_INSTALLED
     End If
     Exit Function
