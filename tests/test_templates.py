@@ -238,6 +238,13 @@ def test_cli_build_and_check(tmp_path):
     assert _run(["templates", "check", "--dir", str(tmp_path)]) == 1
 
 
+def test_cli_check_where_there_are_no_templates(tmp_path, capsys):
+    """Run outside the source folder: the files are named as missing, not as stale."""
+    assert _run(["templates", "check", "--dir", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert "找不到模板文件" in err and "--dir" in err and "不一致" not in err
+
+
 def test_docs_list_every_defined_name():
     text = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
     for layout in LAYOUT.values():

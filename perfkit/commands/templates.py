@@ -41,8 +41,22 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from ..writers import template as templates
 
+    missing = [
+        str(Path(args.dir) / name)
+        for name in templates.TEMPLATE_FILES.values()
+        if not (Path(args.dir) / name).is_file()
+    ]
+    if missing:
+        for path in missing:
+            print(
+                f"找不到模板文件：{path}（请在 perfkit 源码目录中运行，或用 --dir 指明模板所在的文件夹）",
+                file=sys.stderr,
+            )
+        return 2
     stale = templates.check(args.dir)
     if stale:
         for path in stale:
