@@ -572,3 +572,11 @@ def test_validate_out_that_cannot_be_written_names_the_copy(tmp_path, capsys):
     assert code == 2
     assert "未写出" in err and "标注副本" in err and str(blocker) in err
     no_english(err)
+
+
+def test_validate_out_named_like_a_workbook_is_not_made_a_folder(tmp_path, capsys):
+    """`--out 结果.xlsx` is a folder option: say so instead of making a folder called 结果.xlsx."""
+    out = tmp_path / "结果.xlsx"
+    code, _, err = run(capsys, "validate", FORMS[0], "--out", out, "--no-progress")
+    assert code == 2 and not out.exists()
+    assert "--out 应为文件夹" in err and "结果.xlsx" in err

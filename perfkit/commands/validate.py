@@ -144,6 +144,9 @@ def check_job(job: _Job) -> FileResult:
     return res
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
 def run(args) -> int:
     from ..batch import discover_rooted, imap, skipped_summary
 
@@ -153,6 +156,11 @@ def run(args) -> int:
         raise OutputError(
             "--out 应为文件夹，但这是一个已有的文件：请给出一个文件夹（不存在时会自动创建）",
             path=args.out,
+        )
+    if args.out and not os.path.isdir(args.out) and args.out.lower().endswith(WORKBOOK_SUFFIXES):
+        raise UsageError(
+            f"--out 应为文件夹（每份表格的标注副本写在其中，名为“原文件名_校验.xlsx”），"
+            f"“{args.out}”像是一个文件名：请给出一个文件夹"
         )
     files = discover_rooted(args.paths)
     for line in skipped_summary(files):
