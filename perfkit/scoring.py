@@ -276,6 +276,16 @@ def exec_score(
     * ``interval``: bands of (minimum rate %, fraction of 分值)
     """
     prof = _profile(profile)
+    inputs = _exec_inputs(executed, budget, weight, prof)
+    if inputs is None:
+        return None
+    rate, w = inputs
+    return _exec_value(rate, w, prof.exec)
+
+
+def _exec_inputs(executed: object, budget: object, weight: object, prof: Profile):
+    """(执行率, 分值) of an execution score: the weight defaults to the
+    profile's; None when the amounts give no rate."""
     w = to_decimal(weight)
     if w is None:
         w = prof.exec.weight
@@ -284,7 +294,7 @@ def exec_score(
     rate = exec_rate(executed, budget)
     if rate is None:
         return None
-    return _exec_value(rate, w, prof.exec)
+    return rate, w
 
 
 def _exec_value(r: Decimal, w: Decimal, rule) -> Decimal:
@@ -310,14 +320,10 @@ def exec_row_score(
     """:func:`exec_score` as a :class:`Score` with its ``how``; None when the
     amounts give no rate."""
     prof = _profile(profile)
-    w = to_decimal(weight)
-    if w is None:
-        w = prof.exec.weight
-    if w < 0:
-        raise ScoringError("分值不能为负数")
-    rate = exec_rate(executed, budget)
-    if rate is None:
+    inputs = _exec_inputs(executed, budget, weight, prof)
+    if inputs is None:
         return None
+    rate, w = inputs
     value, how = exec_points(rate, w, prof)
     return Score(value, ScoreKind.EXEC, (value, value), rate, state=ScoreState.SCORED, how=how)
 
