@@ -22,6 +22,7 @@ from .layout import LAYOUT_VERSION, resolve_kind, version_of
 from .model import (
     EVAL_TABLE,
     FUND_ROWS,
+    INDICATOR_FIELDS,
     SELF_EVAL,
     EvalIndicator,
     EvalTable,
@@ -39,19 +40,8 @@ SELFEVAL_COMPUTED = ("exec_rate", "exec_score", "total_weight", "total", "grade"
 EVAL_HEADER = ("project_name", "unit", "year", "initial_budget", "annual_budget", "executed")
 EVAL_COMPUTED = ("total", "grade")
 FUND_AMOUNTS = ("initial_budget", "annual_budget", "executed")
-SELFEVAL_IND_KEYS = ("level3", "target", "actual", "weight", "score", "deviation_reason")
-EVAL_IND_KEYS = (
-    "level1",
-    "level2",
-    "level3",
-    "description",
-    "benchmark",
-    "rule",
-    "weight",
-    "actual",
-    "score",
-    "deduction_reason",
-)
+SELFEVAL_IND_KEYS = INDICATOR_FIELDS[SELF_EVAL][2:]  # level1/level2: the groups
+EVAL_IND_KEYS = INDICATOR_FIELDS[EVAL_TABLE]
 VERSIONS = {
     kind: {f"perfkit-{kind}-{v}" for v in range(1, LAYOUT_VERSION + 1)}
     for kind in (SELF_EVAL, EVAL_TABLE)

@@ -160,6 +160,18 @@ class EvalIndicator:
         ) and not _is_override(self.score)
 
 
+def _cells(cls) -> tuple[str, ...]:
+    """The cell fields of an indicator row class, in column order (not ``row``/``locs``)."""
+    return tuple(f.name for f in fields(cls) if f.compare)
+
+
+INDICATOR_FIELDS: dict[str, tuple[str, ...]] = {
+    SELF_EVAL: _cells(Indicator),
+    EVAL_TABLE: _cells(EvalIndicator),
+}
+"""Form kind -> the cells of one of its indicator rows (level1, level2, level3, …)."""
+
+
 @dataclass
 class EvalTable:
     """绩效评价指标体系评分表 (seed 004 表2-1 with the columns of 附件1)."""

@@ -35,6 +35,7 @@ from typing import Any
 from ..layout import RECOGNISED, Group, Layout, a1
 from ..model import (
     EVAL_TABLE,
+    INDICATOR_FIELDS,
     SELF_EVAL,
     EvalIndicator,
     EvalTable,
@@ -883,19 +884,10 @@ class _FormReader:
             if key in cells:
                 cells[key] = _points(cells[key])
         if kind == SELF_EVAL:
-            fields = ("level3", "target", "actual", "weight", "score", "deviation_reason")
+            fields = INDICATOR_FIELDS[SELF_EVAL][2:]  # level1/level2 given above
             ind = Indicator(row["level1"], row["level2"], row=r + 1, locs=locs)
         else:
-            fields = (
-                "level3",
-                "description",
-                "benchmark",
-                "rule",
-                "weight",
-                "actual",
-                "score",
-                "deduction_reason",
-            )
+            fields = INDICATOR_FIELDS[EVAL_TABLE][2:]
             ind = EvalIndicator(row["level1"], row["level2"], row=r + 1, locs=locs)
             if "benchmark" not in cells and "target" in cells:
                 cells["benchmark"] = cells.pop("target")

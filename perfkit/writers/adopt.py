@@ -21,42 +21,14 @@ from typing import Any
 
 from ..errors import UsageError
 from ..fsutil import refuse_overwrite_input
-from ..model import SELF_EVAL, Formula
+from ..model import INDICATOR_FIELDS, SELF_EVAL, Formula
 from ..numbers import fmt
 from .place import layout_for, place
 
 TOLERANCE = Decimal("0.005")
 
 # Columns of the templates, per form kind; anything else read is not carried over.
-TEMPLATE_KEYS = {
-    "selfeval": {
-        "level1",
-        "level2",
-        "level3",
-        "target",
-        "actual",
-        "weight",
-        "score",
-        "deviation_reason",
-        "op",
-        "unit",
-    },
-    "evaltable": {
-        "level1",
-        "level2",
-        "level3",
-        "description",
-        "benchmark",
-        "rule",
-        "weight",
-        "actual",
-        "score",
-        "deduction_reason",
-        "op",
-        "unit",
-        "target",
-    },
-}
+TEMPLATE_KEYS = {kind: {*cells, "op", "unit"} for kind, cells in INDICATOR_FIELDS.items()}
 COLUMN_NAMES = {
     "method": "得分计算方法",
     "ignored": "其他列（权重设定值、是否核心指标、备注等）",

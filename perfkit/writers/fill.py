@@ -14,7 +14,16 @@ from typing import Any
 from ..errors import InputError
 from ..fsutil import refuse_overwrite_input
 from ..layout import KIND_ALIASES, TITLES, Layout, a1, resolve_kind
-from ..model import FUND_ROWS, SELF_EVAL, EvalTable, Formula, FundRow, SelfEvalForm
+from ..model import (
+    EVAL_TABLE,
+    FUND_ROWS,
+    INDICATOR_FIELDS,
+    SELF_EVAL,
+    EvalTable,
+    Formula,
+    FundRow,
+    SelfEvalForm,
+)
 from ..safety import check_workbook_file
 from .place import layout_for, place
 
@@ -70,6 +79,15 @@ def _computed(raw: Any, formula: str) -> Any:
     return Formula(formula) if raw is None else raw
 
 
+# The cells of an indicator row written as they are: not the score (a typed
+# score or the template's formula, written after them), nor the 自评表's
+# 一级/二级 labels (the template's merged group cells).
+ROW_CELLS = {
+    SELF_EVAL: tuple(k for k in INDICATOR_FIELDS[SELF_EVAL][2:] if k != "score"),
+    EVAL_TABLE: tuple(k for k in INDICATOR_FIELDS[EVAL_TABLE] if k != "score"),
+}
+
+
 def write_form(wb, form: Form, layout: Layout, source: str = "") -> dict[str, Any]:
     """Write *form*'s values into the template sheet of *layout* in *wb*;
     returns the results of the sheet's formula cells (cell -> value)."""
@@ -89,28 +107,16 @@ def write_form(wb, form: Form, layout: Layout, source: str = "") -> dict[str, An
             fund = form.funds.get(key) or FundRow(key)
             for amount in layout.fund_columns:
                 put(ws, layout.fund_cell(key, amount), getattr(fund, amount), source)
-        keys = ("level3", "target", "actual", "weight", "deviation_reason")
     else:
         for name in EVAL_INPUTS:
             put(ws, layout.cell(name), getattr(form, name), source)
         for name in EVAL_COMPUTED:
             cell = layout.cell(name)
             put(ws, cell, _computed(getattr(form, name), formula[cell]), source)
-        keys = (
-            "level1",
-            "level2",
-            "level3",
-            "description",
-            "benchmark",
-            "rule",
-            "weight",
-            "actual",
-            "deduction_reason",
-        )
     by_row = {ind.row: ind for ind in form.indicators if ind.row}
     for row in layout.rows:
         ind = by_row.get(row)
-        for key in keys:
+        for key in ROW_CELLS[form.form]:
             value = getattr(ind, key) if ind is not None else None
             if key in ("level1", "level2") and value == "":
                 value = None
