@@ -541,6 +541,16 @@ def test_score_gives_reasons_and_chinese_kinds(capsys):
     assert "得分 —（" in out and "无法识别" in out
 
 
+def test_score_refuses_values_it_would_drop(capsys):
+    """A profile typed as a fourth value was dropped: the default rule's 2.97 for 福田's 2.91."""
+    code, out, err = run(capsys, "score", "exec", "180.57", "182.2", "3", "futian2021")
+    assert code == 2 and out == "" and "多余的参数：futian2021" in err and "--profile" in err
+    no_english(err)
+    code, out, _ = run(capsys, "score", "exec", "180.57", "182.2", "3", "--profile", "futian2021")
+    assert code == 0 and out.strip() == "执行率 99.11%  得分 2.91"
+    assert run(capsys, "score", "parse", "≥", "90%")[0] == 2
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx", ".json", ".xlam"])
 def test_output_into_a_read_only_folder(tmp_path, capsys, monkeypatch, suffix):
     """No permission to create a file in the folder (simulated: the tests may run as root)."""
@@ -580,3 +590,24 @@ def test_validate_out_named_like_a_workbook_is_not_made_a_folder(tmp_path, capsy
     code, _, err = run(capsys, "validate", FORMS[0], "--out", out, "--no-progress")
     assert code == 2 and not out.exists()
     assert "--out 应为文件夹" in err and "结果.xlsx" in err
+
+
+def test_validate_out_with_an_xls_keeps_its_findings(corpus, tmp_path, capsys):
+    """An .xls is checked like any form; only its marked copy cannot be made:
+    its findings are printed and counted, and it is not called unreadable."""
+    xls = next(f.path for f in corpus if f.path.suffix == ".xls" and "sichuan" in f.path.name)
+    out = tmp_path / "marked"
+    code, text, err = run(capsys, "validate", xls, FORMS[0], "--out", out, "--no-progress")
+    assert code == 2  # an output that could not be written
+    assert f"{xls}：错误" in text and "LEVEL1_WEIGHT_PROFILE" in text
+    assert "无法读取" not in text and "1 个文件未写出标注副本" in text
+    assert "未写出" in err and "另存为 .xlsx" in err
+    no_english(err)
+    code, text, _ = run(capsys, "validate", xls, "--out", out, "--format", "json", "--no-progress")
+    data = json.loads(text)
+    assert (
+        code == 2 and data["unreadable"] == [] and data["summary"]["marked_copies_not_written"] == 1
+    )
+    (entry,) = data["files"]
+    assert entry["status"] == "checked" and "另存为 .xlsx" in entry["marked_copy_error"]
+    assert any(f["code"] == "LEVEL1_WEIGHT_PROFILE" for f in data["findings"])

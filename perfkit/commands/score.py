@@ -38,8 +38,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _need(values: list[str], n: int, usage: str) -> None:
+    """At least *n* values and no more than *usage* names (an extra one was
+    silently dropped: ``score exec 180.57 182.2 3 futian2021`` gave the
+    default rule's 2.97)."""
     if len(values) < n:
         raise UsageError(f"参数不足，用法：perfkit score {usage}")
+    most = len(usage.split()) - 1
+    if len(values) > most:
+        raise UsageError(
+            f"多余的参数：{' '.join(values[most:])}；用法：perfkit score {usage}"
+            "（评分规则用 --profile 指定，含空格的文字请加引号）"
+        )
 
 
 KIND_NAMES = {

@@ -45,6 +45,7 @@ class FileResult:
     forms: list[FormResult] = field(default_factory=list)
     error: str = ""  # the file could not be read (exit 2)
     marked: str = ""  # path of the marked copy
+    mark_error: str = ""  # the file was checked, its marked copy not written (exit 2)
 
     @property
     def findings(self) -> list:
@@ -134,11 +135,11 @@ def check_job(job: _Job) -> FileResult:
             mark_copy(job.path, job.target, res.findings)
             res.marked = job.target
         except PerfkitError as exc:  # the output's own message (OutputError names the copy)
-            res.error = f"未写出 {job.path} 的标注副本：{exc}"
+            res.mark_error = f"未写出 {job.path} 的标注副本：{exc}"
         except OSError as exc:
-            res.error = f"未写出 {job.path} 的标注副本：{read_error_message(exc)}"
+            res.mark_error = f"未写出 {job.path} 的标注副本：{read_error_message(exc)}"
         except Exception:
-            res.error = (
+            res.mark_error = (
                 f"未写出 {job.path} 的标注副本：openpyxl 无法打开该文件，请在 Excel 中另存后重试"
             )
     return res
@@ -184,7 +185,7 @@ def run(args) -> int:
         _print_json(results, files.skipped)
     else:
         _print_table(results)
-    if any(r.error for r in results):
+    if any(r.error or r.mark_error for r in results):
         return 2
     if any(f.severity == "error" for r in results for f in r.findings):
         return 1
@@ -222,12 +223,14 @@ def _print_json(results: list[FileResult], skipped=()) -> None:
                 ],
                 "counts": count_by_severity(r.findings),
                 **({"marked_copy": r.marked} if r.marked else {}),
+                **({"marked_copy_error": r.mark_error} if r.mark_error else {}),
             }
             for r in results
         ],
         "summary": {
             "files": len(results),
             "unreadable": sum(1 for r in results if r.error),
+            "marked_copies_not_written": sum(1 for r in results if r.mark_error),
             **count_by_severity(f for r in results for f in r.findings),
         },
     }
@@ -262,10 +265,15 @@ def _print_table(results: list[FileResult]) -> None:
                     f"  {f.where:<12} {SEVERITY_LABELS[f.severity]:<3} {f.code:<24} {f.message}",
                     file=out,
                 )
+        if r.mark_error:
+            out.flush()
+            print(f"错误：{r.mark_error}", file=sys.stderr)
     total = count_by_severity(f for r in results for f in r.findings)
     bad = sum(1 for r in results if r.error)
+    unmarked = sum(1 for r in results if r.mark_error)
     print(
         f"共 {len(results)} 个文件：错误 {total['error']}，警告 {total['warning']}，提示 {total['info']}"
-        + (f"，{bad} 个文件无法读取" if bad else ""),
+        + (f"，{bad} 个文件无法读取" if bad else "")
+        + (f"，{unmarked} 个文件未写出标注副本" if unmarked else ""),
         file=out,
     )
