@@ -33,6 +33,8 @@ _BRACKET = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
 _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?)分")
 _OPEN_TAIL = re.compile(r"[(\[【〔][^)\]】〕]*$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# an enumeration before a label: "一、产出指标", "1.数量指标", "2、" ("（一）" is a bracket)
+_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})[、.]")
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def normalise(text: str) -> Label:
     core = _OPEN_TAIL.sub("", core)  # ="产出指标（"&SUM(…)&"分）" read as its literal
     if core.startswith("其中") and len(core) > 2:
         core = core[2:]
-    core = core.strip(":;,.，。、")
+    core = _ENUMERATION.sub("", core, count=1).strip(":;,.，。、")
     weight = unit = None
     for part in brackets:
         m = _WEIGHT.match(part)

@@ -1,0 +1,309 @@
+"""Forms laid out as units type them, written here with plain openpyxl and none
+of the corpus writers (tests/corpus): the reader was not built against them.
+
+Each is the 龙岗 2023 seed's first form in numbers (全年预算数 1,959,300,
+全年执行数 1,937,189.02: 执行率 98.87 %, 得分 9.89; indicators 90 + 9.89 =
+99.89) in a layout seen in DOMAIN.md §1.1 / §3 but not in the corpus: values after
+the colon of a merged head cell and amounts in 万元 (河北 style), a 序号 column
+with weights typed "20分" and amounts as text with thousands separators, a
+two-row indicator header under a merged 绩效指标, a blank first column, first-
+level labels as rows of their own ("一、产出指标（50分）") over a grid without a
+一级指标 column, 执行率 typed as the number 98.87 and "总  分" spaced; a flat
+评分表.  Then one known error typed at a known cell of each kind must be found
+at that cell.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from perfkit.readers import read_forms
+from perfkit.validate import validate_form
+from perfkit.validate.core import resolve_profile
+
+BUDGET, EXECUTED = 1959300, 1937189.02
+ROWS = [  # 一级, 二级, 三级, 年度指标值, 实际完成值, 分值, 得分
+    ("产出指标", "数量指标", "举办培训场次", "≥10场", "12场", 20, 20),
+    ("产出指标", "质量指标", "培训合格率", "≥95%", "96%", 15, 15),
+    ("产出指标", "时效指标", "按时完成率", "100%", "100%", 15, 15),
+    ("效益指标", "社会效益指标", "企业参与度", "明显提升", "明显提升", 30, 30),
+    ("满意度指标", "服务对象满意度指标", "参训企业满意度", "≥90%", "95%", 10, 10),
+]
+HEADS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+         "偏差原因分析及改进措施")  # fmt: skip
+
+
+def _put(ws, row: int, col: int, value, to_row: int | None = None, to_col: int | None = None):
+    ws.cell(row=row, column=col, value=value)
+    if to_row or to_col:
+        ws.merge_cells(
+            start_row=row, start_column=col, end_row=to_row or row, end_column=to_col or col
+        )
+
+
+def hebei_style(
+    path, wan=True, seq=False, text_numbers=False, two_row=False, colon=True, left=1
+) -> dict:
+    """A 自评表 in the national layout with the given habits; returns where the
+    cells a mutation aims at are (A1 addresses)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    c0 = left  # the form's first column
+
+    def col(i: int) -> int:
+        return c0 + i
+
+    _put(ws, 1, col(0), "项目支出绩效自评表", to_col=col(8))
+    _put(ws, 2, col(0), "（2023年度）")
+    _put(ws, 2, col(7), "单位：万元" if wan else "单位：元")
+    if colon:
+        _put(ws, 3, col(0), "项目名称：中小企业培训服务项目", to_col=col(8))
+        _put(ws, 4, col(0), "主管部门：某区工商业联合会", to_col=col(3))
+        _put(ws, 4, col(4), "实施单位：某区工商业联合会", to_col=col(8))
+    else:
+        _put(ws, 3, col(0), "项目名称")
+        _put(ws, 3, col(1), "中小企业培训服务项目", to_col=col(8))
+        _put(ws, 4, col(0), "主管部门")
+        _put(ws, 4, col(1), "某区工商业联合会", to_col=col(3))
+        _put(ws, 4, col(4), "实施单位")
+        _put(ws, 4, col(5), "某区工商业联合会", to_col=col(8))
+    _put(ws, 5, col(0), "项目资金\n（万元）" if wan else "项目资金\n（元）", to_row=9)
+    for i, head in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")):
+        _put(ws, 5, col(2 + i), head)
+    scale = 10000 if wan else 1
+    amounts = (BUDGET / scale, BUDGET / scale, EXECUTED / scale)
+    for r, label in enumerate(("年度资金总额：", "其中：财政拨款", "上年结转资金", "其他资金"), 6):
+        _put(ws, r, col(1), label)
+        if r < 8:
+            for j, v in enumerate(amounts):
+                _put(ws, r, col(2 + j), f"{v:,.2f}" if text_numbers else v)
+    _put(ws, 6, col(5), 10)
+    _put(ws, 6, col(6), "98.87%")
+    _put(ws, 6, col(7), 9.89)
+    _put(ws, 10, col(0), "年度总体目标", to_row=11)
+    _put(ws, 10, col(1), "预期目标", to_col=col(4))
+    _put(ws, 10, col(5), "实际完成情况", to_col=col(8))
+    _put(ws, 11, col(1), "开展培训10场以上", to_col=col(4))
+    _put(ws, 11, col(5), "开展培训12场", to_col=col(8))
+    head = 12
+    if two_row:
+        _put(ws, head, col(1), "绩效指标", to_col=col(3))
+        for i, text in enumerate(HEADS):
+            if i < 3:
+                _put(ws, head + 1, col(1 + i), text)
+            else:
+                _put(ws, head, col(1 + i), text, to_row=head + 1)
+        if seq:
+            _put(ws, head, col(0), "序号", to_row=head + 1)
+        head += 1
+    else:
+        _put(ws, head, col(0), "序号" if seq else "绩效指标")
+        for i, text in enumerate(HEADS):
+            _put(ws, head, col(1 + i), text)
+    first = head + 1
+    for i, (l1, l2, l3, target, actual, weight, score) in enumerate(ROWS):
+        r = first + i
+        if seq:
+            _put(ws, r, col(0), i + 1)
+        for j, v in enumerate((l1, l2, l3, target, actual)):
+            _put(ws, r, col(1 + j), v)
+        _put(ws, r, col(6), f"{weight}分" if text_numbers else weight)
+        _put(ws, r, col(7), str(score) if text_numbers else score)
+    last = first + len(ROWS) - 1
+    if not seq and not two_row:
+        ws.merge_cells(start_row=first, start_column=col(0), end_row=last, end_column=col(0))
+    _put(ws, last + 1, col(0), "总分")
+    _put(ws, last + 1, col(6), 100)
+    _put(ws, last + 1, col(7), 99.89)
+    wb.save(path)
+
+    def at(r: int, i: int) -> str:
+        return ws.cell(row=r, column=col(i)).coordinate
+
+    return {
+        "exec_score": at(6, 7),
+        "executed": at(6, 4),
+        "row_actual": [at(first + i, 5) for i in range(len(ROWS))],
+        "row_score": [at(first + i, 7) for i in range(len(ROWS))],
+        "total": at(last + 1, 7),
+    }
+
+
+def section_rows(path, rate=0.9887, total_label="合 计", mark="一、") -> dict:
+    """No 一级指标 column: "产出指标（50分）" etc. on rows of their own."""
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "项目支出绩效自评表"
+    ws.merge_cells("A1:H1")
+    ws["A2"] = "（2023 年度）（单位：元）"
+    ws["A3"], ws["B3"] = "项目名称", "中小企业培训服务项目"
+    ws["A4"], ws["B4"], ws["E4"], ws["F4"] = "主管部门", "某区工商联", "实施单位", "某区工商联"
+    ws["A5"] = "项目资金"
+    for c, h in zip(
+        "BCDEFG", ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"), strict=True
+    ):
+        ws[f"{c}5"] = h
+    ws.append([])
+    for r, label in ((6, "年度资金总额"), (7, "其中：财政拨款")):
+        ws[f"A{r}"], ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"] = label, BUDGET, BUDGET, EXECUTED
+    ws["E6"], ws["F6"], ws["G6"] = 10, rate, 9.89
+    ws["A8"], ws["A9"] = "上年结转资金", "其他资金"
+    ws["A10"], ws["B10"], ws["E10"] = "年度总体目标", "预期目标", "实际完成情况"
+    ws["B11"], ws["E11"] = "开展培训", "已开展培训"
+    for c, h in zip("ABCDEFG", HEADS[1:], strict=True):
+        ws[f"{c}12"] = h
+    r = 13
+    cells = {}
+    level1 = None
+    for l1, l2, l3, target, actual, weight, score in ROWS:
+        if l1 != level1:
+            ws[f"A{r}"] = f"{mark}{l1}（{sum(x[5] for x in ROWS if x[0] == l1)}分）"
+            ws.merge_cells(f"A{r}:G{r}")
+            level1 = l1
+            r += 1
+        for c, v in zip("ABCDEF", (l2, l3, target, actual, weight, score), strict=True):
+            ws[f"{c}{r}"] = v
+        cells[l3] = r
+        r += 1
+    ws[f"A{r}"], ws[f"E{r}"], ws[f"F{r}"] = total_label, 100, 99.89
+    wb.save(path)
+    return {"rows": cells, "total": f"F{r}"}
+
+
+VARIANTS = {
+    "河北 colon heads, 万元": dict(wan=True),
+    "序号, text numbers, 元": dict(wan=False, seq=True, text_numbers=True, colon=False),
+    "two-row header": dict(two_row=True),
+    "blank first column": dict(wan=False, left=2, colon=False),
+    "two-row header with 序号": dict(wan=False, two_row=True, seq=True),
+}
+
+
+def _read_one(path):
+    forms = read_forms(path)
+    assert len(forms) == 1
+    return forms[0]
+
+
+def validate_workbook(path):
+    return [
+        f for form in read_forms(path) for f in validate_form(form, resolve_profile(form, None))
+    ]
+
+
+def _findings(path):
+    return [(f.code, f.cell) for f in validate_workbook(path)]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_national_habits_read_with_the_seed_numbers(tmp_path, variant):
+    path = tmp_path / "form.xlsx"
+    hebei_style(path, **VARIANTS[variant])
+    form = _read_one(path)
+    assert form.project_name == "中小企业培训服务项目"
+    assert form.dept == "某区工商业联合会" and form.unit == "某区工商业联合会"
+    assert str(form.year) == "2023"
+    assert [(r.level1, r.level2, r.level3) for r in form.indicators] == [x[:3] for x in ROWS]
+    from perfkit.assess import assess
+    from perfkit.profiles import load
+
+    a = assess(form, load(form.profile))
+    assert a.exec.rate is not None and round(a.exec.rate, 2) == Decimal("98.87")
+    assert a.exec.score.value == Decimal("9.89")  # the seed's oracle
+    assert a.recomputed == Decimal("99.89")
+    assert _findings(path) == []
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_one_typed_error_is_found_at_its_cell(tmp_path, variant):
+    path = tmp_path / "form.xlsx"
+    cells = hebei_style(path, **VARIANTS[variant])
+    wb = load_workbook(path)
+    ws = wb.active
+    ws[cells["exec_score"]] = 9.95  # the seed's 9.89 mistyped
+    ws[cells["row_actual"][1]] = "90%"  # 合格率 ≥95 %, 90 % done: 15 × 90/95 = 14.21, typed 15
+    wb.save(path)
+    found = _findings(path)
+    assert ("EXEC_SCORE_MISMATCH", cells["exec_score"]) in found
+    assert ("SCORE_MISMATCH", cells["row_score"][1]) in found
+    assert ("TOTAL_MISMATCH", cells["total"]) in found  # 90 + 9.95 typed against 99.89
+    mismatch = next(f for f in validate_workbook(path) if f.code == "SCORE_MISMATCH")
+    assert "14.21" in mismatch.message
+
+
+@pytest.mark.parametrize("mark", ["一、", "（一）", "1.", "2、", "", "三 、"])
+def test_first_level_rows_without_a_first_level_column(tmp_path, mark):
+    path = tmp_path / "form.xlsx"
+    where = section_rows(path, mark=mark)
+    form = _read_one(path)
+    assert [(r.level1, r.level3) for r in form.indicators] == [(x[0], x[2]) for x in ROWS]
+    assert _findings(path) == []
+    wb = load_workbook(path)
+    wb.active[f"D{where['rows']['培训合格率']}"] = "90%"
+    wb.save(path)
+    assert _findings(path) == [("SCORE_MISMATCH", f"F{where['rows']['培训合格率']}")]
+
+
+def test_rate_typed_as_a_number_and_a_spaced_total(tmp_path):
+    path = tmp_path / "form.xlsx"
+    section_rows(path, rate=98.87, total_label="总  分")
+    assert _findings(path) == []
+    wb = load_workbook(path)
+    wb.active["G6"] = 9.5
+    wb.save(path)
+    assert ("EXEC_SCORE_MISMATCH", "G6") in _findings(path)
+
+
+def test_flat_evaltable(tmp_path):
+    path = tmp_path / "评分表.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "评分表"
+    ws["A1"] = "绩效评价指标体系评分表"
+    for c, h in zip(
+        "ABCDEF", ("一级指标", "二级指标", "三级指标", "分值", "评分标准", "得分"), strict=True
+    ):
+        ws[f"{c}2"] = h
+    rows = [
+        ("决策", "项目立项", "立项依据充分性", 5, "依据充分得5分，否则酌情扣分", 5),
+        ("过程", "资金管理", "资金使用合规性", 10, "合规得10分，否则酌情扣分", 10),
+        ("产出", "产出数量", "培训场次完成率", 40, "完成得满分，否则酌情扣分", 40),
+        ("效益", "社会效益", "企业参与度", 35, "明显提升得满分，否则酌情扣分", 35),
+        ("效益", "满意度", "参训企业满意度", 10, "满意得满分，否则酌情扣分", 9),
+    ]
+    for i, row in enumerate(rows, 3):
+        for c, v in zip("ABCDEF", row, strict=True):
+            ws[f"{c}{i}"] = v
+    ws["A8"], ws["D8"], ws["F8"] = "合计", 100, 99
+    wb.save(path)
+    form = _read_one(path)
+    assert form.form == "evaltable"
+    assert [r.level3 for r in form.indicators] == [r[2] for r in rows]
+    found = _findings(path)
+    assert ("TOTAL_MISMATCH", "F8") not in found
+    ws["F8"] = 98
+    wb.save(path)
+    assert ("TOTAL_MISMATCH", "F8") in _findings(path)
+
+
+@pytest.mark.parametrize(
+    "text, core, weight",
+    [
+        ("一、产出指标（50分）", "产出指标", 50),
+        ("（二）效益指标 (30分)", "效益指标", 30),
+        ("1.数量指标", "数量指标", None),
+        ("10、满意度指标", "满意度指标", None),
+        ("一级指标", "一级指标", None),  # a word that starts like a number is kept
+        ("十一、合计", "合计", None),
+    ],
+)
+def test_enumerated_labels(text, core, weight):
+    from perfkit.readers.vocab import normalise
+
+    label = normalise(text)
+    assert label.core == core
+    assert label.weight == (None if weight is None else Decimal(weight))
