@@ -175,7 +175,9 @@ class Score:
     (qualitative bands), equal ends for a computed score; ``ratio`` is
     completion (actual/target for positive targets); ``over`` marks completion
     at or above the profile's over-achievement ratio (130 %); ``how`` says in
-    Chinese how the value was derived (formula, written 评分标准, band).
+    Chinese how the value was derived (formula, written 评分标准, band);
+    ``actual_as`` is how a bare number was read against a percentage ("96%"
+    for the 0.96 Excel keeps of a typed 96 %), "" when read as written.
     """
 
     value: Decimal | None
@@ -187,6 +189,7 @@ class Score:
     level: str = ""  # qualitative: 达成 / 部分达成 / 未达成
     state: ScoreState = ScoreState.SCORED
     how: str = ""
+    actual_as: str = ""
 
     def message(self, name: object = "") -> str:
         """The cell text of a row without a score: 【未计分】name：why."""
@@ -797,6 +800,7 @@ def _quantitative(
     fractions: list[Decimal] = []
     ratios: list[Decimal] = []
     hows: list[str] = []
+    read_as: list[str] = []
     over = False
     for tm in t.measures:
         b = _pair(tm, a.measures)
@@ -809,9 +813,15 @@ def _quantitative(
             )
         d = direction_of(tm, name, override, group)
         av, _ = tm.base()
+        typed = _typed_percent(tm, a.measures, b, d)
+        if typed is not None:
+            read_as.append(f"{_plain(typed)}%")
+            b = typed
         fraction, how = _completion(av, b, d, prof.reverse, prof.equal)
         fractions.append(fraction)
-        hows.append(how)
+        hows.append(
+            how if typed is None else f"完成值 {_plain(b / HUNDRED)} 即 {_plain(b)}%，{how}"
+        )
         up = d == POSITIVE or (d == EQUAL and prof.equal == "vendor")
         if up and av > 0:
             ratio = b / av
@@ -845,7 +855,34 @@ def _quantitative(
         over,
         state=ScoreState.SCORED,
         how=how,
+        actual_as="、".join(read_as),
     )
+
+
+# A typed "96%" is kept by Excel as the number 0.96 (shown 96% by its format);
+# a UDF, an .xls, a copy without its number formats hand over 0.96.
+PERCENT_AS_FRACTION_MAX = Decimal("1.5")
+
+
+def _typed_percent(
+    target: Measure, actuals: tuple[Measure, ...], actual: Decimal, direction: str
+) -> Decimal | None:
+    """The percentage a bare number stands for, or None to read it as written:
+    a lone number in (0, 1.5] against a percentage above 1.5 % that is to be
+    reached (≥ 95 %, 100 %, = 98 %) is that share (0.96 -> 96 %), since
+    0.96 % of a 95 % target is no one's meaning.  A ceiling (≤ 5 %) is left as
+    written: there a small number is no sign of a fraction."""
+    if (
+        target.unit != "%"
+        or direction == REVERSE
+        or len(actuals) != 1
+        or actuals[0].unit
+        or actuals[0].op is not None
+        or target.value <= PERCENT_AS_FRACTION_MAX
+        or not ZERO < actual <= PERCENT_AS_FRACTION_MAX
+    ):
+        return None
+    return actual * HUNDRED
 
 
 def _deadline_met(t: Reading, a: Reading) -> bool | None:

@@ -580,3 +580,33 @@ def test_numbers_of_1e26_and_more_are_refused_in_chinese():
     assert scoring.exec_rate_pct(1e20, 1e20) == D("100.00")  # the bound itself is a number
     # floating-point noise of a difference reads as 0: a budget of 5.55e-17 is 0
     assert scoring.exec_rate(1, 0.1 + 0.2 - 0.3) is None
+
+
+# A typed "96%" reaches perfkit as 0.96 (Excel keeps the share, its format
+# shows the percent): from a UDF cell, an .xls, a copy without formats.
+@pytest.mark.parametrize(
+    ("target", "actual", "weight", "expected", "read_as"),
+    [
+        ("≥95%", 0.96, 15, "15.00", "96%"),
+        ("≥95%", 0.9, 15, "14.21", "90%"),  # 15 × 90 / 95
+        ("100%", 1, 10, "10.00", "100%"),
+        ("=98%", 0.98, 10, "10.00", "98%"),
+        ("≥95%", 96, 15, "15.00", ""),  # 96 is 96 %
+        ("≥95%", "0.96%", 15, "0.15", ""),  # written with its unit: as written
+        ("≥1%", 0.5, 10, "5.00", ""),  # a target of 1.5 % or less: no sign of a share
+        ("≤5%", 0.08, 10, "10.00", ""),  # a ceiling: as written
+        ("≥95%", 1.6, 15, "0.25", ""),  # above 1.5: a number of percent
+    ],
+)
+def test_a_share_typed_as_a_percentage(target, actual, weight, expected, read_as):
+    sc = indicator_score(target, actual, weight)
+    assert sc.value == D(expected)
+    assert sc.actual_as == read_as
+    assert (read_as in sc.how) if read_as else ("即" not in sc.how)
+
+
+def test_a_share_in_the_cell_function_and_the_validator_agree():
+    from udfs import PERF_SCORE
+
+    assert PERF_SCORE("≥95%", 0.96, 15) == 15
+    assert PERF_SCORE("≥95%", 0.9, 15) == pytest.approx(14.21)

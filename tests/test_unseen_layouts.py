@@ -307,3 +307,26 @@ def test_enumerated_labels(text, core, weight):
     label = normalise(text)
     assert label.core == core
     assert label.weight == (None if weight is None else Decimal(weight))
+
+
+def test_percentages_typed_in_excel_are_shares_with_a_format(tmp_path):
+    """Typing 96% into a General cell makes Excel keep 0.96 with a 0% format:
+    read as 96 %, not as 0.96 % of a 95 % target (0.15 points)."""
+    path = tmp_path / "form.xlsx"
+    where = section_rows(path)
+    wb = load_workbook(path)
+    ws = wb.active
+    for name, share in (("培训合格率", 0.96), ("按时完成率", 1), ("参训企业满意度", 0.95)):
+        cell = ws[f"D{where['rows'][name]}"]
+        cell.value, cell.number_format = share, "0%"
+    wb.save(path)
+    assert _findings(path) == []
+    from perfkit import summary
+
+    (row,) = summary.summarize_path(summary._Job(str(path), None))
+    assert row["total"] == pytest.approx(99.89)  # 复算总分
+    ws[f"D{where['rows']['培训合格率']}"] = 0.9
+    wb.save(path)
+    (finding,) = validate_workbook(path)
+    assert (finding.code, finding.cell) == ("SCORE_MISMATCH", f"F{where['rows']['培训合格率']}")
+    assert "14.21" in finding.message and "0.9（即 90%）" in finding.message

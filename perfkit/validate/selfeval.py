@@ -361,7 +361,8 @@ def score_against_engine(
         def how() -> str:
             if st.get("exec_row") and sc.how:
                 return sc.how
-            text = f"{target_label} {row.reading(target_field).describe()}，实际 {row.texts['actual']}，分值 {fmt(w)}"
+            actual = row.texts["actual"] + (f"（即 {sc.actual_as}）" if sc.actual_as else "")
+            text = f"{target_label} {row.reading(target_field).describe()}，实际 {actual}，分值 {fmt(w)}"
             if sc.ratio is not None and sc.ratio < 1:
                 text += f"，完成比例 {fmt(sc.ratio * HUNDRED)}%"
             return text
