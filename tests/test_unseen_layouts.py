@@ -285,6 +285,8 @@ def test_flat_evaltable(tmp_path):
     assert [r.level3 for r in form.indicators] == [r[2] for r in rows]
     found = _findings(path)
     assert ("TOTAL_MISMATCH", "F8") not in found
+    # 满意度 9 of 10 needs a reason; with no 扣分原因 column the score cell is named
+    assert ("DEDUCTION_REASON_MISSING", "F7") in found
     ws["F8"] = 98
     wb.save(path)
     assert ("TOTAL_MISMATCH", "F8") in _findings(path)
@@ -325,8 +327,50 @@ def test_percentages_typed_in_excel_are_shares_with_a_format(tmp_path):
 
     (row,) = summary.summarize_path(summary._Job(str(path), None))
     assert row["total"] == pytest.approx(99.89)  # 复算总分
-    ws[f"D{where['rows']['培训合格率']}"] = 0.9
+    cell = ws[f"D{where['rows']['培训合格率']}"]
+    cell.value = 0.9  # its 0% format kept: read as shown
     wb.save(path)
     (finding,) = validate_workbook(path)
     assert (finding.code, finding.cell) == ("SCORE_MISMATCH", f"F{where['rows']['培训合格率']}")
-    assert "14.21" in finding.message and "0.9（即 90%）" in finding.message
+    assert "14.21" in finding.message and "实际 90%，" in finding.message
+    cell.number_format = "General"  # the format lost (an .xls, a UDF): read as a share
+    wb.save(path)
+    (finding,) = validate_workbook(path)
+    assert "14.21" in finding.message and "实际 0.9（即 90%）" in finding.message
+
+
+def test_a_ceiling_typed_as_a_percentage_is_read_by_its_format(tmp_path):
+    """≤5 % against a typed 8 % (0.08 shown 8 %): 30 × 5 / 8 = 18.75, not full
+    marks for 0.08 %; the same number without a format is read as written."""
+    path = tmp_path / "form.xlsx"
+    where = section_rows(path)
+    wb = load_workbook(path)
+    ws = wb.active
+    r = where["rows"]["企业参与度"]
+    ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"] = "培训差错率", "≤5%", 0.08
+    ws[f"D{r}"].number_format = "0.0%"
+    wb.save(path)
+    (finding,) = validate_workbook(path)
+    assert (finding.code, finding.cell) == ("SCORE_MISMATCH", f"F{r}")
+    assert "18.75" in finding.message and "实际 8%" in finding.message
+    ws[f"D{r}"].number_format = "General"
+    wb.save(path)
+    assert _findings(path) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "percent"),
+    [("0%", True), ("0.00%", True), ('0.0"%"', False), ("0.0\\%", False), ("[Red]0%", True),
+     ("#,##0.00", False), ("General", False)],
+)  # fmt: skip
+def test_percent_formats(tmp_path, code, percent):
+    from perfkit.readers.cells import open_book
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["A3"] = 0.5, "50%", 7
+    ws["A1"].number_format = ws["A2"].number_format = code
+    wb.save(tmp_path / "f.xlsx")
+    with open_book(tmp_path / "f.xlsx") as book:
+        sheet = book.sheet(book.sheet_names[0])
+    assert sheet.percent == (frozenset({(0, 0)}) if percent else frozenset())

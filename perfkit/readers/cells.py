@@ -104,6 +104,9 @@ class SheetData:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: tuple[tuple[int, int, int, int], ...] = ()
     cut: str = ""  # the far cell that made the sheet be cut to the block, if any
+    # number cells shown as a percentage by their format (.xlsx): a typed "96%"
+    # is kept as 0.96
+    percent: frozenset[tuple[int, int]] = frozenset()
 
     @property
     def nrows(self) -> int:
@@ -229,6 +232,8 @@ class XlsxBook(Book):
         self.defined_names = parsed.names
         self.hidden_sheets = {n for n in parsed.hidden if n in self._sheet_parts}
         self._extra = [p for p in parsed.extra if self.has_part(p)]
+        self._styles = parsed.styles if parsed.styles in self._extra else ""
+        self._percent_xfs: frozenset[int] | None = None
 
     # -- sheets ------------------------------------------------------------
     def sheet(self, name: str) -> SheetData:
@@ -264,7 +269,16 @@ class XlsxBook(Book):
             while len(line) <= c:
                 line.append(None)
             line[c] = cached.get((r, c))
-        return SheetData(name, values, formulas, merged, cut)
+        percent = _percent_cells(data, self._percent_styles(), values) if plain else frozenset()
+        return SheetData(name, values, formulas, merged, cut, percent)
+
+    def _percent_styles(self) -> frozenset[int]:
+        """The cell formats (``s`` indices) of the workbook that show a percentage."""
+        if self._percent_xfs is None:
+            self._percent_xfs = frozenset()
+            if self._styles:
+                self._percent_xfs = percent_formats(self.part(self._styles, "样式"))
+        return self._percent_xfs
 
     def _plain_sheet(self, part: str, data: bytes) -> bool:
         """:func:`_plain_sheet` of a sheet part as it now stands, decided once."""
@@ -411,6 +425,7 @@ class _Workbook:
     names: dict[str, str]  # workbook-level defined name -> reference text
     hidden: set[str]
     extra: list[str]  # styles, shared strings
+    styles: str = ""  # the styles part
 
 
 _REL = re.compile(rb"<Relationship\b([^>]*)/?>")
@@ -473,6 +488,7 @@ def _workbook_fast(book_xml: bytes, rels_xml: bytes, base: str) -> _Workbook | N
         return None
     targets: dict[str, str] = {}
     extra: list[str] = []
+    styles = ""
     rels = _REL.findall(rels_xml)
     if rels_xml.count(b"<Relationship ") != len(rels):
         return None
@@ -485,6 +501,8 @@ def _workbook_fast(book_xml: bytes, rels_xml: bytes, base: str) -> _Workbook | N
         kind = a.get("Type", "")
         if kind.endswith(REL_STYLES) or kind.endswith(REL_SHARED):
             extra.append(part)
+            if kind.endswith(REL_STYLES):
+                styles = part
     block = _between(book_xml, b"<sheets>", b"</sheets>")
     if block is None:
         return None
@@ -511,7 +529,7 @@ def _workbook_fast(book_xml: bytes, rels_xml: bytes, base: str) -> _Workbook | N
         if found is None:
             return None
         names.update(found)
-    return _Workbook(sheets, names, hidden, extra)
+    return _Workbook(sheets, names, hidden, extra, styles)
 
 
 def _read_defined_names(block: bytes) -> tuple[tuple[str, str], ...] | None:
@@ -540,12 +558,15 @@ def _workbook_parsed(book_xml: bytes, rels_xml: bytes, base: str) -> _Workbook:
         raise ValueError("workbook") from None
     targets: dict[str, str] = {}
     extra: list[str] = []
+    styles = ""
     for rel in rels.iter(_PKG_REL):
         part = _part_of(rel.get("Target", ""), base)
         targets[rel.get("Id", "")] = part
         kind = rel.get("Type", "")
         if kind.endswith(REL_STYLES) or kind.endswith(REL_SHARED):
             extra.append(part)
+            if kind.endswith(REL_STYLES):
+                styles = part
     sheets: dict[str, str] = {}
     hidden: set[str] = set()
     node = book.find(f"{_MAIN}sheets")
@@ -561,7 +582,61 @@ def _workbook_parsed(book_xml: bytes, rels_xml: bytes, base: str) -> _Workbook:
     for dn in node if node is not None else ():
         if dn.get("localSheetId") is None and dn.get("name"):
             names[dn.get("name")] = (dn.text or "").strip()
-    return _Workbook(sheets, names, hidden, extra)
+    return _Workbook(sheets, names, hidden, extra, styles)
+
+
+# --------------------------------------------------------------------------
+# number formats that show a percentage
+# --------------------------------------------------------------------------
+
+_PERCENT_FORMAT_IDS = frozenset({9, 10})  # built in: 0%, 0.00%
+_NUM_FMT = re.compile(rb'<numFmt\b[^>]*?numFmtId="([0-9]+)"[^>]*?formatCode="([^"]*)"')
+_XF = re.compile(rb"<xf\b([^>]*)>")
+_NUM_FMT_ID = re.compile(rb'\bnumFmtId="([0-9]+)"')
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+@lru_cache(maxsize=256)
+def percent_formats(styles: bytes) -> frozenset[int]:
+    """Indices into ``cellXfs`` whose number format shows a percentage (0%,
+    0.00%, or a custom code with % outside quotes, escapes and [colour]
+    brackets).  Forms from one template share their styles: worked out once."""
+    codes = {int(i): _xml_text(code) for i, code in _NUM_FMT.findall(styles)}
+    percent = {i for i, code in codes.items() if "%" in _QUOTED.sub("", code)}
+    percent |= _PERCENT_FORMAT_IDS - codes.keys()
+    block = _between(styles, b"<cellXfs", b"</cellXfs>")
+    if block is None:
+        return frozenset()
+    found = set()
+    for i, attrs in enumerate(_XF.findall(block)):
+        m = _NUM_FMT_ID.search(attrs)
+        if m and int(m.group(1)) in percent:
+            found.add(i)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=256)
+def _styled_cell(xfs: frozenset[int]) -> re.Pattern[bytes]:
+    """A cell tag whose ``s`` is one of *xfs*."""
+    styles = b"|".join(b"%d" % i for i in sorted(xfs))
+    return re.compile(rb'<c\b([^>]*?\bs="(?:' + styles + rb')"[^>]*)>')
+
+
+def _percent_cells(data: bytes, xfs: frozenset[int], values: list[list[Any]]):
+    """The number cells of a plain sheet whose format is one of *xfs*."""
+    if not xfs or not any(b's="%d"' % i in data for i in xfs):
+        return frozenset()
+    out = set()
+    for attrs in _styled_cell(xfs).findall(data):
+        cell = _cell_attrs(attrs)
+        if cell is None or cell[2] not in ("n", ""):
+            continue
+        r, c, _ = cell
+        line = values[r] if r < len(values) else ()
+        v = line[c] if c < len(line) else None
+        if type(v) in (int, float):
+            out.add((r, c))
+    return frozenset(out)
 
 
 # --------------------------------------------------------------------------

@@ -868,6 +868,8 @@ class _FormReader:
             locs["level2"] = self.loc(*row["l2"])
         elif "level2" in cols:
             locs["level2"] = self.loc(r, cols["level2"])
+        if self.s.sheet.percent:
+            self._shown_percent(r, cells)
         if joined:
             target_key = "target" if kind == SELF_EVAL else "benchmark"
             if target_key not in cells and "target" in cells:
@@ -901,6 +903,15 @@ class _FormReader:
             if name in cells:
                 setattr(ind, name, cells[name])
         return ind
+
+    def _shown_percent(self, r: int, cells: dict[str, Any]) -> None:
+        """A number a cell shows as a percentage (Excel keeps a typed "96%" as
+        0.96) is read as shown: "96%"."""
+        for key in ("target", "actual", "benchmark"):
+            c = self.value_cols.get(key)
+            value = cells.get(key)
+            if c is not None and type(value) in (int, float) and (r, c) in self.s.sheet.percent:
+                cells[key] = percent_text(value)
 
     def _missing(self, form, fund) -> None:
         cols = self.head.columns
@@ -982,6 +993,11 @@ def _number_text(value: Any) -> str | None:
     if isinstance(value, float):
         return format(Decimal(repr(value)).normalize(), "f") if value == value else None
     return None
+
+
+def percent_text(value: int | float) -> str:
+    """0.96 -> "96%", 0.9887 -> "98.87%", 1 -> "100%"."""
+    return format((Decimal(repr(value)) * 100).normalize(), "f") + "%"
 
 
 def join_target(op: Any, value: Any, unit: Any) -> Any:

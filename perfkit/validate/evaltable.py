@@ -232,10 +232,17 @@ def evaltable_deduction_reason(ctx: Context) -> Iterator[Finding]:
             and shown < w
             and is_blank(row.ind.deduction_reason)
         ):
+            if "deduction_reason" in row.ind.locs:
+                at, where = ctx.loc(row.ind, "deduction_reason"), "扣分原因"
+            else:  # a table without the column: the score that needs the reason
+                at, where = (
+                    ctx.loc(row.ind, "score"),
+                    "扣分原因（表中没有扣分原因列，可在备注中说明）",
+                )
             yield ctx.finding(
                 C.DEDUCTION_REASON_MISSING.code,
-                ctx.loc(row.ind, "deduction_reason"),
-                f"{row.label}得分 {fmt(shown)} 低于权重 {fmt(w)}，应填写扣分原因",
+                at,
+                f"{row.label}得分 {fmt(shown)} 低于权重 {fmt(w)}，应填写{where}",
             )
 
 

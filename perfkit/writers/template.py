@@ -361,6 +361,9 @@ STYLES = {
     "weight": (BODY, CENTER, INPUT_FILL, SCORE_FORMAT, False),
     "left": (BODY, LEFT, INPUT_FILL, None, False),
     "code": (BODY, LEFT, INPUT_FILL, "@", False),
+    # 年度指标值 / 实际完成值 / 标杆值 keep what is typed: in a General cell
+    # Excel turns a typed "8%" into 0.08, and "≤5%" against 0.08 reads 0.08 %
+    "typed": (BODY, LEFT, INPUT_FILL, "@", False),
     "top_left": (BODY, TOP_LEFT, INPUT_FILL, None, False),
     "amount": (BODY, RIGHT, INPUT_FILL, AMOUNT_FORMAT, False),
     "score": (BODY, CENTER, None, SCORE_FORMAT, True),
@@ -456,8 +459,10 @@ def _selfeval_sheet(ws: Worksheet, layout: Layout) -> None:
         )
         ws.cell(row=lo, column=col).value = f[layout.at("level1", lo)]
     for row in layout.rows:
-        for key in ("level3", "target", "actual", "deviation_reason"):
+        for key in ("level3", "deviation_reason"):
             _style(ws, (row, cols[key], row, cols[key]), "left")
+        for key in ("target", "actual"):
+            _style(ws, (row, cols[key], row, cols[key]), "typed")
         _style(ws, (row, cols["weight"], row, cols["weight"]), "input")
         ws.cell(row=row, column=cols["weight"]).number_format = SCORE_FORMAT
         _style(ws, (row, cols["score"], row, cols["score"]), "input", fill=SCORE_FILL)
@@ -503,11 +508,12 @@ def _evaltable_sheet(ws: Worksheet, layout: Layout) -> None:
             "level3",
             "description",
             "rule",
-            "actual",
             "deduction_reason",
         ):
             _style(ws, (row, cols[key], row, cols[key]), "left")
+        _style(ws, (row, cols["actual"], row, cols["actual"]), "typed")
         _style(ws, (row, cols["benchmark"], row, cols["benchmark"]), "input")
+        ws.cell(row=row, column=cols["benchmark"]).number_format = "@"
         _style(ws, (row, cols["weight"], row, cols["weight"]), "input")
         ws.cell(row=row, column=cols["weight"]).number_format = SCORE_FORMAT
         _style(ws, (row, cols["score"], row, cols["score"]), "input", fill=SCORE_FILL)
