@@ -374,3 +374,98 @@ def test_percent_formats(tmp_path, code, percent):
     with open_book(tmp_path / "f.xlsx") as book:
         sheet = book.sheet(book.sheet_names[0])
     assert sheet.percent == (frozenset({(0, 0)}) if percent else frozenset())
+
+
+def test_department_whole_form(tmp_path):
+    """部门整体支出绩效自评表 (DOMAIN.md §3.1, 重庆 2021): 执行率权重 / 执行率得分
+    columns, 指标名称 / 计量单位 / 指标性质 / 年初指标值 / 全年完成值 / 得分系数 /
+    指标权重（分）/ 指标得分（分）; a target written "≤100" beside the unit "%"."""
+    path = tmp_path / "部门整体.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "部门整体"
+    ws["A1"] = "2021年度部门整体支出绩效自评表"
+    ws["A2"], ws["B2"], ws["E2"], ws["F2"] = "主管部门", "某区财政局", "财政处室", "预算科"
+    ws["A4"] = "部门预算执行情况（万元）"
+    heads = (
+        "年初预算数",
+        "全年（调整）预算数",
+        "全年执行数",
+        "执行率（%）",
+        "执行率权重",
+        "执行率得分",
+    )
+    for c, h in zip("BCDEFG", heads, strict=True):
+        ws[f"{c}4"] = h
+    for c, v in zip("BCDEFG", (500, 520, 510, 98.08, 10, 9.81), strict=True):
+        ws[f"{c}5"] = v  # 510 / 520 = 98.08 % -> 9.81 of 10
+    ws["A6"], ws["B6"], ws["H6"] = "当年绩效目标", "年初目标", "实际完成情况"
+    ws["B7"], ws["H7"] = "保障机关运转", "已保障"
+    heads = ("一级指标", "二级指标", "指标名称", "计量单位", "指标性质", "年初指标值", "全年完成值",
+             "得分系数（%）", "指标权重（分）", "指标得分（分）", "是否核心指标")  # fmt: skip
+    for i, h in enumerate(heads, 1):
+        ws.cell(row=8, column=i, value=h)
+    rows = [
+        ("产出指标", "数量指标", "财政供养人员控制率", "%", "定量", "≤100", 98, 100, 30, 30, "是"),
+        (
+            "产出指标",
+            "质量指标",
+            "预决算信息公开性",
+            None,
+            "定性",
+            "公开",
+            "已公开",
+            100,
+            30,
+            30,
+            "否",
+        ),
+        (
+            "效益指标",
+            "社会效益指标",
+            "管理制度健全性",
+            None,
+            "定性",
+            "健全",
+            "健全",
+            95,
+            30,
+            28.5,
+            "否",
+        ),
+    ]
+    for r, row in enumerate(rows, 9):
+        for i, v in enumerate(row, 1):
+            ws.cell(row=r, column=i, value=v)
+    ws["A12"], ws["I12"], ws["J12"] = "合计", 100, 98.31
+    wb.save(path)
+    form = _read_one(path)
+    assert (form.exec_weight, form.exec_score) == (10, 9.81)
+    assert [r.target for r in form.indicators] == ["≤100%", "公开", "健全"]
+    assert form.indicators[0].actual == "98%"
+    found = _findings(path)
+    assert not [f for f in validate_workbook(path) if f.severity == "error"], found
+    # no 偏差原因 column: the score cell of the row that needs one is named
+    assert ("DEVIATION_REASON_MISSING", "J11") in found
+    ws["G5"] = 9.9
+    wb.save(path)
+    assert ("EXEC_SCORE_MISMATCH", "G5") in _findings(path)
+
+
+@pytest.mark.parametrize(
+    ("op", "value", "unit", "joined"),
+    [
+        ("≥", 90, "%", "≥90%"),
+        ("≥", "90", "%", "≥90%"),
+        (None, "≤100", "%", "≤100%"),  # the comparison in the value, the unit beside it
+        ("≤", "≤100", "%", "≤100%"),
+        (None, "≥90%", "%", "≥90%"),
+        ("=", "全部完成", None, "=全部完成"),
+        (None, "≤ 3", "万元", "≤ 3万元"),
+        (None, "≥ 较好", "%", "≥ 较好"),  # words, not a number: the unit is not added
+    ],
+)
+def test_join_target(op, value, unit, joined):
+    from perfkit.readers.recognise import join_target
+
+    assert join_target(op, value, unit) == joined

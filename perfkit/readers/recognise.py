@@ -1013,8 +1013,11 @@ def join_target(op: Any, value: Any, unit: Any) -> Any:
     text = number if number is not None else str(value).strip()
     if number is None:
         stripped = text.lstrip()
-        if stripped[:1] in "≥≤=<>＝≧≦" or not _looks_numeric(stripped):
-            return text if not op_text or stripped[:1] in "≥≤=<>＝≧≦" else f"{op_text}{text}"
+        if stripped[:1] in "≥≤=<>＝≧≦":  # the comparison written in the value: "≤100" + "%"
+            rest = stripped[1:].lstrip()
+            return text + unit_text if unit_text and _looks_numeric(rest) else text
+        if not _looks_numeric(stripped):
+            return f"{op_text}{text}" if op_text else text
     if unit_text and not text.endswith(unit_text):
         text += unit_text
     return f"{op_text}{text}"

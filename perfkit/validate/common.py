@@ -427,6 +427,16 @@ def strip_label(label: Any) -> str:
     return _WEIGHT_LABEL.sub("", text_of(label)).strip()
 
 
+def reason_at(ctx: Context, ind: Any, field: str, name: str, instead: str) -> tuple[Loc, str]:
+    """Where a missing explanation goes and what to ask for: the row's *field*
+    cell (the reason column) and *name*; in a form without that column, the
+    row's *instead* cell (its score, its actual value) and a word on where to
+    write it."""
+    if field in ind.locs:
+        return ctx.loc(ind, field), name
+    return ctx.loc(ind, instead), f"{name}（表中没有{name}列，可在备注中说明）"
+
+
 def effective(value: Any, engine: Decimal | None) -> Any:
     """The value counted in a sum: the cell when known; the engine's value for a
     formula never computed; UNKNOWN when neither is known."""

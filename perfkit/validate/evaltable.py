@@ -24,6 +24,7 @@ from .common import (
     compare,
     effective,
     label_weight,
+    reason_at,
     rows,
     score_range_finding,
     strip_label,
@@ -232,13 +233,7 @@ def evaltable_deduction_reason(ctx: Context) -> Iterator[Finding]:
             and shown < w
             and is_blank(row.ind.deduction_reason)
         ):
-            if "deduction_reason" in row.ind.locs:
-                at, where = ctx.loc(row.ind, "deduction_reason"), "扣分原因"
-            else:  # a table without the column: the score that needs the reason
-                at, where = (
-                    ctx.loc(row.ind, "score"),
-                    "扣分原因（表中没有扣分原因列，可在备注中说明）",
-                )
+            at, where = reason_at(ctx, row.ind, "deduction_reason", "扣分原因", "score")
             yield ctx.finding(
                 C.DEDUCTION_REASON_MISSING.code,
                 at,

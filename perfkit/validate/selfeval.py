@@ -22,6 +22,7 @@ from .common import (
     compare,
     effective,
     read_text,
+    reason_at,
     row_grid,
     rows,
     score_range_finding,
@@ -486,10 +487,11 @@ def selfeval_deviation(ctx: Context) -> Iterator[Finding]:
             continue
         shown = effective(s, sc.value if sc is not None else None)
         if isinstance(w, Decimal) and isinstance(shown, Decimal) and shown < w and not st["na"]:
+            at, what = reason_at(ctx, ind, "deviation_reason", "偏差原因分析及改进措施", "score")
             yield ctx.finding(
                 C.DEVIATION_REASON_MISSING.code,
-                ctx.loc(ind, "deviation_reason"),
-                f"{label}得分 {fmt(shown)} 低于分值 {fmt(w)}，应填写偏差原因分析及改进措施",
+                at,
+                f"{label}得分 {fmt(shown)} 低于分值 {fmt(w)}，应填写{what}",
             )
         elif sc is not None and getattr(sc, "over", False):
             ratio = f"（完成比例 {fmt(sc.ratio * HUNDRED)}%）" if sc.ratio is not None else ""
@@ -498,9 +500,10 @@ def selfeval_deviation(ctx: Context) -> Iterator[Finding]:
                 if ctx.profile.over_action == "deduct"
                 else ""
             )
+            at, _ = reason_at(ctx, ind, "deviation_reason", "偏差原因分析", "actual")
             yield ctx.finding(
                 C.OVER_ACHIEVEMENT.code,
-                ctx.loc(ind, "deviation_reason"),
+                at,
                 f"{label}完成值达到指标值的 {fmt(ctx.profile.over_ratio * HUNDRED)}% 以上{ratio}，应分析原因（指标值是否偏低）{extra}",
             )
 
