@@ -98,6 +98,18 @@ def _is_override(raw: Any) -> bool:
 
 
 @dataclass
+class Subtotal:
+    """A 小计 row inside the indicator grid: what it says, and the sheet rows
+    (1-based) of the indicators it adds up."""
+
+    label: str
+    weight: Any = None
+    score: Any = None
+    rows: tuple[int, ...] = ()
+    locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass
 class SelfEvalForm:
     """项目支出绩效自评表 (MOF 2020 附件1 and its provincial variants)."""
 
@@ -118,6 +130,7 @@ class SelfEvalForm:
     total: Any = None  # 总分 row 得分
     subtotal_weight: Any = None  # a 指标得分合计 row above the 总分 row (20/80 templates)
     subtotal: Any = None
+    subtotals: list[Subtotal] = field(default_factory=list, compare=False)  # 小计 rows in the grid
     grade: Any = None  # 绩效等级
     profile: str = "mof2020"
     level1_weights: dict[str, Any] = field(default_factory=dict)  # label -> weight it declares
@@ -191,6 +204,7 @@ class EvalTable:
     total: Any = None
     subtotal_weight: Any = None
     subtotal: Any = None
+    subtotals: list[Subtotal] = field(default_factory=list, compare=False)  # 小计 rows in the grid
     grade: Any = None
     profile: str = "mof2020"
     part_weight: Any = None
@@ -207,8 +221,11 @@ class EvalTable:
 
 
 _NOT_PLAIN = frozenset(
-    ("locs", "row", "source", "sheet", "layout", "missing", "notes", "issues", "level2_weights")
-)
+    (
+        "locs", "row", "source", "sheet", "layout", "missing", "notes", "issues",
+        "level2_weights", "subtotals",
+    )
+)  # fmt: skip
 
 
 def plain(obj: Any) -> Any:
@@ -241,6 +258,7 @@ __all__ = [
     "Indicator",
     "Loc",
     "SelfEvalForm",
+    "Subtotal",
     "asdict",
     "plain",
     "value_of",

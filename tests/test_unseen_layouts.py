@@ -469,3 +469,121 @@ def test_join_target(op, value, unit, joined):
     from perfkit.readers.recognise import join_target
 
     assert join_target(op, value, unit) == joined
+
+
+def _with_subtotals(path, label="小计", wrong: dict | None = None) -> dict:
+    """The section-row form with a 小计 row closing each first-level block
+    (one of them spelled with its block: "产出指标小计")."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "自评"
+    head = [
+        ["项目支出绩效自评表"],
+        ["（2022年度）"],
+        ["项目名称", "中小企业培训服务项目"],
+        ["主管部门", "某区工商联", None, "实施单位", "某区工商联"],
+        [
+            "资金类别",
+            "年初预算数（元）",
+            "全年预算数（元）",
+            "全年执行数（元）",
+            "分值",
+            "执行率",
+            "得分",
+        ],
+        ["年度资金总额", BUDGET, BUDGET, EXECUTED, 10, "98.87%", 9.89],
+        ["年度总体目标", "预期目标", None, None, "实际完成情况"],
+        [None, "开展培训", None, None, "已开展"],
+        list(HEADS),
+    ]
+    for line in head:
+        ws.append(line)
+    where: dict[str, str] = {}
+    level1 = None
+    for l1, l2, l3, target, actual, weight, score in ROWS:
+        if level1 is not None and l1 != level1:
+            _subtotal_row(ws, level1, label, where)
+        level1 = l1
+        ws.append([l1, l2, l3, target, actual, weight, score])
+    _subtotal_row(ws, level1, label, where)
+    ws.append(["总分", None, None, None, None, 100, 99.89])
+    for cell, value in (wrong or {}).items():
+        ws[where[cell]] = value
+    wb.save(path)
+    return where
+
+
+def _subtotal_row(ws, level1, label, where):
+    block = [x for x in ROWS if x[0] == level1]
+    text = f"{level1}{label}" if level1 == "产出指标" else label
+    ws.append([text, None, None, None, None, sum(x[5] for x in block), sum(x[6] for x in block)])
+    where[f"{level1}.weight"] = f"F{ws.max_row}"
+    where[f"{level1}.score"] = f"G{ws.max_row}"
+
+
+@pytest.mark.parametrize("label", ["小计", "小  计", "得分小计"])
+def test_subtotal_rows_add_up_and_are_not_indicators(tmp_path, label):
+    path = tmp_path / "form.xlsx"
+    where = _with_subtotals(path, label)
+    form = _read_one(path)
+    assert [r.level3 for r in form.indicators] == [x[2] for x in ROWS]
+    assert [len(s.rows) for s in form.subtotals] == [3, 1, 1]
+    assert _findings(path) == []
+    _with_subtotals(path, label, wrong={"产出指标.score": 49.75})
+    found = validate_workbook(path)
+    assert [(f.code, f.cell) for f in found] == [("SUBTOTAL_MISMATCH", where["产出指标.score"])]
+    assert "20 + 15 + 15" in found[0].message and "49.75" in found[0].message
+
+
+def test_an_adopted_form_lists_its_subtotal_rows(tmp_path):
+    from perfkit.writers.adopt import adopt
+
+    path = tmp_path / "form.xlsx"
+    where = _with_subtotals(path)
+    (result,) = adopt(path, tmp_path / "out")
+    cells = [where[f"{level1}.weight"].replace("F", "A") for level1 in ("产出指标", "效益指标")]
+    assert all(any(cell in line and "小计" in line for line in result.lost) for cell in cells)
+
+
+def test_an_indicator_named_like_a_subtotal_stays_an_indicator(tmp_path):
+    path = tmp_path / "form.xlsx"
+    hebei_style(path)
+    wb = load_workbook(path)
+    wb.active["D13"] = "培训场次小计"  # a 三级指标 with a target and an actual of its own
+    wb.save(path)
+    form = _read_one(path)
+    assert form.indicators[0].level3 == "培训场次小计" and not form.subtotals
+    assert _findings(path) == []
+
+
+def test_evaltable_block_subtotals(tmp_path):
+    """A 评分表 with a 小计 row under each block (决策 5, 过程 10, 产出 40, 效益 45)."""
+    path = tmp_path / "评分表.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "评分表"
+    ws.append(["绩效评价指标体系评分表"])
+    ws.append(["项目名称", "中小企业培训服务项目"])
+    ws.append(["一级指标", "二级指标", "三级指标", "分值", "评分标准", "得分", "扣分原因"])
+    blocks = [
+        ("决策", [("项目立项", "立项依据充分性", 5, 5)]),
+        ("过程", [("资金管理", "资金使用合规性", 6, 6), ("组织实施", "制度执行有效性", 4, 3)]),
+        ("产出", [("产出数量", "培训场次完成率", 40, 40)]),
+        ("效益", [("社会效益", "企业参与度", 35, 35), ("满意度", "参训企业满意度", 10, 9)]),
+    ]
+    cells = {}
+    for level1, items in blocks:
+        for level2, level3, weight, score in items:
+            reason = "个别制度执行不到位" if score < weight else None
+            rule = f"{level3}符合要求得满分，否则酌情扣分"
+            ws.append([level1, level2, level3, weight, rule, score, reason])
+        ws.append(["小计", None, None, sum(i[2] for i in items), None, sum(i[3] for i in items)])
+        cells[level1] = ws.max_row
+    ws.append(["合计", None, None, 100, None, 98])
+    wb.save(path)
+    form = _read_one(path)
+    assert len(form.indicators) == 6 and len(form.subtotals) == 4
+    assert _findings(path) == []
+    ws[f"F{cells['过程']}"] = 10
+    wb.save(path)
+    assert _findings(path) == [("SUBTOTAL_MISMATCH", f"F{cells['过程']}")]

@@ -33,6 +33,26 @@ def _fund(form, key, **kw):
     return form
 
 
+def _with_subtotal(form, score_delta=0):
+    """A 小计 row (at row 99) over the form's first three indicator rows."""
+    from decimal import Decimal
+
+    from perfkit.model import Loc, Subtotal
+
+    first = form.indicators[:3]
+    score = sum(Decimal(str(i.score)) for i in first) + score_delta
+    form.subtotals = [
+        Subtotal(
+            "小计",
+            weight=sum(i.weight for i in first),
+            score=score,
+            rows=tuple(i.row for i in first),
+            locs={"weight": Loc(form.sheet, "G99"), "score": Loc(form.sheet, "H99")},
+        )
+    ]
+    return form
+
+
 def _replace_rows(name, **changes):
     fields = (
         "level1",
@@ -79,6 +99,7 @@ CASES = [
     ("QUAL_SCORE_OUT_OF_BAND", "H17", lambda: _set(longgang1(), 17, actual="未完成", score=10)),
     ("NA_WITH_WEIGHT", "G35", lambda: _set(longgang1(), 35, weight=10)),
     ("TOTAL_MISMATCH", "H44", lambda: longgang1(total=100)),
+    ("SUBTOTAL_MISMATCH", "H99", lambda: _with_subtotal(longgang1(), score_delta=1)),
     (
         "TOTAL_OVER_CAP",
         "H44",

@@ -44,6 +44,7 @@ from ..model import (
     Indicator,
     Loc,
     SelfEvalForm,
+    Subtotal,
 )
 from .cells import SheetData
 from .vocab import MAX_LABEL, Label, Vocab, normalise, year_in
@@ -107,6 +108,7 @@ class Found:
 
 
 DATA_KEYS = ("target", "actual", "benchmark", "rule", "weight", "score")  # not labels of rows
+SUBTOTAL_BLANK = ("target", "actual", "benchmark", "rule")  # a 小计 row has none of these
 NEIGHBOUR_SPAN = 12  # columns a label's value may lie right of it (across an unknown merge)
 
 
@@ -377,6 +379,7 @@ class _FormReader:
         self.bottom = head.row
         self.fields: dict[str, tuple[int, int]] = {}
         self.values: dict[str, Any] = {}
+        self.subtotals: list[tuple[int, int, str, int]] = []  # (row, col, label, rows before)
         self.notes: list[str] = []
         self.missing: list[tuple[str, str]] = []
         self.unit: str | None = None
@@ -613,6 +616,12 @@ class _FormReader:
             ):
                 break
             cells = {k: self.s.raw(r, c) for k, c in self.value_cols.items()}
+            sub = next((h for h in hits if h.key("subtotal")), None)
+            if sub is not None and not any(cells.get(k) is not None for k in SUBTOTAL_BLANK):
+                # a 小计 row (no target, actual or rule of its own): it adds up rows
+                self.subtotals.append((r, sub.c, sub.text, len(rows)))
+                r += 1
+                continue
             filled = any(v is not None for v in cells.values())
             # first- and second-level labels: merged cells, blank continuation
             new_l1, l1_at = self._level(r, cols.get("level1"), self.weights)
@@ -796,6 +805,7 @@ class _FormReader:
         if "title" in self.fields:
             form.locs["title"] = self.loc(*self.fields["title"])
         form.locs["header"] = self.loc(self.head.first, min(self.head.columns.values()))
+        form.subtotals = self._subtotals(rows)
         self._fund_values(form, fund)
         for label, (weight, (r, c)) in self.weights.items():
             form.level1_weights[label] = weight
@@ -903,6 +913,23 @@ class _FormReader:
             if name in cells:
                 setattr(ind, name, cells[name])
         return ind
+
+    def _subtotals(self, rows: list[dict[str, Any]]) -> list[Subtotal]:
+        """The grid's 小计 rows, each over the rows since the one before it."""
+        out = []
+        since = 0
+        cols = self.head.columns
+        for r, c, label, before in self.subtotals:
+            sub = Subtotal(normalise(label).core or label.strip())
+            sub.rows = tuple(row["row"] + 1 for row in rows[since:before])
+            for key in ("weight", "score"):
+                if key in cols:
+                    setattr(sub, key, _points(self.s.raw(r, cols[key])))
+                    sub.locs[key] = self.loc(r, cols[key])
+            sub.locs["label"] = self.loc(r, c)
+            out.append(sub)
+            since = before
+        return out
 
     def _shown_percent(self, r: int, cells: dict[str, Any]) -> None:
         """A number a cell shows as a percentage (Excel keeps a typed "96%" as

@@ -115,6 +115,7 @@ class Vocab:
     fund_sections: frozenset[str]
     grid_sections: frozenset[str]
     ends: frozenset[str]
+    subtotals: frozenset[str]
     level1_words: frozenset[str]
     grades: frozenset[str]
     goal_sections: frozenset[str]
@@ -140,6 +141,8 @@ class Vocab:
             out.append(("title", kind))
         if core in self.ends:
             out.append(("end", "total"))
+        elif core in self.subtotals or (len(core) <= 12 and core.endswith(tuple(self.subtotals))):
+            out.append(("subtotal", "subtotal"))
         if core in self.grades:
             out.append(("grade", "grade"))
         if core in self.level1_words:
@@ -257,6 +260,7 @@ def load(extra: str | None = None) -> Vocab:
         fund_sections=words_of("funds", "section"),
         grid_sections=words_of("indicators", "section"),
         ends=words_of("indicators", "end"),
+        subtotals=words_of("indicators", "subtotal"),
         level1_words=words_of("indicators", "level1"),
         grades=words_of("grade", "labels"),
         goal_sections=words_of("goal", "section"),

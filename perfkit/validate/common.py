@@ -449,6 +449,37 @@ def effective(value: Any, engine: Decimal | None) -> Any:
     return UNKNOWN
 
 
+@check(SELF_EVAL, EVAL_TABLE, codes=[C.SUBTOTAL_MISMATCH])
+def subtotals(ctx: Context) -> Iterator[Finding]:
+    """A 小计 row inside the grid = the sum of the rows it closes (分值 and 得分
+    as typed: the form's own arithmetic, like its 总分)."""
+    if not ctx.form.subtotals:
+        return
+    by_row = {r.ind.row: r for r in rows(ctx)}
+    for sub in ctx.form.subtotals:
+        covered = [by_row[n] for n in sub.rows if n in by_row]
+        for key, what in (("weight", "分值"), ("score", "得分")):
+            if key not in sub.locs:
+                continue
+            shown = ctx.number(sub, key, f"{sub.label}{what}")
+            parts = [ctx.number(r.ind, key) for r in covered]
+            if not all(isinstance(p, Decimal) or p is None for p in parts):
+                continue
+            numbers = [p for p in parts if p is not None]
+            expected = round2(sum(numbers, Decimal(0)))
+            yield from compare(
+                ctx,
+                C.SUBTOTAL_MISMATCH.code,
+                sub.locs[key],
+                shown,
+                expected,
+                f"{sub.label}行的{what}",
+                lambda numbers=numbers, what=what: (
+                    f"其上 {len(numbers)} 行{what}之和：" + " + ".join(fmt(n) for n in numbers)
+                ),
+            )
+
+
 @check(SELF_EVAL, EVAL_TABLE, codes=[C.PART_MISSING, C.CELLS_IGNORED, C.LAYOUT_NAME_MOVED])
 def form_reading(ctx: Context) -> Iterator[Finding]:
     """What the reader found missing or had to leave out."""

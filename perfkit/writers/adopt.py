@@ -120,6 +120,10 @@ def adopt_form(form, out: Path) -> Adopted:
         result.lost.append(
             f"原表的指标部分按 {fmt(_dec(form.part_weight))} 分折算；perfkit 模板不折算，总分按分值合计"
         )
+    for sub in form.subtotals:
+        result.lost.append(
+            f"{sub.locs['label'].cell} 的“{sub.label}”行（模板不设小计行：一级指标的分值由其各行合计得出）"
+        )
     for note in form.notes:
         result.lost.append(f"读取说明：{note}")
     if form.source and os.path.isfile(form.source):
