@@ -447,6 +447,7 @@ def test_department_whole_form(tmp_path):
     assert not [f for f in validate_workbook(path) if f.severity == "error"], found
     # no 偏差原因 column: the score cell of the row that needs one is named
     assert ("DEVIATION_REASON_MISSING", "J11") in found
+    assert "PART_MISSING" not in {code for code, _ in found}  # a department has no 项目名称
     ws["G5"] = 9.9
     wb.save(path)
     assert ("EXEC_SCORE_MISMATCH", "G5") in _findings(path)

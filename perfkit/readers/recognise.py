@@ -968,7 +968,8 @@ class _FormReader:
             and "goal_expected" not in self.fields
         ):
             self.missing.append(("goal", "没有找到年度总体目标（预期目标、实际完成情况）"))
-        if "project_name" not in self.fields:
+        whole = "部门整体" in str(self.values.get("title", ""))  # a department's form: no project
+        if "project_name" not in self.fields and not whole:
             self.missing.append(("head:project_name", "没有找到项目名称"))
         if "total" not in self.fields:
             self.missing.append(("total", "没有找到总分（合计）行"))
