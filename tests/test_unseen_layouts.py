@@ -588,3 +588,36 @@ def test_evaltable_block_subtotals(tmp_path):
     ws[f"F{cells['过程']}"] = 10
     wb.save(path)
     assert _findings(path) == [("SUBTOTAL_MISMATCH", f"F{cells['过程']}")]
+
+
+def test_an_adjusted_target_is_the_one_scored(tmp_path):
+    """年初指标值 ≤100 adjusted to ≤95 (调整指标值), 98 % done: a ceiling missed,
+    60 × 95 / 98 = 58.16, not full marks; a row without an adjustment keeps its first target."""
+    path = tmp_path / "部门整体.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2021年度部门整体支出绩效自评表"])
+    ws.append(["主管部门", "某区财政局"])
+    ws.append(
+        [
+            "部门预算执行情况",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "执行率",
+            "执行率权重",
+            "执行率得分",
+        ]
+    )
+    ws.append(["年度资金总额", 500, 520, 510, "98.08%", 10, 9.81])
+    ws.append(["一级指标", "二级指标", "指标名称", "计量单位", "年初指标值", "调整指标值", "全年完成值",
+               "指标权重（分）", "指标得分（分）"])  # fmt: skip
+    ws.append(["产出指标", "数量指标", "财政供养人员控制率", "%", "≤100", "≤95", 98, 60, 60])
+    ws.append(["效益指标", "社会效益指标", "管理制度健全性", None, "健全", None, "健全", 30, 30])
+    ws.append(["合计", None, None, None, None, None, None, 100, 99.81])
+    wb.save(path)
+    form = _read_one(path)
+    assert [r.target for r in form.indicators] == ["≤95%", "健全"]
+    assert form.indicators[0].locs["target"].cell == "F6"
+    (mismatch,) = [f for f in validate_workbook(path) if f.code == "SCORE_MISMATCH"]
+    assert mismatch.cell == "I6" and "58.16" in mismatch.message  # 60 × 95 / 98

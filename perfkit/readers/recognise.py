@@ -880,6 +880,11 @@ class _FormReader:
             locs["level2"] = self.loc(r, cols["level2"])
         if self.s.sheet.percent:
             self._shown_percent(r, cells)
+        adjusted = cells.pop("target_adjusted", None)
+        at = locs.pop("target_adjusted", None)
+        if adjusted is not None and not (isinstance(adjusted, str) and not adjusted.strip()):
+            cells["target"] = adjusted  # the adjusted target is the one the year is scored on
+            locs["target"] = at
         if joined:
             target_key = "target" if kind == SELF_EVAL else "benchmark"
             if target_key not in cells and "target" in cells:
@@ -934,7 +939,7 @@ class _FormReader:
     def _shown_percent(self, r: int, cells: dict[str, Any]) -> None:
         """A number a cell shows as a percentage (Excel keeps a typed "96%" as
         0.96) is read as shown: "96%"."""
-        for key in ("target", "actual", "benchmark"):
+        for key in ("target", "target_adjusted", "actual", "benchmark"):
             c = self.value_cols.get(key)
             value = cells.get(key)
             if c is not None and type(value) in (int, float) and (r, c) in self.s.sheet.percent:
