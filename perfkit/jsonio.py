@@ -20,6 +20,7 @@ from . import profiles
 from .errors import InputError
 from .layout import LAYOUT_VERSION, resolve_kind, version_of
 from .model import (
+    AMOUNT_FIELDS,
     EVAL_TABLE,
     FUND_ROWS,
     INDICATOR_FIELDS,
@@ -39,7 +40,6 @@ SELFEVAL_HEADER = ("project_code", "project_name", "year", "unit", "dept")
 SELFEVAL_COMPUTED = ("exec_rate", "exec_score", "total_weight", "total", "grade")
 EVAL_HEADER = ("project_name", "unit", "year", "initial_budget", "annual_budget", "executed")
 EVAL_COMPUTED = ("total", "grade")
-FUND_AMOUNTS = ("initial_budget", "annual_budget", "executed")
 SELFEVAL_IND_KEYS = INDICATOR_FIELDS[SELF_EVAL][2:]  # level1/level2: the groups
 EVAL_IND_KEYS = INDICATOR_FIELDS[EVAL_TABLE]
 VERSIONS = {
@@ -105,7 +105,7 @@ def is_template_like(layout) -> bool:
             layout.columns == SELFEVAL_COLUMNS
             and all(f in layout.fields for f in need_fields)
             and "total" in layout.fund_rows
-            and all(k in layout.fund_columns for k in FUND_AMOUNTS)
+            and all(k in layout.fund_columns for k in AMOUNT_FIELDS)
         )
     need = (
         "initial_budget",
@@ -158,7 +158,7 @@ def _selfeval_to_dict(form: SelfEvalForm, f: dict[str, str]) -> dict:
     out["funds"] = {
         key: {
             attr: _json_value(getattr(form.funds[key], attr)) if key in form.funds else None
-            for attr in FUND_AMOUNTS
+            for attr in AMOUNT_FIELDS
         }
         for key in FUND_ROWS
     }
@@ -335,9 +335,9 @@ def _selfeval_from_dict(data: dict, profile: str, source: str) -> SelfEvalForm:
         row = funds.get(key) or {}
         if not isinstance(row, dict):
             raise InputError(f"funds.{key} 应为对象", path=source or None)
-        _check_keys(row, set(FUND_AMOUNTS), f"funds.{key}", source)
+        _check_keys(row, set(AMOUNT_FIELDS), f"funds.{key}", source)
         fund = FundRow(key)
-        for attr in FUND_AMOUNTS:
+        for attr in AMOUNT_FIELDS:
             setattr(fund, attr, _from_json(row.get(attr), f"funds.{key}.{attr}", source))
         form.funds[key] = fund
     items = data.get("indicators") or []

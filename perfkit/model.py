@@ -61,6 +61,10 @@ class FundRow:
     locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
 
 
+AMOUNT_FIELDS = ("initial_budget", "annual_budget", "executed")
+"""The amounts of a fund row (and of a 评分表's header), in the form's column order."""
+
+
 @dataclass
 class Indicator:
     """One third-level row of the 自评表 indicator grid."""
@@ -247,6 +251,7 @@ def plain(obj: Any) -> Any:
 
 
 __all__ = [
+    "AMOUNT_FIELDS",
     "EVAL_TABLE",
     "FUND_LABELS",
     "FUND_ROWS",

@@ -19,6 +19,7 @@ from typing import Any
 from . import batch
 from .fsutil import check_outputs, write_atomic
 from .model import (
+    AMOUNT_FIELDS,
     EVAL_TABLE,
     SELF_EVAL,
     value_of,
@@ -146,9 +147,9 @@ def summarize_form(
     if form.form == SELF_EVAL:
         row.update(dept=_text(form.dept), project_code=_text(form.project_code).replace(" ", ""))
         fund = form.funds.get("total")
-        amounts = [_dec(getattr(fund, n)) if fund else None for n in AMOUNTS]
+        amounts = [_dec(getattr(fund, n)) if fund else None for n in AMOUNT_FIELDS]
     else:
-        amounts = [_dec(getattr(form, n)) for n in AMOUNTS]
+        amounts = [_dec(getattr(form, n)) for n in AMOUNT_FIELDS]
     factor = _to_yuan(form)
     initial, annual, executed = (None if v is None else v * factor for v in amounts)
     exec_score = a.exec.counted
@@ -183,9 +184,6 @@ def summarize_form(
         row["errors"] = sum(1 for f in findings if f.severity == "error")
         row["warnings"] = sum(1 for f in findings if f.severity == "warning")
     return row
-
-
-AMOUNTS = ("initial_budget", "annual_budget", "executed")
 
 
 def _to_yuan(form) -> Decimal:

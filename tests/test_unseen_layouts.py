@@ -621,3 +621,23 @@ def test_an_adjusted_target_is_the_one_scored(tmp_path):
     assert form.indicators[0].locs["target"].cell == "F6"
     (mismatch,) = [f for f in validate_workbook(path) if f.code == "SCORE_MISMATCH"]
     assert mismatch.cell == "I6" and "58.16" in mismatch.message  # 60 × 95 / 98
+
+
+def test_amounts_typed_with_their_unit(tmp_path):
+    """"1,959,300.00元" in a 元 block is 1959300; "195.93万元" there is a finding
+    (another unit is never guessed); adopt writes the amounts as numbers."""
+    from perfkit.writers.adopt import adopt
+
+    path = tmp_path / "form.xlsx"
+    hebei_style(path, wan=False, colon=False)
+    wb = load_workbook(path)
+    ws = wb.active
+    ws["C6"], ws["D6"], ws["E6"] = "1,959,300.00元", "1959300 元", "1,937,189.02元"
+    wb.save(path)
+    assert _findings(path) == []
+    (result,) = adopt(path, tmp_path / "out")
+    adopted = load_workbook(result.path).worksheets[0]
+    assert [adopted[c].value for c in ("C6", "D6", "E6")] == [1959300, 1959300, 1937189.02]
+    ws["E6"] = "193.718902万元"
+    wb.save(path)
+    assert ("NOT_A_NUMBER", "E6") in _findings(path)

@@ -34,6 +34,7 @@ from typing import Any
 
 from ..layout import RECOGNISED, Group, Layout, a1
 from ..model import (
+    AMOUNT_FIELDS,
     EVAL_TABLE,
     INDICATOR_FIELDS,
     SELF_EVAL,
@@ -53,7 +54,6 @@ SCORE_KEYS = frozenset(("score", "weight"))
 LEVEL_KEYS = ("level1", "level2")
 ROW_KEYS = frozenset(("level3", "target", "actual", "benchmark", "rule"))
 EVAL_KEYS = frozenset(("benchmark", "rule"))
-AMOUNT_KEYS = ("initial_budget", "annual_budget", "executed")
 BLANK_STREAK = 8  # this many blank rows close a grid that has no 总分 row
 _POINTS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*分\s*$")
 _YEAR_LINE = re.compile(r"^[(（]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")
@@ -312,7 +312,7 @@ def _what_was_found(s: SheetScan) -> str:
         seen.append("表格标题")
     if any(h.key("head") for hits in s.by_row.values() for h in hits):
         seen.append("项目名称等表头信息")
-    if keys & set(AMOUNT_KEYS):
+    if keys & set(AMOUNT_FIELDS):
         seen.append("资金使用情况")
     cols = {h.key("col") for hits in s.by_row.values() for h in hits} - {None}
     if cols:
@@ -490,7 +490,7 @@ class _FormReader:
                 key = h.key("fund_col")
                 if key and key not in cols:
                     cols[key] = h.c
-            amounts = set(cols) & set(AMOUNT_KEYS)
+            amounts = set(cols) & set(AMOUNT_FIELDS)
             if len(amounts) >= 2 or (amounts and len(cols) >= 3):
                 header = (r, cols)
                 break
@@ -551,7 +551,7 @@ class _FormReader:
     def _pairs(self, r: int, cols: dict[str, int]) -> bool:
         """Label–value pairs on one row (年初预算数（万元） | 175 | 全年预算数 | …)."""
         for key, c in cols.items():
-            if key not in AMOUNT_KEYS:
+            if key not in AMOUNT_FIELDS:
                 continue
             right = self.s.raw(r, c + 1)
             below = self.s.raw(r + 1, c)
@@ -747,12 +747,12 @@ class _FormReader:
         fund_columns = {}
         if fund:
             fund_rows = {k: r + 1 for k, r in fund["rows"].items()}
-            fund_columns = {k: c + 1 for k, c in fund["columns"].items() if k in AMOUNT_KEYS}
+            fund_columns = {k: c + 1 for k, c in fund["columns"].items() if k in AMOUNT_FIELDS}
             total = fund["rows"].get("total")
             if total is not None:
                 keys = ("exec_weight", "exec_rate", "exec_score")
                 if self.head.kind == EVAL_TABLE:  # the 评分表's amounts are head fields
-                    keys = (*AMOUNT_KEYS, "exec_rate")
+                    keys = (*AMOUNT_FIELDS, "exec_rate")
                 for key in keys:
                     col = fund["columns"].get(key)
                     if col is not None:
@@ -837,13 +837,13 @@ class _FormReader:
         if form.form == SELF_EVAL:
             for key, r in fund["rows"].items():
                 row = FundRow(key)
-                for amount in AMOUNT_KEYS:
+                for amount in AMOUNT_FIELDS:
                     c = cols.get(amount)
                     if c is None:
                         continue
                     if fund["pairs"]:
                         c = c  # the columns of pairs already point at the value
-                    setattr(row, amount, self.s.raw(r, c))
+                    setattr(row, amount, _amount(self.s.raw(r, c), self.unit))
                     row.locs[amount] = self.loc(r, c)
                 form.funds[key] = row
             total = fund["rows"].get("total")
@@ -860,10 +860,11 @@ class _FormReader:
             total = fund["rows"].get("total")
             if total is None:
                 return
-            for name in (*AMOUNT_KEYS, "exec_rate"):
+            for name in (*AMOUNT_FIELDS, "exec_rate"):
                 c = cols.get(name)
                 if c is not None:
-                    setattr(form, name, self.s.raw(total, c))
+                    value = self.s.raw(total, c)
+                    setattr(form, name, _amount(value, self.unit) if name != "exec_rate" else value)
                     form.locs[name] = self.loc(total, c)
 
     def _indicator(self, kind: str, row: dict, cols: dict[str, int], joined: bool):
@@ -1026,6 +1027,20 @@ def _number_text(value: Any) -> str | None:
     if isinstance(value, float):
         return format(Decimal(repr(value)).normalize(), "f") if value == value else None
     return None
+
+
+def _amount(value: Any, unit: str | None) -> Any:
+    """An amount typed with its block's unit after it ("1,200,000.00元" where the
+    block is in 元, "120万元" where it is in 万元) is that number; any other text
+    stays as typed (a different unit is a finding, never a guess)."""
+    if isinstance(value, str):
+        text = value.strip()
+        suffix = unit or "元"
+        if text.endswith(suffix) and not (suffix == "元" and text.endswith("万元")):
+            rest = text[: -len(suffix)].strip()
+            if _looks_numeric(rest):
+                return rest
+    return value
 
 
 def percent_text(value: int | float) -> str:

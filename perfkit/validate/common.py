@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import Any
 
 from .. import targets
-from ..model import EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula, Loc
+from ..model import AMOUNT_FIELDS, EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula, Loc
 from ..numbers import fmt, round2
 from ..values import UNKNOWN, excel_error, read_number, text_of
 from . import codes as C
@@ -140,7 +140,6 @@ def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple]:
     return lambda obj: tuple(getattr(obj, name) for name in names)
 
 
-AMOUNT_FIELDS = ("initial_budget", "annual_budget", "executed")
 AMOUNT_LABELS = {
     "initial_budget": "年初预算数",
     "annual_budget": "全年预算数",

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..fsutil import refuse_overwrite_input
-from ..model import INDICATOR_FIELDS, SELF_EVAL, Formula
+from ..model import AMOUNT_FIELDS, INDICATOR_FIELDS, SELF_EVAL, Formula
 from ..numbers import fmt
 from .place import layout_for, place
 
@@ -62,6 +62,26 @@ def _dec(value: Any) -> Decimal | None:
         return None
 
 
+def _amounts_as_numbers(form) -> None:
+    """Amounts typed as text ("1,959,300.00") go into the template's number
+    cells as numbers; any other text stays as typed (and is a finding there)."""
+    from ..values import read_number
+
+    if form.form == SELF_EVAL:
+        owners = [(row, AMOUNT_FIELDS) for row in form.funds.values()]
+    else:
+        owners = [(form, AMOUNT_FIELDS)]
+    for obj, names in owners:
+        for name in names:
+            raw = getattr(obj, name)
+            if isinstance(raw, str):
+                number, problem = read_number(raw)
+                if isinstance(number, Decimal) and problem is None:
+                    setattr(
+                        obj, name, int(number) if number == number.to_integral() else float(number)
+                    )
+
+
 def adopt_form(form, out: Path) -> Adopted:
     """Write *form* as a perfkit template at *out*."""
     from ..outputs import ADOPTED, mark_openpyxl
@@ -75,6 +95,7 @@ def adopt_form(form, out: Path) -> Adopted:
     typed_totals = {name: getattr(new, name) for name in ("total", "total_weight", "grade")}
     for ind in new.indicators:
         ind.score = None  # first: what the template formulas give
+    _amounts_as_numbers(new)
     exec_typed = None
     if new.form == SELF_EVAL:
         exec_typed = new.exec_score
