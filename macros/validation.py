@@ -98,6 +98,7 @@ def validate(book: Any = None) -> list:
         forms = forms_from_grids(
             values, formulas, source=_name(book), defined_names=book_names(book)
         )
+        shown_percentages(book, forms)
     except PerfkitError as exc:  # a clear message instead of a traceback
         _report(book, f"无法校验：{exc.message}", alert=True)
         return []
@@ -249,6 +250,25 @@ def read_grids(book: Any, sheet_names: list[str]) -> tuple[dict, dict]:
         values[name] = _pad(vals, row0, col0)
         formulas[name] = _pad([list(r) for r in forms], row0, col0)
     return values, formulas
+
+
+def shown_percentages(book: Any, forms: list) -> None:
+    """Excel keeps a typed "8%" as 0.08 and shows it by its number format: a
+    number in a 年度指标值 / 实际完成值 / 标杆值 cell that a percent format shows is
+    read as shown ("8%"), as the file readers read it.  One call per such
+    number cell (most of these cells hold text and cost nothing)."""
+    from perfkit.readers.cells import is_percent_format
+    from perfkit.readers.recognise import percent_text
+
+    for form in forms:
+        sht = book.sheets[form.sheet]
+        for ind in form.indicators:
+            for key in ("target", "actual", "benchmark"):
+                value = getattr(ind, key, None)
+                loc = ind.locs.get(key)
+                if type(value) in (int, float) and loc is not None and loc.cell:
+                    if is_percent_format(sht.range(loc.cell).number_format):
+                        setattr(ind, key, percent_text(value))
 
 
 def _corners(address: str) -> tuple[tuple[int, int], tuple[int, int]]:

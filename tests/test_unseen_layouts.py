@@ -624,7 +624,7 @@ def test_an_adjusted_target_is_the_one_scored(tmp_path):
 
 
 def test_amounts_typed_with_their_unit(tmp_path):
-    """"1,959,300.00元" in a 元 block is 1959300; "195.93万元" there is a finding
+    """ "1,959,300.00元" in a 元 block is 1959300; "195.93万元" there is a finding
     (another unit is never guessed); adopt writes the amounts as numbers."""
     from perfkit.writers.adopt import adopt
 

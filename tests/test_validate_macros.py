@@ -164,6 +164,12 @@ class FakeRange:
         return FakeApi(self.sheet, "range")
 
     @property
+    def number_format(self):
+        self.sheet.calls.hit("range.number_format")
+        r1, c1, _, _ = self._bounds()
+        return self.sheet.number_formats.get((r1, c1), "General")
+
+    @property
     def formula(self):
         self.sheet.calls.hit("range.formula")
         r1, c1, r2, c2 = self._bounds()
@@ -306,6 +312,7 @@ class FakeSheet:
         self.calls = book.calls
         self.values: dict[tuple[int, int], object] = {}
         self.formulas: dict[tuple[int, int], str] = {}
+        self.number_formats: dict[tuple[int, int], str] = {}  # blank: General
         self.notes_by_cell: dict[str, FakeNote] = {}
         self.rules: list[FakeCF] = []
         self.value_writes = 0
@@ -445,6 +452,8 @@ def fake_from_xlsx(path: Path, extra_rows: int = 0) -> FakeBook:
                     sheet.formulas[(c.row, c.column)] = v
                 else:
                     sheet.values[(c.row, c.column)] = v
+                if c.number_format != "General":
+                    sheet.number_formats[(c.row, c.column)] = c.number_format
         for addr, note in [
             (c.coordinate, c.comment) for row in ws.iter_rows() for c in row if c.comment
         ]:
@@ -623,3 +632,31 @@ def test_error_values_read_from_excel_are_findings():
     found = mv.validate(book)
     assert ("FORMULA_ERROR", "G6") in {(f.code, f.cell) for f in found}
     assert form.values[(6, 7)] == "#DIV/0!"
+
+
+def test_percentages_shown_by_their_format_in_a_live_book(tmp_path):
+    """A foreign form open in Excel: 实际完成值 typed "8%" against ≤5 % is kept as
+    0.08 with a 0% format; the 校验 button reads it as shown, as the file readers
+    do (18.75 of 30, not full marks), asking only the number cells for their format."""
+    from openpyxl import load_workbook
+
+    from perfkit.readers import read_forms
+    from perfkit.validate import validate_form
+    from tests.test_unseen_layouts import section_rows
+
+    path = tmp_path / "form.xlsx"
+    where = section_rows(path)
+    wb = load_workbook(path)
+    ws = wb.active
+    r = where["rows"]["企业参与度"]
+    ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"] = "培训差错率", "≤5%", 0.08
+    ws[f"D{r}"].number_format = "0%"
+    wb.save(path)
+    book = fake_from_xlsx(path)
+    found = run_validate(book)
+    from_file = [f for form in read_forms(path) for f in validate_form(form)]
+    assert {(f.code, f.cell, f.message) for f in found} == {
+        (f.code, f.cell, f.message) for f in from_file
+    }
+    assert ("SCORE_MISMATCH", f"F{r}") in {(f.code, f.cell) for f in found}
+    assert book.calls["range.number_format"] == 1  # the one number cell

@@ -596,13 +596,19 @@ _NUM_FMT_ID = re.compile(rb'\bnumFmtId="([0-9]+)"')
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
+def is_percent_format(code: str | None) -> bool:
+    """Whether a number format shows a percentage: a % outside quotes, escapes
+    and [colour] brackets ("0%", "0.00%", "[Red]0.0%"; not '0"%"' or "0\\%")."""
+    return bool(code) and "%" in _QUOTED.sub("", code)
+
+
 @lru_cache(maxsize=256)
 def percent_formats(styles: bytes) -> frozenset[int]:
     """Indices into ``cellXfs`` whose number format shows a percentage (0%,
     0.00%, or a custom code with % outside quotes, escapes and [colour]
     brackets).  Forms from one template share their styles: worked out once."""
     codes = {int(i): _xml_text(code) for i, code in _NUM_FMT.findall(styles)}
-    percent = {i for i, code in codes.items() if "%" in _QUOTED.sub("", code)}
+    percent = {i for i, code in codes.items() if is_percent_format(code)}
     percent |= _PERCENT_FORMAT_IDS - codes.keys()
     block = _between(styles, b"<cellXfs", b"</cellXfs>")
     if block is None:
