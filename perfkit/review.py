@@ -626,7 +626,7 @@ class _Job:
 def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
     """Assess, validate and weigh one form; its workpaper data pickled."""
     from .assess import assess
-    from .summary import _message, _profile_for, _text
+    from .summary import _message, _profile_for, _text, unit_of
     from .validate import validate_form
     from .validate.platform import inflation, placeholder_rows
 
@@ -647,7 +647,7 @@ def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
     code = _text(form.project_code).replace(" ", "") if form.form == SELF_EVAL else ""
     return replace(  # the texts as the summary writes them (汇总.xlsx)
         base,
-        unit=_text(form.unit),
+        unit=unit_of(form),
         project=_text(form.project_name),
         project_code=code,
         year=_text(form.year),

@@ -139,7 +139,7 @@ def summarize_form(
         file=form.source or "",
         sheet=form.sheet or "",
         form=FORM_NAMES.get(form.form, form.form),
-        unit=_text(form.unit),
+        unit=unit_of(form),
         project_name=_text(form.project_name),
         year=_text(form.year),
         profile=profile.name,
@@ -206,6 +206,12 @@ def _safe(func, *args):
 
 def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(round2(value))
+
+
+def unit_of(form) -> str:
+    """The unit a form is filed under: its 实施单位 (评分表: 被评价单位), else the
+    主管部门 / 一级预算单位 it names (a 部门整体 form has no 实施单位)."""
+    return _text(form.unit) or _text(getattr(form, "dept", None))
 
 
 def error_row(path: str, message: str) -> dict[str, Any]:

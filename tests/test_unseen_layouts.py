@@ -448,6 +448,10 @@ def test_department_whole_form(tmp_path):
     # no 偏差原因 column: the score cell of the row that needs one is named
     assert ("DEVIATION_REASON_MISSING", "J11") in found
     assert "PART_MISSING" not in {code for code, _ in found}  # a department has no 项目名称
+    from perfkit import summary
+
+    (row,) = summary.summarize_path(summary._Job(str(path), None))
+    assert (row["unit"], row["dept"]) == ("某区财政局", "某区财政局")  # filed under its department
     ws["G5"] = 9.9
     wb.save(path)
     assert ("EXEC_SCORE_MISMATCH", "G5") in _findings(path)
