@@ -645,3 +645,26 @@ def test_amounts_typed_with_their_unit(tmp_path):
     ws["E6"] = "193.718902万元"
     wb.save(path)
     assert ("NOT_A_NUMBER", "E6") in _findings(path)
+
+
+def test_a_file_whose_name_says_the_other_format(tmp_path, corpus):
+    """An .xls saved under a .xlsx name (and the reverse) is read by its content:
+    the same forms and findings as the file under its own name; --out says what
+    the file really is."""
+    import shutil
+
+    from perfkit.commands.validate import _Job, check_job
+
+    xls = next(f for f in corpus if f.path.suffix == ".xls")
+    xlsx = next(f for f in corpus if f.path.suffix == ".xlsx" and f.variant == "original")
+    for source, name in ((xls.path, "really_xls.xlsx"), (xlsx.path, "really_xlsx.xls")):
+        copy = tmp_path / name
+        shutil.copyfile(source, copy)
+        assert _findings(copy) == _findings(source)
+        assert [f.project_name for f in read_forms(copy)] == [
+            f.project_name for f in read_forms(source)
+        ]
+    res = check_job(
+        _Job(str(tmp_path / "really_xls.xlsx"), str(tmp_path), None, str(tmp_path / "o.xlsx"))
+    )
+    assert not res.error and "内容却是 .xls 格式" in res.mark_error

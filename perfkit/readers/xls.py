@@ -13,6 +13,7 @@ names are .xlsx features here.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import struct
@@ -43,7 +44,9 @@ class XlsBook(Book):
         try:
             from python_calamine import CalamineWorkbook
 
-            self._book = CalamineWorkbook.from_path(source)
+            # by content, not by name: an .xls saved as "….xlsx" is read too
+            with open(source, "rb") as f:
+                self._book = CalamineWorkbook.from_filelike(io.BytesIO(f.read()))
             self.sheet_names = list(self._book.sheet_names)
             self.hidden_sheets = {
                 m.name
