@@ -148,6 +148,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _results(stdout: str, count: int) -> list[dict] | None:
+    """The worker's results: its last line, a JSON list of one result per
+    operation; None when it did not get that far."""
+    lines = stdout.strip().splitlines()
+    try:
+        results = json.loads(lines[-1]) if lines else None
+    except ValueError:
+        return None
+    if not isinstance(results, list) or len(results) != count:
+        return None
+    return results
+
+
 class LibreOffice:
     """One headless soffice for many operations; a context manager."""
 
@@ -282,9 +295,14 @@ class LibreOffice:
             raise LibreOfficeError(
                 f"LibreOffice worker timed out after {timeout or self.timeout:.0f} s"
             ) from None
-        if proc.returncode:
-            raise LibreOfficeError(f"LibreOffice worker failed: {proc.stderr.strip()[-2000:]}")
-        results = json.loads(proc.stdout.strip().splitlines()[-1])
+        results = _results(proc.stdout, len(ops))
+        if results is None:
+            raise LibreOfficeError(
+                f"LibreOffice worker failed (status {proc.returncode}): "
+                f"{proc.stderr.strip()[-2000:]}"
+            )
+        # a worker that crashed on its way out (status -11) after writing every
+        # result has done the work: its results are read like any other
         if check:
             failed = [r for r in results if not r["ok"]]
             if failed:
@@ -424,4 +442,8 @@ def _worker_main() -> int:  # pragma: no cover - runs in the system interpreter
 
 
 if __name__ == "__main__":
-    sys.exit(_worker_main())
+    # pyuno may crash while the interpreter shuts down (SIGSEGV after the bridge
+    # is gone): leave without the shutdown once the results are out
+    status = _worker_main()
+    sys.stdout.flush()
+    os._exit(status)

@@ -199,3 +199,15 @@ def test_unknown_functions_are_saved_as_name_errors_in_lower_case(libreoffice, t
     )
     for name in ("udf.lo.xlsx", "udf.xls"):
         assert _grid(tmp_path / name, "表")[0][0] == [3.0 if name.endswith("x") else 3, ""]
+
+
+def test_worker_results_are_read_from_its_last_line():
+    """A worker that crashed on its way out after printing every result has done
+    its work (pyuno can SIGSEGV in interpreter shutdown); one that stopped early
+    has not."""
+    done = '[{"ok": true, "src": "a", "dest": "b"}]'
+    assert lo._results("log line\n" + done + "\n", 1) == [{"ok": True, "src": "a", "dest": "b"}]
+    assert lo._results("", 1) is None
+    assert lo._results(done, 2) is None  # one result for two operations
+    assert lo._results('[{"ok": tr', 1) is None
+    assert lo._results("[]", 0) == []
