@@ -668,3 +668,29 @@ def test_a_file_whose_name_says_the_other_format(tmp_path, corpus):
         _Job(str(tmp_path / "really_xls.xlsx"), str(tmp_path), None, str(tmp_path / "o.xlsx"))
     )
     assert not res.error and "内容却是 .xls 格式" in res.mark_error
+
+
+def test_evaltable_with_a_completion_column(tmp_path):
+    """评分表 whose actual column is headed 实际完成情况 (the word of the 年度总体目标
+    block): the rules are applied to it (预算执行率 90 % × 10 = 9, typed 10)."""
+    path = tmp_path / "评分表.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "评分表"
+    ws.append(["绩效评价指标体系评分表"])
+    ws.append(["项目名称", "社区养老服务补助"])
+    ws.append(
+        ["一级指标", "二级指标", "三级指标", "分值", "评分标准", "实际完成情况", "得分", "扣分原因"]
+    )
+    ws.append(["过程", "资金管理", "预算执行率", 10, "预算执行率×分值", "90%", 9, "执行偏慢"])
+    ws.append(["产出", "产出数量", "助餐服务人次", 50, "完成率×分值", "95%", 47.5, "部分老人外出"])
+    ws.append(
+        ["效益", "满意度", "服务对象满意度", 40, "满意度≥90%得满分，每低1个百分点扣1分", "92%", 40]
+    )
+    ws.append(["合计", None, None, 100, None, None, 96.5])
+    wb.save(path)
+    assert [r.actual for r in _read_one(path).indicators] == ["90%", "95%", "92%"]
+    assert _findings(path) == []
+    ws["G4"] = 10
+    wb.save(path)
+    assert ("SCORE_MISMATCH", "G4") in _findings(path)
