@@ -694,3 +694,28 @@ def test_evaltable_with_a_completion_column(tmp_path):
     ws["G4"] = 10
     wb.save(path)
     assert ("SCORE_MISMATCH", "G4") in _findings(path)
+
+
+def test_head_values_under_a_row_of_head_labels(tmp_path):
+    """项目名称 | 主管部门 | 实施单位 | 项目编码 on one row, the values on the next."""
+    path = tmp_path / "form.xlsx"
+    hebei_style(path, wan=False, colon=False)
+    wb = load_workbook(path)
+    ws = wb.active
+    for rng in list(ws.merged_cells.ranges):
+        if rng.min_row in (3, 4):
+            ws.unmerge_cells(str(rng))
+    for row in (3, 4):
+        for col in "ABCDEFGHI":
+            ws[f"{col}{row}"] = None
+    ws["A3"], ws["B3"], ws["C3"], ws["D3"] = "项目名称", "主管部门", "实施单位", "项目编码"
+    ws["A4"], ws["B4"], ws["C4"], ws["D4"] = (
+        "中小企业培训服务项目", "某区工商业联合会", "某区工商业联合会", "440300-2023-001",
+    )  # fmt: skip
+    wb.save(path)
+    form = _read_one(path)
+    assert (form.project_name, form.dept, form.unit, form.project_code) == (
+        "中小企业培训服务项目", "某区工商业联合会", "某区工商业联合会", "440300-2023-001",
+    )  # fmt: skip
+    assert form.locs["project_name"].cell == "A4" and form.locs["project_code"].cell == "D4"
+    assert _findings(path) == []

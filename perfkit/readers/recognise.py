@@ -429,8 +429,28 @@ class _FormReader:
                 role in ("head", "fund_col", "col", "goal", "grade", "title")
                 for role, _ in other.roles
             ):
+                if key and other.key("head"):  # a row of head labels: the values stand below
+                    return self._below(h) or ((r, c), None)
                 return (r, c), None
-        return (r, c), self.s.raw(r, c)
+        value = self.s.raw(r, c)
+        if value is None and key and self._head_row(h):  # the last label of such a row
+            return self._below(h) or ((r, c), None)
+        return (r, c), value
+
+    def _below(self, h: Hit) -> tuple[tuple[int, int], Any] | None:
+        """The value under a label, when it is one and not another label."""
+        below = (h.r2 + 1, h.c)
+        value = self.s.raw(*below)
+        if value is None or self.s.is_label(*below):
+            return None
+        return below, value
+
+    def _head_row(self, h: Hit) -> bool:
+        """Whether *h* stands in a row of two or more head labels and nothing else."""
+        heads = [x for x in self.s.row_hits(h.r) if x.key("head") and x.label.value is None]
+        line = self.s.sheet.values[h.r] if h.r < self.s.sheet.nrows else ()
+        filled = sum(1 for v in line if v not in (None, ""))
+        return len(heads) >= 2 and filled == len(heads)
 
     def _beyond_blanks(self, r: int, c: int) -> int:
         """The first cell right of (r, c) holding a value or a formula, when
