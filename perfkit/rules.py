@@ -48,7 +48,7 @@ _NUM = r"(\d+(?:\.\d+)?)"
 _UNIT = r"(%|％|个百分点|次|期|个|家|项|人次|人|天|日|分)?"
 
 _DEDUCT = re.compile(
-    r"每(?P<dir>下降|降低|减少|低于|少|超过|超出|增加|高于|多)\s*(?P<step>\d+(?:\.\d+)?)\s*"
+    r"每(?P<dir>下降|降低|减少|低于|低|少|超过|超出|增加|高于|高|多)\s*(?P<step>\d+(?:\.\d+)?)\s*"
     r"(?P<unit>%|％|个百分点|次|期|个|家|项|人次|人|天|日|分)?"
     r"[^，,；;。]*?[，,]?\s*(?:扣减|扣除|扣)\s*(?P<of>权重分值的|权重分的|权重的|权重)?\s*"
     r"(?P<per>\d+(?:\.\d+)?)\s*(?P<pu>%|％|分)?"
@@ -59,9 +59,9 @@ _ZERO_BELOW = re.compile(
 _FULL = re.compile(
     r"(?:≥|>=|达到|不低于|不少于)?\s*"
     + _NUM
-    + r"\s*(%|％|次|期|个|家|项|人次|人)?\s*(?:及以上)?\s*得\s*"
+    + r"\s*(%|％|次|期|个|家|项|人次|人)?\s*(?:及以上|以上)?\s*(?:的)?\s*得\s*(?:满分|"
     + _NUM
-    + r"\s*分"
+    + r"\s*分)"
 )
 _THRESHOLD = re.compile(
     r"(?:发生|出现|存在)[^，,；;。]{0,12}(?:的情况)?[^，,；;。]{0,6}(?:该项)?\s*(?:不得分|得0分|该项不得分)"
@@ -356,7 +356,7 @@ def _parse(raw: str, t: str) -> Rule | None:
         # 「扣减权重分值的3%」 / 「扣1%权重分」: a share of the weight, not points
         of_weight = m.group("pu") == "%"
         direction = (
-            REVERSE if m.group("dir") in ("超过", "超出", "增加", "高于", "多") else POSITIVE
+            REVERSE if m.group("dir") in ("超过", "超出", "增加", "高于", "高", "多") else POSITIVE
         )
         bench = None
         full = _FULL.search(t)

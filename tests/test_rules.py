@@ -245,3 +245,22 @@ def test_numbers_beyond_the_bounds_in_a_rule_text_are_not_a_rule():
     assert parse_rule("每降低1%扣" + "9" * 40 + "分") is None
     assert parse_rule("①a②b，每项各占权重的1/0") is not None  # a zero denominator: equal shares
     assert eval_score("①a②b各占1/0", "①②", 2).value == D("2.00")
+
+
+# Satisfaction rules as evaluation tables write them: a threshold for full marks
+# ("得满分", not "得 N 分") and a deduction per point below it ("每低", "每降低").
+@pytest.mark.parametrize(
+    ("text", "actual", "expected"),
+    [
+        ("满意度≥90%得满分，每低1个百分点扣1分", "88%", "48"),  # 50 − 2 × 1
+        ("满意度≥90%得满分，每低1个百分点扣1分", "93%", "50"),
+        ("满意度达到90%及以上得满分，每降低1个百分点扣1分", "88%", "48"),
+        ("满意度90%以上的得满分，每低1个百分点扣2分", "85.5%", "41"),  # 4.5 points below × 2
+        ("投诉率每高1个百分点扣5分", "2%", None),  # a ceiling without its level: not derivable
+    ],
+)
+def test_satisfaction_thresholds(text, actual, expected):
+    rule = parse_rule(text)
+    assert isinstance(rule, DeductRule)
+    got = rule.score(actual, 50)
+    assert got == (None if expected is None else D(expected))
