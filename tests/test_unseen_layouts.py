@@ -339,17 +339,26 @@ def test_percentages_typed_in_excel_are_shares_with_a_format(tmp_path):
     assert "14.21" in finding.message and "实际 0.9（即 90%）" in finding.message
 
 
-def test_a_ceiling_typed_as_a_percentage_is_read_by_its_format(tmp_path):
-    """≤5 % against a typed 8 % (0.08 shown 8 %): 30 × 5 / 8 = 18.75, not full
-    marks for 0.08 %; the same number without a format is read as written."""
-    path = tmp_path / "form.xlsx"
+def ceiling_typed_as_percent(path, number_format="0%") -> int:
+    """The section-row form whose 30-point row is a ceiling, 培训差错率 ≤5 %, with
+    a typed 8 % kept as 0.08 shown by *number_format*; returns that row."""
     where = section_rows(path)
     wb = load_workbook(path)
     ws = wb.active
     r = where["rows"]["企业参与度"]
     ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"] = "培训差错率", "≤5%", 0.08
-    ws[f"D{r}"].number_format = "0.0%"
+    ws[f"D{r}"].number_format = number_format
     wb.save(path)
+    return r
+
+
+def test_a_ceiling_typed_as_a_percentage_is_read_by_its_format(tmp_path):
+    """≤5 % against a typed 8 % (0.08 shown 8 %): 30 × 5 / 8 = 18.75, not full
+    marks for 0.08 %; the same number without a format is read as written."""
+    path = tmp_path / "form.xlsx"
+    r = ceiling_typed_as_percent(path, "0.0%")
+    wb = load_workbook(path)
+    ws = wb.active
     (finding,) = validate_workbook(path)
     assert (finding.code, finding.cell) == ("SCORE_MISMATCH", f"F{r}")
     assert "18.75" in finding.message and "实际 8%" in finding.message
@@ -561,15 +570,21 @@ def test_an_indicator_named_like_a_subtotal_stays_an_indicator(tmp_path):
     assert _findings(path) == []
 
 
-def test_evaltable_block_subtotals(tmp_path):
-    """A 评分表 with a 小计 row under each block (决策 5, 过程 10, 产出 40, 效益 45)."""
-    path = tmp_path / "评分表.xlsx"
+def _evaltable(project: str, columns: tuple[str, ...]):
+    """A 评分表 sheet: title, 项目名称, a header of the three levels and *columns*."""
     wb = Workbook()
     ws = wb.active
     ws.title = "评分表"
     ws.append(["绩效评价指标体系评分表"])
-    ws.append(["项目名称", "中小企业培训服务项目"])
-    ws.append(["一级指标", "二级指标", "三级指标", "分值", "评分标准", "得分", "扣分原因"])
+    ws.append(["项目名称", project])
+    ws.append(["一级指标", "二级指标", "三级指标", *columns])
+    return wb, ws
+
+
+def test_evaltable_block_subtotals(tmp_path):
+    """A 评分表 with a 小计 row under each block (决策 5, 过程 10, 产出 40, 效益 45)."""
+    path = tmp_path / "评分表.xlsx"
+    wb, ws = _evaltable("中小企业培训服务项目", ("分值", "评分标准", "得分", "扣分原因"))
     blocks = [
         ("决策", [("项目立项", "立项依据充分性", 5, 5)]),
         ("过程", [("资金管理", "资金使用合规性", 6, 6), ("组织实施", "制度执行有效性", 4, 3)]),
@@ -674,13 +689,8 @@ def test_evaltable_with_a_completion_column(tmp_path):
     """评分表 whose actual column is headed 实际完成情况 (the word of the 年度总体目标
     block): the rules are applied to it (预算执行率 90 % × 10 = 9, typed 10)."""
     path = tmp_path / "评分表.xlsx"
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "评分表"
-    ws.append(["绩效评价指标体系评分表"])
-    ws.append(["项目名称", "社区养老服务补助"])
-    ws.append(
-        ["一级指标", "二级指标", "三级指标", "分值", "评分标准", "实际完成情况", "得分", "扣分原因"]
+    wb, ws = _evaltable(
+        "社区养老服务补助", ("分值", "评分标准", "实际完成情况", "得分", "扣分原因")
     )
     ws.append(["过程", "资金管理", "预算执行率", 10, "预算执行率×分值", "90%", 9, "执行偏慢"])
     ws.append(["产出", "产出数量", "助餐服务人次", 50, "完成率×分值", "95%", 47.5, "部分老人外出"])

@@ -638,20 +638,12 @@ def test_percentages_shown_by_their_format_in_a_live_book(tmp_path):
     """A foreign form open in Excel: 实际完成值 typed "8%" against ≤5 % is kept as
     0.08 with a 0% format; the 校验 button reads it as shown, as the file readers
     do (18.75 of 30, not full marks), asking only the number cells for their format."""
-    from openpyxl import load_workbook
-
     from perfkit.readers import read_forms
     from perfkit.validate import validate_form
-    from tests.test_unseen_layouts import section_rows
+    from tests.test_unseen_layouts import ceiling_typed_as_percent
 
     path = tmp_path / "form.xlsx"
-    where = section_rows(path)
-    wb = load_workbook(path)
-    ws = wb.active
-    r = where["rows"]["企业参与度"]
-    ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"] = "培训差错率", "≤5%", 0.08
-    ws[f"D{r}"].number_format = "0%"
-    wb.save(path)
+    r = ceiling_typed_as_percent(path)
     book = fake_from_xlsx(path)
     found = run_validate(book)
     from_file = [f for form in read_forms(path) for f in validate_form(form)]
