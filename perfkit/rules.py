@@ -63,6 +63,10 @@ _FULL = re.compile(
     + _NUM
     + r"\s*分)"
 )
+_PROPORTIONAL = re.compile(
+    r"(?:≥|>=|达到|不低于|不少于)?" + _NUM + r"(%|％)?(?:及以上|以上)?(?:的)?得满分[，,；;]?"
+    r"(?:低于|未达到|不足|达不到|未达)[^，,；;。]{0,8}?按(?:完成)?比例(?:得分|计分|计算|折算)"
+)
 _THRESHOLD = re.compile(
     r"(?:发生|出现|存在)[^，,；;。]{0,12}(?:的情况)?[^，,；;。]{0,6}(?:该项)?\s*(?:不得分|得0分|该项不得分)"
 )
@@ -202,6 +206,16 @@ class DeductRule(Rule):
             f"，低于{fmt(self.zero_below)}{self.unit}不得分" if self.zero_below is not None else ""
         )
         return f"{head}每{way}{fmt(self.step)}{self.unit}扣{per}，扣完为止{tail}"
+
+
+@dataclass(frozen=True)
+class ProportionalRule(DeductRule):
+    """「合格率达到95%得满分，低于95%按比例得分」: below the level, weight ×
+    actual ÷ level — a deduction of weight ÷ level per unit below it, counted
+    continuously (the level is the rule's ``benchmark``)."""
+
+    def describe(self):
+        return f"达到 {fmt(self.benchmark)}{self.unit} 得满分，低于按比例得分（分值 × 实际值 ÷ {fmt(self.benchmark)}{self.unit}）"
 
 
 @dataclass(frozen=True)
@@ -377,6 +391,19 @@ def _parse(raw: str, t: str) -> Rule | None:
             unit=unit,
             zero_below=_n(zb.group(1)) if zb else None,
         )
+
+    m = _PROPORTIONAL.search(t)
+    if m:
+        level = _n(m.group(1))
+        if level > 0:
+            return ProportionalRule(
+                text=raw,
+                step=Decimal(1),
+                per_step=HUNDRED / level,
+                per_step_of_weight=True,
+                benchmark=level,
+                unit=(m.group(2) or "").replace("％", "%"),
+            )
 
     items = _items_in(t)
     if len(items) >= 2:

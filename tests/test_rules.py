@@ -264,3 +264,20 @@ def test_satisfaction_thresholds(text, actual, expected):
     assert isinstance(rule, DeductRule)
     got = rule.score(actual, 50)
     assert got == (None if expected is None else D(expected))
+
+
+@pytest.mark.parametrize(
+    ("text", "actual", "weight", "expected"),
+    [
+        ("合格率达到95%得满分，低于95%按比例得分", "90%", 10, "9.47"),  # 10 × 90 / 95
+        ("合格率达到95%得满分，低于95%按比例得分", "96%", 10, "10"),
+        ("合格率达到95%得满分，低于95%按比例得分", "50%", 10, "5.26"),
+        ("资金到位率100%得满分，未达到的按比例计分", "80%", 5, "4"),
+        ("覆盖率≥90%的得满分；低于90%按完成比例得分", "45%", 8, "4"),
+    ],
+)
+def test_proportional_below_a_level(text, actual, weight, expected):
+    rule = parse_rule(text)
+    assert isinstance(rule, DeductRule) and "按比例" in rule.describe()
+    assert rule.score(actual, weight) == D(expected)
+    assert rule_score(text, actual, weight) == D(expected)
