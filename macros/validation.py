@@ -258,12 +258,12 @@ def shown_percentages(book: Any, forms: list) -> None:
     read as shown ("8%"), as the file readers read it.  One call per such
     number cell (most of these cells hold text and cost nothing)."""
     from perfkit.readers.cells import is_percent_format
-    from perfkit.readers.recognise import percent_text
+    from perfkit.readers.recognise import PERCENT_FIELDS, percent_text
 
     for form in forms:
         sht = book.sheets[form.sheet]
         for ind in form.indicators:
-            for key in ("target", "actual", "benchmark"):
+            for key in PERCENT_FIELDS:
                 value = getattr(ind, key, None)
                 loc = ind.locs.get(key)
                 if type(value) in (int, float) and loc is not None and loc.cell:

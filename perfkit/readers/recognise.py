@@ -109,6 +109,7 @@ class Found:
 
 DATA_KEYS = ("target", "actual", "benchmark", "rule", "weight", "score")  # not labels of rows
 SUBTOTAL_BLANK = ("target", "actual", "benchmark", "rule")  # a 小计 row has none of these
+PERCENT_FIELDS = ("target", "actual", "benchmark")  # a number here may be a percentage shown
 NEIGHBOUR_SPAN = 12  # columns a label's value may lie right of it (across an unknown merge)
 
 
@@ -960,7 +961,7 @@ class _FormReader:
     def _shown_percent(self, r: int, cells: dict[str, Any]) -> None:
         """A number a cell shows as a percentage (Excel keeps a typed "96%" as
         0.96) is read as shown: "96%"."""
-        for key in ("target", "target_adjusted", "actual", "benchmark"):
+        for key in (*PERCENT_FIELDS, "target_adjusted"):
             c = self.value_cols.get(key)
             value = cells.get(key)
             if c is not None and type(value) in (int, float) and (r, c) in self.s.sheet.percent:
@@ -994,8 +995,9 @@ class _FormReader:
             and "goal_expected" not in self.fields
         ):
             self.missing.append(("goal", "没有找到年度总体目标（预期目标、实际完成情况）"))
-        whole = "部门整体" in str(self.values.get("title", ""))  # a department's form: no project
-        if "project_name" not in self.fields and not whole:
+        title = str(self.values.get("title", ""))
+        department = any(w in title for w in self.s.vocab.department_titles)  # names no project
+        if "project_name" not in self.fields and not department:
             self.missing.append(("head:project_name", "没有找到项目名称"))
         if "total" not in self.fields:
             self.missing.append(("total", "没有找到总分（合计）行"))

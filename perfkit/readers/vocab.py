@@ -120,6 +120,7 @@ class Vocab:
     grades: frozenset[str]
     goal_sections: frozenset[str]
     units: dict[str, str]
+    department_titles: tuple[str, ...] = ()  # titles of forms that name no project
     # labels() of each text met so far: a pure function of the text and this
     # vocabulary (sheets repeat their labels, and every cell is looked up)
     _memo: dict[str, tuple[tuple[str, str], ...]] = field(
@@ -265,6 +266,9 @@ def load(extra: str | None = None) -> Vocab:
         grades=words_of("grade", "labels"),
         goal_sections=words_of("goal", "section"),
         units=units,
+        department_titles=tuple(
+            _words(_table(merged, "department").get("titles", []), "department.titles", "labels")
+        ),
     )
 
 

@@ -98,15 +98,14 @@ def mark_copy(
             "标注副本只能为 .xlsx/.xlsm 文件生成：请在 Excel 中把它另存为 .xlsx 后再使用 --out",
             path=str(src),
         )
-    from ..safety import OLE_MAGIC
+    from ..safety import DEFAULT_LIMITS, OLE_MAGIC, _check_head
 
-    with open(src, "rb") as f:
-        if f.read(len(OLE_MAGIC)) == OLE_MAGIC:
-            raise PerfkitError(
-                f"文件名为 {src.suffix}，内容却是 .xls 格式；标注副本只能为 .xlsx/.xlsm 文件生成："
-                "请在 Excel 中把它另存为 .xlsx 后再使用 --out",
-                path=str(src),
-            )
+    if _check_head(str(src), DEFAULT_LIMITS, allow_ole=True) == OLE_MAGIC:
+        raise PerfkitError(
+            f"文件名为 {src.suffix}，内容却是 .xls 格式；标注副本只能为 .xlsx/.xlsm 文件生成："
+            "请在 Excel 中把它另存为 .xlsx 后再使用 --out",
+            path=str(src),
+        )
     keep_vba = src.suffix.lower() == ".xlsm"
     wb = openpyxl.load_workbook(src, keep_vba=keep_vba)
     try:

@@ -77,9 +77,7 @@ def _amounts_as_numbers(form) -> None:
             if isinstance(raw, str):
                 number, problem = read_number(raw)
                 if isinstance(number, Decimal) and problem is None:
-                    setattr(
-                        obj, name, int(number) if number == number.to_integral() else float(number)
-                    )
+                    setattr(obj, name, number)  # fill.put writes it as a number
 
 
 def adopt_form(form, out: Path) -> Adopted:
