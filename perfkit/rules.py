@@ -1,9 +1,13 @@
 """Reading written 评分标准 (scoring rules of an evaluation indicator system).
 
-Three shapes cover the rules of real evaluation reports (seed 004 附件1):
+Four shapes cover the rules of real evaluation reports (seed 004 附件1) and
+of the indicator systems bureaus publish:
 
 * :class:`DeductRule` — 「≥8次得6分，完成情况每下降1次，扣2分，扣完为止」,
-  「执行率每降低1%扣0.1分」, 「每降低1%，扣减权重分值的3%，低于60%不得分」;
+  「执行率每降低1%扣0.1分」, 「每降低1%，扣减权重分值的3%，低于60%不得分」
+  (and :class:`ProportionalRule`, 「达到95%得满分，低于95%按比例得分」);
+* :class:`BandRule` — 「满意度90%（含）以上得5分，80%（含）-90%得3分，80%以下不得分」,
+  「≥95%得满分；90%-95%得80%分值；低于90%不得分」, 「达到100%得3分；达到80%得2分」;
 * :class:`ThresholdRule` — 「未发生超预算的情况得2分，发生超预算的情况该项不得分」;
 * :class:`ChecklistRule` — 「①…②…③… 以上三项各占1/3权重分」, 「每项占权重的1/5」,
   「①…得1分 ②…得1分 ③…得1分」, 「缺②扣权重30%，缺③扣权重30%；如不符合①得0分」.
@@ -257,6 +261,86 @@ class ThresholdRule(Rule):
 
 
 @dataclass(frozen=True)
+class Band:
+    """One band of a :class:`BandRule`: the actual values it holds (either
+    bound may be open) and what it gives — points, or a share of the weight."""
+
+    low: Decimal | None = None
+    low_in: bool = True
+    high: Decimal | None = None
+    high_in: bool = False
+    points: Decimal | None = None  # fixed points, else share × weight
+    share: Decimal = Decimal(1)
+
+    def holds(self, a: Decimal) -> bool:
+        if self.low is not None and (a < self.low or (a == self.low and not self.low_in)):
+            return False
+        return not (
+            self.high is not None and (a > self.high or (a == self.high and not self.high_in))
+        )
+
+    def value(self, w: Decimal) -> Decimal:
+        return self.points if self.points is not None else w * self.share
+
+    def describe(self, unit: str) -> str:
+        if self.low is not None and self.high is not None:
+            where = f"{fmt(self.low)}{unit}{'（含）' if self.low_in else ''}–{fmt(self.high)}{unit}"
+            where += "（含）" if self.high_in else ""
+        elif self.low is not None:
+            where = f"{'≥' if self.low_in else '>'}{fmt(self.low)}{unit}"
+        elif self.high is not None:
+            where = f"{'≤' if self.high_in else '<'}{fmt(self.high)}{unit}"
+        else:
+            where = "其余"
+        if self.points is not None:
+            gives = "不得分" if self.points == 0 else f"得{fmt(self.points)}分"
+        elif self.share == 1:
+            gives = "得满分"
+        else:
+            gives = "不得分" if self.share == 0 else f"得分值的{fmt(self.share * HUNDRED)}%"
+        return f"{where}{gives}"
+
+
+@dataclass(frozen=True)
+class BandRule(Rule):
+    """Scores by band (分档计分): the actual falls in one of the written bands
+    and gets its points or share of the weight.  Where bands written with
+    "以下" and "以上" meet at one value, that value gets the better of the two
+    (「80%-90%得3分，80%以下不得分」: 80 % gets 3).  An actual in no band
+    gets 0 only when the text says what the rest gets (…以下不得分, 否则不得分);
+    otherwise no score can be derived."""
+
+    bands: tuple[Band, ...] = ()
+    unit: str = ""
+
+    @property
+    def kind(self) -> ScoreKind:
+        return ScoreKind.RULE_BAND
+
+    def needs_number(self, benchmark=None):
+        return True
+
+    def max_points(self, weight):
+        w = to_decimal(weight)
+        if w is None:
+            return None
+        return round2(max(b.value(w) for b in self.bands))
+
+    def score(self, actual, weight, benchmark=None):
+        w = to_decimal(weight)
+        m = _measure_of(actual)
+        if w is None or m is None:
+            return None
+        if self.unit == "%" and m.unit not in ("%", ""):
+            return None  # 「90%以上」 against "5次": not the rule's measure
+        held = [b.value(w) for b in self.bands if b.holds(m.value)]
+        return round2(max(held)) if held else None
+
+    def describe(self):
+        return "分档计分：" + "；".join(b.describe(self.unit) for b in self.bands)
+
+
+@dataclass(frozen=True)
 class ChecklistRule(Rule):
     """Items ①②… each worth a share of the weight or fixed points."""
 
@@ -338,6 +422,122 @@ def _items_in(text: str) -> tuple[str, ...]:
         if c in CIRCLED and c not in seen:
             seen.append(c)
     return tuple(sorted(seen, key=CIRCLED.index))
+
+
+# -- 分档计分 ----------------------------------------------------------------
+_B_NUM = r"(\d+(?:\.\d+)?)\s*(%|个百分点|次|期|个|家|项|人次|人|天|日)?"
+_B_INCL = r"(?:[（(]含[)）])"
+_BAND_GIVES = re.compile(
+    r"(?:(?:的|者)?(?:可)?得\s*(?:"
+    r"(?P<full>满分|全部分值|全部分数)"
+    r"|(?P<half>一半|半数)(?:的)?(?:分值|分数|权重分|分)?"
+    r"|(?:分值|权重分值|权重分|权重|分数)的\s*(?P<share1>\d+(?:\.\d+)?)\s*%"
+    r"|(?P<share2>\d+(?:\.\d+)?)\s*%\s*(?:的)?\s*(?:分值|权重分值|权重分|权重|分数|分)"
+    r"|(?P<points>\d+(?:\.\d+)?)\s*分)"
+    r"|(?P<zero>(?:该项|该指标)?(?:不得分|不计分)))$"
+)
+_BAND_BETWEEN = re.compile(
+    _B_NUM
+    + r"\s*("
+    + _B_INCL
+    + r")?\s*(?:[-－—–~～]|至|到)\s*"
+    + _B_NUM
+    + r"\s*("
+    + _B_INCL
+    + r"|[（(]不含[)）])?"
+)
+_BAND_TWO_SIDED = re.compile(_B_NUM + r"\s*(≤|<=|<|＜)\D*?(≤|<=|<|＜)\s*" + _B_NUM)
+_LOW_IN = ("≥", ">=", "达到", "不低于", "不少于", "大于等于", "大于或等于")
+_LOW_OUT = (">", "＞", "大于", "高于", "超过", "超出")
+_HIGH_IN = ("≤", "<=", "不超过", "不高于", "不大于", "小于等于", "小于或等于", "不多于")
+_HIGH_OUT = ("<", "＜", "小于", "低于", "不足", "少于", "未达到", "达不到", "未达")
+_B_OPS = sorted(_LOW_IN + _LOW_OUT + _HIGH_IN + _HIGH_OUT, key=len, reverse=True)
+_BAND_ONE_SIDED = re.compile(
+    r"("
+    + "|".join(map(re.escape, _B_OPS))
+    + r")?\s*"
+    + _B_NUM
+    + r"\s*("
+    + _B_INCL
+    + r")?\s*(及以上|以上|及其以上|及以下|以下|及其以下|以内)?"
+)
+_BAND_ELSE = ("否则", "其余", "其他", "其它", "其他情况", "其余情况", "反之")
+_BAND_ELSE_ZERO = ("未达到", "未达标", "达不到", "未完成", "不达标", "低于该值", "低于的")
+
+
+def _band_gives(m: re.Match) -> tuple[Decimal | None, Decimal]:
+    """(points, share) of what a clause gives."""
+    if m.group("full"):
+        return None, Decimal(1)
+    if m.group("half"):
+        return None, Decimal("0.5")
+    share = m.group("share1") or m.group("share2")
+    if share:
+        return None, _n(share) / HUNDRED
+    if m.group("points"):
+        return _n(m.group("points")), Decimal(1)
+    return ZERO, Decimal(1)
+
+
+def _band_where(cond: str) -> tuple[Band, str] | None:
+    """The band a condition (「80%（含）-90%」, 「满意度≥90%」, 「60%以下」)
+    describes, with its unit; None when it names no single number range."""
+    m = _BAND_TWO_SIDED.search(cond)
+    if m:
+        low, u1, op1, op2, high, u2 = m.groups()
+        band = Band(_n(low), op1 in ("≤", "<="), _n(high), op2 in ("≤", "<="))
+        return band, (u1 or u2 or "")
+    m = _BAND_BETWEEN.search(cond)
+    if m:
+        low, u1, _, high, u2, high_mark = m.groups()
+        return Band(_n(low), True, _n(high), bool(high_mark) and "不" not in high_mark), (
+            u1 or u2 or ""
+        )
+    found = [x for x in _BAND_ONE_SIDED.finditer(cond) if x.group(2)]
+    if len(found) != 1:
+        return None
+    op, number, unit, incl, side = found[0].groups()
+    value = _n(number)
+    if op in _LOW_OUT:
+        band = Band(low=value, low_in=False)
+    elif op in _HIGH_IN or (side in ("及以下", "及其以下", "以内") or (side == "以下" and incl)):
+        band = Band(high=value, high_in=True)
+    elif op in _HIGH_OUT or side == "以下":
+        band = Band(high=value, high_in=False)
+    else:  # ≥, 达到, 以上, or the number alone (「100%得满分」)
+        band = Band(low=value, low_in=True)
+    return band, unit or ""
+
+
+def _parse_band(raw: str, t: str) -> BandRule | None:
+    """「≥95%得满分；90%-95%得80%分值；低于90%不得分」: two bands or more, each
+    clause a number range and what it gives."""
+    bands: list[Band] = []
+    units: set[str] = set()
+    rest: Band | None = None  # what the text gives any other value (否则/其余…)
+    for clause in re.split(r"[，,；;。]", t):
+        gives = _BAND_GIVES.search(clause)
+        if gives is None:
+            continue  # words around the bands (「依据满意度调查结果」)
+        cond = clause[: gives.start()]
+        points, share = _band_gives(gives)
+        if cond in _BAND_ELSE or (gives.group("zero") and cond in ("", *_BAND_ELSE_ZERO)):
+            rest = rest or Band(points=points, share=share)
+            continue
+        where = _band_where(cond)
+        if where is None:
+            return None  # a clause in words (「按时完成得满分」): not a band rule
+        band, unit = where
+        bands.append(replace(band, points=points, share=share))
+        if unit:
+            units.add(unit.replace("个百分点", "%"))
+    if len(bands) < 2 and not (bands and rest):
+        return None
+    if len(units) > 1 or not any(b.value(HUNDRED) > 0 for b in bands):
+        return None
+    if rest is not None:
+        bands.append(rest)
+    return BandRule(text=raw, bands=tuple(bands), unit=units.pop() if units else "")
 
 
 def parse_rule(text: object) -> Rule | None:
@@ -426,6 +626,9 @@ def _parse(raw: str, t: str) -> Rule | None:
             share = _n(frac.group(1)) / _n(frac.group(2))
         return ChecklistRule(text=raw, items=items, shares=tuple(share for _ in items))
 
+    band = _parse_band(raw, t)
+    if band is not None:
+        return band
     if _THRESHOLD.search(t):
         return ThresholdRule(text=raw)
     return None

@@ -74,6 +74,7 @@ class ScoreKind(_StrEnum):
     RULE_DEDUCT = "rule_deduct"  # 书面评分标准：每降低…扣…
     RULE_CHECKLIST = "rule_checklist"  # 书面评分标准：①②③ 逐项
     RULE_THRESHOLD = "rule_threshold"  # 书面评分标准：发生…不得分
+    RULE_BAND = "rule_band"  # 书面评分标准：分档计分（90%以上得5分，80%-90%得3分）
     BENCHMARK = "benchmark"  # 评分表：与标杆值比较
     # Rows where nothing is derived keep the kind they had before the states
     # existed (kind == state): read ``state``.
@@ -112,6 +113,7 @@ _KIND_ZH = {
     ScoreKind.RULE_DEDUCT: "扣分标准",
     ScoreKind.RULE_CHECKLIST: "逐项标准",
     ScoreKind.RULE_THRESHOLD: "达标标准",
+    ScoreKind.RULE_BAND: "分档标准",
     ScoreKind.BENCHMARK: "标杆值比较",
     ScoreKind.NOT_APPLICABLE: "不适用",
     ScoreKind.EMPTY: "缺少数据",

@@ -6,7 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfkit.rules import ChecklistRule, DeductRule, ThresholdRule, parse_rule, rule_score
+from perfkit.rules import (
+    BandRule,
+    ChecklistRule,
+    DeductRule,
+    ThresholdRule,
+    eval_score,
+    is_exec_row,
+    parse_rule,
+    rule_score,
+)
+from perfkit.scoring import ScoreKind, ScoreState
 
 ACTIVITY = "活动开展次数≥8次得6分，完成情况每下降1次，扣2分，扣完为止。"
 EXEC = "与预期设定的支付进度完全匹配得 3 分，偏离预期设定的支付进度，执行率每降低 1% 扣 0.1 分，扣完为止。"
@@ -137,8 +147,6 @@ def test_satisfaction_scores_within_weight(actual):
 
 
 # ---------------------------------------------------------------- issue 11: eval_score
-from perfkit.rules import eval_score, is_exec_row  # noqa: E402
-from perfkit.scoring import ScoreKind, ScoreState  # noqa: E402
 
 CHECKLIST = "①设定了绩效目标得1分 ②目标合理得1分 ③目标可测量得1分"
 
@@ -281,3 +289,107 @@ def test_proportional_below_a_level(text, actual, weight, expected):
     assert isinstance(rule, DeductRule) and "按比例" in rule.describe()
     assert rule.score(actual, weight) == D(expected)
     assert rule_score(text, actual, weight) == D(expected)
+
+
+# 分档计分: the bands as written; the scores are the rules' own arithmetic.
+SATISFACTION_BANDS = "满意度90%（含）以上得5分，80%（含）-90%得3分，80%以下不得分"
+COMPLETION_BANDS = "完成率≥95%得满分；90%-95%得80%分值；低于90%不得分"
+LADDER = "达到100%得3分；达到80%得2分；达到60%得1分；低于60%不得分"
+
+
+@pytest.mark.parametrize(
+    ("text", "actual", "weight", "expected"),
+    [
+        (SATISFACTION_BANDS, "95%", 5, "5"),
+        (SATISFACTION_BANDS, "90%", 5, "5"),  # 90 %（含）以上
+        (SATISFACTION_BANDS, "89.9%", 5, "3"),
+        (SATISFACTION_BANDS, "80%", 5, "3"),  # 80 %（含）
+        (SATISFACTION_BANDS, "79.9%", 5, "0"),
+        (COMPLETION_BANDS, "95%", 10, "10"),
+        (COMPLETION_BANDS, "92%", 10, "8"),  # 80 % of 10
+        (COMPLETION_BANDS, "90%", 10, "8"),
+        (COMPLETION_BANDS, "89%", 10, "0"),
+        (LADDER, "100%", 3, "3"),
+        (LADDER, "85%", 3, "2"),
+        (LADDER, "60%", 3, "1"),
+        (LADDER, "59%", 3, "0"),
+        # the ladder written upwards gives the same (the better band where two hold)
+        ("达到60%得1分；达到80%得2分；达到100%得3分；低于60%不得分", "85%", 3, "2"),
+        ("满意度≥90%得5分，80%≤满意度<90%得3分，满意度<80%得0分", "80%", 5, "3"),
+        ("满意度≥90%得5分，80%≤满意度<90%得3分，满意度<80%得0分", "79%", 5, "0"),
+        ("100%得满分，80%-100%得一半分，80%以下不得分", "90%", 4, "2"),
+        ("≥90%得5分，低于90%不得分", "89%", 5, "0"),
+        ("覆盖率达到90%得满分，未达到不得分", "80%", 4, "0"),
+        ("依据满意度调查结果，满意度在90%以上的得6分，80%-90%的得4分，其余不得分", "85%", 6, "4"),
+        ("95%以上得10分，90%-95%得8分，85%-90%得6分，85%以下得0分", "87%", 10, "6"),
+        # lower is better: a ceiling and bands above it
+        ("投诉率≤1%得满分，1%-3%得一半分值，3%以上不得分", "1%", 6, "6"),
+        ("投诉率≤1%得满分，1%-3%得一半分值，3%以上不得分", "2%", 6, "3"),
+        ("投诉率≤1%得满分，1%-3%得一半分值，3%以上不得分", "4%", 6, "0"),
+        ("培训10次及以上得4分，5-10次得2分，5次以下不得分", "7次", 4, "2"),
+        ("满意度≥95%得满分，否则得2分", "90%", 4, "2"),
+    ],
+)
+def test_band_rules(text, actual, weight, expected):
+    rule = parse_rule(text)
+    assert isinstance(rule, BandRule), text
+    assert rule.score(actual, weight) == D(expected)
+    s = eval_score(text, actual, weight)
+    assert (s.value, s.kind, s.state) == (D(expected), ScoreKind.RULE_BAND, ScoreState.SCORED)
+    assert s.how.startswith("评分标准：分档计分：")
+
+
+def test_band_rule_described_and_its_full_marks():
+    rule = parse_rule(SATISFACTION_BANDS)
+    assert rule.describe() == "分档计分：≥90%得5分；80%（含）–90%得3分；<80%不得分"
+    assert rule.max_points(5) == D("5.00") and rule.max_points(6) == D("5.00")
+    assert parse_rule(COMPLETION_BANDS).describe() == (
+        "分档计分：≥95%得满分；90%（含）–95%得分值的80%；<90%不得分"
+    )
+
+
+def test_band_rule_without_a_rest_derives_nothing_outside_its_bands():
+    """「90%以上得5分，80%-90%得3分」 says nothing of 70 %: no score is made up."""
+    text = "90%以上得5分，80%-90%得3分"
+    assert parse_rule(text).score("70%", 5) is None
+    assert eval_score(text, "70%", 5).state is ScoreState.UNDERIVABLE
+    # a worded actual, or another unit, is not measured against % bands
+    assert eval_score(text, "明显提升", 5).state is ScoreState.UNDERIVABLE
+    assert parse_rule(text).score("5次", 5) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "按时完成得满分，延期完成得一半分",  # bands in words
+        "完成得满分，否则酌情扣分",
+        "≥8次得6分，完成情况每下降1次，扣2分，扣完为止",  # a deduction rule
+        "合格率达到95%得满分，低于95%按比例得分",  # proportional
+        "严控项目支出，未发生超预算的情况得2分，发生超预算的情况该项不得分。",
+        "满意度达到90%得5分",  # one band and no rest: the 标杆值 comparison stays
+        "2023年完成率90%以上、质量达标得5分，其余不得分",  # two numbers, no range
+    ],
+)
+def test_not_band_rules(text):
+    assert not isinstance(parse_rule(text), BandRule)
+
+
+def test_band_rule_in_an_evaltable(tmp_path):
+    """A band rule whose top band gives 5 on a row weighted 6 is RULE_MAX_WEIGHT
+    at the rule; a score outside the actual's band is found at its cell."""
+    from tests.test_unseen_layouts import _evaltable, _findings
+
+    path = tmp_path / "评分表.xlsx"
+    wb, ws = _evaltable("社区养老服务补助", ("分值", "评分标准", "实际完成值", "得分"))
+    ws.append(["效益", "满意度", "服务对象满意度", 6, SATISFACTION_BANDS, "85%", 3])
+    ws.append(["产出", "产出数量", "助餐服务人次", 94, "完成得满分", "完成", 94])
+    ws.append(["合计", None, None, 100, None, None, 97])
+    wb.save(path)
+    # 3 of 6 with no 扣分原因 column: the reason is asked for at the score cell
+    assert sorted(_findings(path)) == [
+        ("DEDUCTION_REASON_MISSING", "G4"),
+        ("RULE_MAX_WEIGHT", "E4"),
+    ]
+    ws["G4"], ws["G6"] = 5, 99  # 85 % is in the 3-point band
+    wb.save(path)
+    assert ("RULE_SCORE_MISMATCH", "G4") in _findings(path)

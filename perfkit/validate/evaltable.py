@@ -32,7 +32,12 @@ from .common import (
 from .core import Context, Finding, check, diff_severity
 from .selfeval import text_findings
 
-RULE_KINDS = (ScoreKind.RULE_DEDUCT, ScoreKind.RULE_CHECKLIST, ScoreKind.RULE_THRESHOLD)
+RULE_KINDS = (
+    ScoreKind.RULE_DEDUCT,
+    ScoreKind.RULE_CHECKLIST,
+    ScoreKind.RULE_THRESHOLD,
+    ScoreKind.RULE_BAND,
+)
 
 
 def _parse_rule(text: str) -> Any:
