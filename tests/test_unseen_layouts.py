@@ -367,6 +367,45 @@ def test_a_ceiling_typed_as_a_percentage_is_read_by_its_format(tmp_path):
     assert _findings(path) == []
 
 
+def test_an_xls_keeps_the_percent_format(tmp_path, libreoffice):
+    """The same forms saved as .xls by LibreOffice: the XF / FORMAT records give
+    the cell its percent format (calamine gives the value only), so the typed
+    8 % is 8 % there too (18.75 of 30), and 0.08 in a General cell is 0.08 %."""
+    for code, expected in (("0.0%", [("SCORE_MISMATCH", "F")]), ("General", [])):
+        path = tmp_path / f"{code}.xlsx"
+        r = ceiling_typed_as_percent(path, code)
+        xls = tmp_path / f"{code}.xls"
+        libreoffice.convert(path, xls)
+        assert [(c, cell[:1]) for c, cell in _findings(xls)] == expected
+        if expected:
+            (finding,) = validate_workbook(xls)
+            assert finding.cell == f"F{r}" and "18.75" in finding.message
+            assert "实际 8%" in finding.message
+
+
+def test_xls_percent_cells_by_their_records(tmp_path, libreoffice):
+    """Cell by cell, an .xls tells percent-formatted numbers as an .xlsx does:
+    built-in 0% and 0.00%, a custom code with % outside quotes; not a quoted
+    %, a text "50%" or another format (NUMBER, RK and MULRK records alike)."""
+    from perfkit.readers.cells import open_book
+
+    wb = Workbook()
+    ws = wb.active
+    codes = ["0%", "0.00%", "[Red]0.0%", '0.0"%"', "#,##0.00", "General"]
+    for c, code in enumerate(codes, 1):
+        for r, value in enumerate((0.5, 12.25, 7, "50%"), 1):
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.number_format = code
+    ws["A6"], ws["C6"] = 0.123456789, 0.25  # alone on their row: a NUMBER and an RK record
+    ws["A6"].number_format, ws["C6"].number_format = "0%", "0.0%"
+    wb.save(tmp_path / "f.xlsx")
+    libreoffice.convert(tmp_path / "f.xlsx", tmp_path / "f.xls")
+    expected = {(r, c) for c in range(3) for r in range(3)} | {(5, 0), (5, 2)}
+    for name in ("f.xlsx", "f.xls"):
+        with open_book(tmp_path / name) as book:
+            assert book.sheet(book.sheet_names[0]).percent == expected, name
+
+
 @pytest.mark.parametrize(
     ("code", "percent"),
     [("0%", True), ("0.00%", True), ('0.0"%"', False), ("0.0\\%", False), ("[Red]0%", True),

@@ -7,8 +7,10 @@ single value in IV65536 costs half a gigabyte.  Before calamine opens the
 file, the cell records of every sheet are scanned (a few microseconds per
 record, no values decoded); cells beyond the block perfkit reads are turned
 into records calamine ignores, in a private copy of the file, and the sheet
-reports the far cell.  An .xls holds values only: formula text and defined
-names are .xlsx features here.
+reports the far cell.  The same scan reads the cell formats (XF and FORMAT
+records) calamine does not give: a number typed "96%" is stored as 0.96 with a
+percent format, and is read as shown, as in an .xlsx.  An .xls holds values
+only: formula text and defined names are .xlsx features here.
 """
 
 from __future__ import annotations
@@ -21,14 +23,26 @@ import tempfile
 
 from ..errors import InputError
 from ..safety import DEFAULT_LIMITS, Limits
-from .cells import MAX_COLS, MAX_ROWS, Book, SheetData, address
+from .cells import (
+    _PERCENT_FORMAT_IDS,
+    MAX_COLS,
+    MAX_ROWS,
+    Book,
+    SheetData,
+    address,
+    is_percent_format,
+)
 
 BOF, EOF, BOUNDSHEET = 0x0809, 0x000A, 0x0085
+FORMAT, XF = 0x041E, 0x00E0
 # cell records: row (u16) and column (u16) first
 CELLS = {0x0006, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6}
 MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, …, last column (u16 at the end)
+NUMBER_CELLS = {0x0006, 0x0203, 0x027E}  # FORMULA, NUMBER, RK: the XF index follows (u16)
+MULRK = 0x00BD  # row, first column, (XF index u16, RK u32) per cell, last column
 IGNORED = 0x00EF  # a record type calamine does not read (BIFF "unused")
 _HEAD = struct.Struct("<HH")
+_CELL_XF = struct.Struct("<HHH")
 
 
 class XlsBook(Book):
@@ -38,6 +52,7 @@ class XlsBook(Book):
         super().__init__(path, limits)
         self._tmp: str | None = None
         self._far: dict[str, str] = {}
+        self._percent: dict[str, set[tuple[int, int]]] = {}
         self._sheets: dict[str, SheetData] = {}
         self._book = None
         source = self._bounded_copy(path)
@@ -87,7 +102,12 @@ class XlsBook(Book):
         except Exception:
             raise InputError(f"无法读取工作表「{name}」", path=self.path) from None
         values = [[None if v == "" else v for v in row[:MAX_COLS]] for row in rows[:MAX_ROWS]]
-        return SheetData(name, values, {}, merged, self._far.get(name, ""))
+        percent = frozenset(
+            (r, c)
+            for r, c in self._percent.get(name, ())
+            if r < len(values) and c < len(values[r]) and type(values[r][c]) in (int, float)
+        )
+        return SheetData(name, values, {}, merged, self._far.get(name, ""), percent)
 
     # -- bounding ------------------------------------------------------------
     def _bounded_copy(self, path: str) -> str:
@@ -107,7 +127,7 @@ class XlsBook(Book):
                 "文件已损坏，无法读取（.xls）；请在 Excel 或 WPS 中打开后另存为 .xlsx 再试",
                 path=path,
             ) from None
-        far = _hide_far_cells(data)
+        far, self._percent = _scan(data)
         if not far:
             return path
         self._far = far
@@ -126,13 +146,17 @@ def _workbook_stream(ole) -> str | None:
     return None
 
 
-def _hide_far_cells(data: bytearray) -> dict[str, str]:
-    """Turn the cell records beyond the block into ignored records, in place;
-    returns sheet name -> the first far cell found."""
-    sheets = _boundsheets(data)
+def _scan(data: bytearray) -> tuple[dict[str, str], dict[str, set[tuple[int, int]]]]:
+    """One pass over the cell records of every sheet: the records beyond the
+    block are turned into ignored records, in place; returns sheet name -> the
+    first far cell found, and sheet name -> the number cells (in the block)
+    whose format shows a percentage."""
+    sheets, percent_xfs = _globals(data)
     far: dict[str, str] = {}
+    percent: dict[str, set[tuple[int, int]]] = {}
     for name, offset in sheets:
         pos, depth = offset, 0
+        shown = percent.setdefault(name, set())
         while pos + 4 <= len(data):
             kind, size = _HEAD.unpack_from(data, pos)
             body = pos + 4
@@ -147,29 +171,68 @@ def _hide_far_cells(data: bytearray) -> dict[str, str]:
                 if row >= MAX_ROWS or col >= MAX_COLS:
                     struct.pack_into("<H", data, pos, IGNORED)
                     far.setdefault(name, address(row, col))
+                elif percent_xfs and kind in NUMBER_CELLS and size >= 6:
+                    if _CELL_XF.unpack_from(data, body)[2] in percent_xfs:
+                        shown.add((row, col))
+                elif percent_xfs and kind == MULRK and size >= 12:
+                    for i in range((size - 6) // 6):
+                        xf = struct.unpack_from("<H", data, body + 4 + 6 * i)[0]
+                        if xf in percent_xfs and col + i < MAX_COLS:
+                            shown.add((row, col + i))
             pos = body + size
-    return far
+    return far, percent
 
 
-def _boundsheets(data: bytes) -> list[tuple[str, int]]:
-    """(sheet name, stream offset of its BOF) from the workbook globals."""
-    out: list[tuple[str, int]] = []
+def _globals(data: bytes) -> tuple[list[tuple[str, int]], frozenset[int]]:
+    """From the workbook globals: (sheet name, stream offset of its BOF) of each
+    sheet, and the XF indices whose number format shows a percentage (the
+    built-in 0% and 0.00%, or a FORMAT whose code has % outside quotes)."""
+    sheets: list[tuple[str, int]] = []
+    codes: dict[int, str] = {}
+    xf_formats: list[int] = []
     pos = 0
+    biff8 = True
     while pos + 4 <= len(data):
         kind, size = _HEAD.unpack_from(data, pos)
         body = pos + 4
-        if kind == BOUNDSHEET and size >= 8:
+        if kind == BOF and pos == 0 and size >= 2:
+            biff8 = struct.unpack_from("<H", data, body)[0] >= 0x0600
+        elif kind == BOUNDSHEET and size >= 8:
             offset = struct.unpack_from("<I", data, body)[0]
-            out.append((_short_string(data, body + 6, size - 6), offset))
+            sheets.append((_short_string(data, body + 6, size - 6, biff8), offset))
+        elif kind == FORMAT and size >= 3:
+            ifmt = struct.unpack_from("<H", data, body)[0]
+            codes[ifmt] = _format_string(data, body + 2, size - 2, biff8)
+        elif kind == XF and size >= 4:
+            xf_formats.append(struct.unpack_from("<H", data, body + 2)[0])
         elif kind == EOF:
             break
         pos = body + size
-    return out
+    percent = {i for i, code in codes.items() if is_percent_format(code)}
+    percent |= _PERCENT_FORMAT_IDS - codes.keys()
+    return sheets, frozenset(i for i, f in enumerate(xf_formats) if f in percent)
 
 
-def _short_string(data: bytes, pos: int, room: int) -> str:
-    """A BIFF8 ShortXLUnicodeString: length (u8), flags (u8), characters."""
+def _format_string(data: bytes, pos: int, room: int, biff8: bool) -> str:
+    """A FORMAT record's code: BIFF8 XLUnicodeString (length u16, flags u8,
+    characters), BIFF5 a byte string (length u8)."""
     try:
+        if not biff8:
+            return bytes(data[pos + 1 : pos + 1 + min(room - 1, data[pos])]).decode("latin-1")
+        count = struct.unpack_from("<H", data, pos)[0]
+        flags = data[pos + 2]
+        raw = bytes(data[pos + 3 : pos + 3 + min(room - 3, count * (2 if flags & 1 else 1))])
+        return raw.decode("utf-16-le" if flags & 1 else "latin-1")
+    except (IndexError, UnicodeDecodeError, struct.error):
+        return ""
+
+
+def _short_string(data: bytes, pos: int, room: int, biff8: bool = True) -> str:
+    """A BIFF8 ShortXLUnicodeString: length (u8), flags (u8), characters
+    (BIFF5: length, then bytes)."""
+    try:
+        if not biff8:
+            return bytes(data[pos + 1 : pos + 1 + min(room - 1, data[pos])]).decode("latin-1")
         count, flags = data[pos], data[pos + 1]
         raw = data[pos + 2 : pos + 2 + min(room - 2, count * (2 if flags & 1 else 1))]
         return raw.decode("utf-16-le" if flags & 1 else "latin-1")
