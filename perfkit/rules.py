@@ -1,11 +1,12 @@
 """Reading written 评分标准 (scoring rules of an evaluation indicator system).
 
-Four shapes cover the rules of real evaluation reports (seed 004 附件1) and
+These shapes cover the rules of real evaluation reports (seed 004 附件1) and
 of the indicator systems bureaus publish:
 
 * :class:`DeductRule` — 「≥8次得6分，完成情况每下降1次，扣2分，扣完为止」,
   「执行率每降低1%扣0.1分」, 「每降低1%，扣减权重分值的3%，低于60%不得分」
   (and :class:`ProportionalRule`, 「达到95%得满分，低于95%按比例得分」);
+* :class:`DelayRule` — 「按时完成得满分，每延迟1天扣0.5分」, 「每推迟一个月扣1分」;
 * :class:`BandRule` — 「满意度90%（含）以上得5分，80%（含）-90%得3分，80%以下不得分」,
   「≥95%得满分；90%-95%得80%分值；低于90%不得分」, 「达到100%得3分；达到80%得2分」;
 * :class:`ThresholdRule` — 「未发生超预算的情况得2分，发生超预算的情况该项不得分」;
@@ -54,6 +55,12 @@ _UNIT = r"(%|％|个百分点|次|期|个|家|项|人次|人|天|日|分)?"
 _DEDUCT = re.compile(
     r"每(?P<dir>下降|降低|减少|低于|低|少|超过|超出|增加|高于|高|多)\s*(?P<step>\d+(?:\.\d+)?)\s*"
     r"(?P<unit>%|％|个百分点|次|期|个|家|项|人次|人|天|日|分)?"
+    r"[^，,；;。]*?[，,]?\s*(?:扣减|扣除|扣)\s*(?P<of>权重分值的|权重分的|权重的|权重)?\s*"
+    r"(?P<per>\d+(?:\.\d+)?)\s*(?P<pu>%|％|分)?"
+)
+_DELAY = re.compile(
+    r"每(?:延迟|推迟|逾期|延期|滞后|超期|拖延)\s*(?P<step>\d+(?:\.\d+)?|一)?\s*"
+    r"(?P<unit>个工作日|工作日|个自然日|自然日|天|日|周|个月|月)"
     r"[^，,；;。]*?[，,]?\s*(?:扣减|扣除|扣)\s*(?P<of>权重分值的|权重分的|权重的|权重)?\s*"
     r"(?P<per>\d+(?:\.\d+)?)\s*(?P<pu>%|％|分)?"
 )
@@ -220,6 +227,57 @@ class ProportionalRule(DeductRule):
 
     def describe(self):
         return f"达到 {fmt(self.benchmark)}{self.unit} 得满分，低于按比例得分（分值 × 实际值 ÷ {fmt(self.benchmark)}{self.unit}）"
+
+
+@dataclass(frozen=True)
+class DelayRule(DeductRule):
+    """「按时完成得满分，每延迟1天扣0.5分」: a deduction per unit of delay,
+    counted from no delay; the actual says the delay ("延迟2个月", "逾期3天",
+    a bare number in the rule's unit) or that the work was on time (按时完成)."""
+
+    direction: str = REVERSE
+    benchmark: Decimal | None = ZERO
+
+    def needs_number(self, benchmark=None):
+        return True
+
+    def score(self, actual, weight, benchmark=None):
+        w = to_decimal(weight)
+        if w is None:
+            return None
+        text = _text(actual)
+        said = _DELAY_ACTUAL.search(text)
+        m = _measure_of(actual)
+        on_time = any(word in text for word in _ON_TIME)
+        if said is not None:
+            try:
+                delay, unit = _n(said.group(1)), said.group(2)
+            except _OutOfRange:
+                return None  # beyond what a form holds: the reading says so elsewhere
+        elif on_time and not any(word in text for word in _NOT_ON_TIME):
+            return round2(w)  # 按时完成, 提前10天完成
+        elif m is not None and not on_time:
+            delay, unit = m.value, m.unit
+        else:
+            return None
+        if _TIME_UNITS.get(unit, unit) not in ("", self.unit):
+            return None  # 「每延迟1个月」 against "15天": not guessed
+        return deduct_score(delay, ZERO, w, self.step, self.points_per_step(w), None, REVERSE)
+
+    def describe(self):
+        per = (
+            f"权重的{fmt(self.per_step)}%" if self.per_step_of_weight else f"{fmt(self.per_step)}分"
+        )
+        return f"按时完成得满分，每延迟{fmt(self.step)}{self.unit}扣{per}，扣完为止"
+
+
+_DELAY_ACTUAL = re.compile(
+    r"(?:延迟|推迟|逾期|延期|滞后|超期|拖延)\s*(\d+(?:\.\d+)?)\s*"
+    r"(个工作日|工作日|个自然日|自然日|天|日|周|个月|月)"
+)
+_ON_TIME = ("按时", "按期", "如期", "准时", "提前", "未延迟", "无延迟", "未逾期", "无逾期")
+_NOT_ON_TIME = ("未按", "没有按", "未能按", "不按", "未如期", "未能如期")
+_TIME_UNITS = {"日": "天", "个自然日": "天", "自然日": "天", "月": "个月", "工作日": "个工作日"}
 
 
 @dataclass(frozen=True)
@@ -562,6 +620,17 @@ def _parse_text(raw: str) -> Rule | None:
 
 
 def _parse(raw: str, t: str) -> Rule | None:
+    m = _DELAY.search(t)
+    if m:
+        step = m.group("step")
+        unit = m.group("unit")
+        return DelayRule(
+            text=raw,
+            step=Decimal(1) if step in (None, "一") else _n(step),
+            per_step=_n(m.group("per")),
+            per_step_of_weight=m.group("pu") in ("%", "％"),
+            unit=_TIME_UNITS.get(unit, unit),
+        )
     m = _DEDUCT.search(t)
     if m:
         step = _n(m.group("step"))

@@ -10,6 +10,7 @@ from perfkit.rules import (
     BandRule,
     ChecklistRule,
     DeductRule,
+    DelayRule,
     ThresholdRule,
     eval_score,
     is_exec_row,
@@ -393,3 +394,47 @@ def test_band_rule_in_an_evaltable(tmp_path):
     ws["G4"], ws["G6"] = 5, 99  # 85 % is in the 3-point band
     wb.save(path)
     assert ("RULE_SCORE_MISMATCH", "G4") in _findings(path)
+
+
+ON_TIME = "按时完成得满分，每延迟1天扣0.5分"
+MONTHS = "按期完成得3分，每推迟一个月扣1分，扣完为止"
+
+
+@pytest.mark.parametrize(
+    ("text", "actual", "weight", "expected"),
+    [
+        (ON_TIME, "按时完成", 5, "5"),
+        (ON_TIME, "提前10天完成", 5, "5"),
+        (ON_TIME, "延迟3天", 5, "3.5"),  # 5 − 3 × 0.5
+        (ON_TIME, "逾期3日", 5, "3.5"),
+        (ON_TIME, "项目延期2天完成", 5, "4"),
+        (ON_TIME, "2", 5, "4"),  # a bare number is in the rule's unit
+        (ON_TIME, "延迟20天", 5, "0"),  # 扣完为止
+        (MONTHS, "推迟2个月", 3, "1"),
+        (MONTHS, "提前完成", 3, "3"),
+        ("项目按计划时间完成得满分，每逾期1个月扣权重的20%", "逾期2个月", 10, "6"),
+        ("每滞后1个工作日扣0.2分", "滞后3个工作日", 2, "1.4"),
+    ],
+)
+def test_delay_rules(text, actual, weight, expected):
+    rule = parse_rule(text)
+    assert isinstance(rule, DelayRule), text
+    assert rule.score(actual, weight) == D(expected)
+    s = eval_score(text, actual, weight)
+    assert (s.value, s.kind, s.state) == (D(expected), ScoreKind.RULE_DEDUCT, ScoreState.SCORED)
+
+
+@pytest.mark.parametrize("actual", ["延迟1个月", "未按时完成", "未能如期完成", "100%", "基本完成"])
+def test_delay_rule_does_not_guess(actual):
+    """A delay in another unit, or words that give no delay, derive nothing."""
+    assert parse_rule(ON_TIME).score(actual, 5) is None
+    assert eval_score(ON_TIME, actual, 5).state is ScoreState.UNDERIVABLE
+
+
+def test_delay_rule_described():
+    assert parse_rule(MONTHS).describe() == "按时完成得满分，每延迟1个月扣1分，扣完为止"
+    assert parse_rule(ON_TIME).max_points(5) == D(5)
+
+
+def test_delay_beyond_what_a_form_holds_is_no_score():
+    assert parse_rule(ON_TIME).score("延迟" + "9" * 40 + "天", 5) is None
