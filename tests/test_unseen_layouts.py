@@ -367,6 +367,31 @@ def test_a_ceiling_typed_as_a_percentage_is_read_by_its_format(tmp_path):
     assert _findings(path) == []
 
 
+def test_formulas_never_computed_are_reported_not_passed(tmp_path, libreoffice):
+    """A form written by a program (formulas, no results): its total was never
+    checked, and the finding says so once, at the first such cell; recalculated
+    and saved by a spreadsheet program, it is checked like any other."""
+    path = tmp_path / "generated.xlsx"
+    where = section_rows(path)
+    wb = load_workbook(path)
+    ws = wb.active
+    total = where["total"]
+    ws[total] = f"=SUM(F13:F{int(total[1:]) - 1})+G6"
+    ws["F6"] = "=ROUND(D6/C6,4)"
+    wb.save(path)
+    (finding,) = validate_workbook(path)
+    assert (finding.code, finding.cell) == ("FORMULA_NOT_COMPUTED", "F6")
+    assert "2 个单元格" in finding.message and total in finding.message
+    saved = tmp_path / "saved.xlsx"
+    libreoffice.convert(path, saved, recalc=True)
+    assert _findings(saved) == []
+    row = where["rows"]["举办培训场次"]
+    ws[f"F{row}"] = 14  # 12 of ≥10 场 earns the full 20
+    wb.save(path)
+    libreoffice.convert(path, saved, recalc=True)
+    assert ("SCORE_MISMATCH", f"F{row}") in _findings(saved)
+
+
 def test_an_xls_keeps_the_percent_format(tmp_path, libreoffice):
     """The same forms saved as .xls by LibreOffice: the XF / FORMAT records give
     the cell its percent format (calamine gives the value only), so the typed

@@ -161,6 +161,7 @@ def test_formula_error_scan_finds_errors_among_plain_cells():
 
 
 def test_formula_error_scan_passes_by_only_cells_without_an_error_value():
+    """…or without a result (FORMULA_NOT_COMPUTED)."""
     from perfkit.validate.common import _may_hold_error
 
     class Text(str):
@@ -171,7 +172,8 @@ def test_formula_error_scan_passes_by_only_cells_without_an_error_value():
     for raw in cells:
         if excel_error(raw) is not None:
             assert _may_hold_error((raw,)), raw
-    assert not _may_hold_error((None, 1.5, 10, "≥90%", Formula("=A1"), Formula("=A1", 8.0)))
+    assert not _may_hold_error((None, 1.5, 10, "≥90%", Formula("=A1", 8.0)))
+    assert _may_hold_error((None, Formula("=A1")))  # never computed: looked at
 
 
 def test_row_numbers_from_the_assessment_are_the_cells_numbers():

@@ -79,6 +79,7 @@ def _replace_rows(name, **changes):
 CASES = [
     ("NOT_A_NUMBER", "E6", lambda: _fund(longgang1(), "total", executed="约193万")),
     ("FORMULA_ERROR", "G6", lambda: longgang1(exec_rate=Formula("=EXEC_RATE(E6,D6)", "#DIV/0!"))),
+    ("FORMULA_NOT_COMPUTED", "G6", lambda: longgang1(exec_rate=Formula("=E6/D6"))),
     ("REQUIRED_EMPTY", "F14", lambda: _set(longgang1(), 14, actual=None)),
     ("REQUIRED_EMPTY", "F12", lambda: longgang1(goal_actual=None)),
     ("ROUNDING_DIFF", "H6", lambda: longgang1(exec_score=9.88)),

@@ -440,9 +440,11 @@ def fake_from_xlsx(path: Path, extra_rows: int = 0) -> FakeBook:
     import openpyxl
 
     wb = openpyxl.load_workbook(path)
+    shown = openpyxl.load_workbook(path, data_only=True)  # Excel shows a formula's result
     book = FakeBook(path.name)
     for ws in wb.worksheets:
         sheet = book.add(ws.title)
+        results = shown[ws.title]
         for row in ws.iter_rows():
             for c in row:
                 v = c.value
@@ -450,6 +452,9 @@ def fake_from_xlsx(path: Path, extra_rows: int = 0) -> FakeBook:
                     continue
                 if isinstance(v, str) and v.startswith("="):
                     sheet.formulas[(c.row, c.column)] = v
+                    result = results.cell(row=c.row, column=c.column).value
+                    if result is not None:
+                        sheet.values[(c.row, c.column)] = result
                 else:
                     sheet.values[(c.row, c.column)] = v
                 if c.number_format != "General":

@@ -23,6 +23,13 @@ FORMULA_ERROR = code(
     "自评表!G6 执行率为 #DIV/0!（全年预算数为空）",
     "补全公式引用的单元格；#NAME? 说明没有加载 perfkit 加载项，可先用 perfkit freeze 固化",
 )
+FORMULA_NOT_COMPUTED = code(
+    "FORMULA_NOT_COMPUTED",
+    WARNING,
+    "单元格是公式，但文件中没有保存计算结果（由程序生成、未在 Excel 或 WPS 中打开保存过）：这些单元格未参与校验",
+    "自评表!G18 总分为 =SUM(G13:G17)+G6，没有计算结果：总分没有核对",
+    "在 Excel 或 WPS 中打开表格，重新计算后保存，再校验",
+)
 REQUIRED_EMPTY = code(
     "REQUIRED_EMPTY",
     WARNING,

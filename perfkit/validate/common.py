@@ -309,12 +309,16 @@ def field_label(obj: Any, name: str) -> str:
     return prefix + name_label(name)
 
 
-@check(SELF_EVAL, EVAL_TABLE, codes=[C.FORMULA_ERROR])
+@check(SELF_EVAL, EVAL_TABLE, codes=[C.FORMULA_ERROR, C.FORMULA_NOT_COMPUTED])
 def formula_errors(ctx: Context) -> Iterator[Finding]:
     """Every cell whose formula result is an error value; the #NAME? of
     perfkit's functions once per form, with the count (a file recalculated
-    without the add-in shows it in every computed cell: one cause)."""
+    without the add-in shows it in every computed cell: one cause); and, once
+    per form, the formulas that hold no result at all (a file written by a
+    program and never opened in a spreadsheet program): their cells are not
+    checked, and the user is told so rather than shown a clean form."""
     names_at: list[Loc] = []
+    uncomputed: list[Loc] = []
     for names, objects in located_groups(ctx.form):
         values_of = _getter(names)
         for obj in objects:
@@ -325,6 +329,9 @@ def formula_errors(ctx: Context) -> Iterator[Finding]:
             if not _may_hold_error(values):
                 continue
             for name, raw in zip(names, values, strict=True):
+                if type(raw) is Formula and raw.cached is None:
+                    uncomputed.append(ctx.loc(obj, name))
+                    continue
                 err = excel_error(raw)
                 if not err:
                     continue
@@ -346,20 +353,32 @@ def formula_errors(ctx: Context) -> Iterator[Finding]:
             "表格是在未加载 perfkit 加载项的 Excel 或 WPS、LibreOffice 中重新计算后保存的；"
             "请在装有 perfkit 加载项的 Excel 中打开，按 Ctrl+Alt+F9 重新计算后保存",
         )
+    if uncomputed:
+        uncomputed.sort(key=lambda loc: _cell_key(loc.cell))
+        cells = "、".join(loc.cell for loc in uncomputed[:5]) + (
+            "等" if len(uncomputed) > 5 else ""
+        )
+        yield ctx.finding(
+            C.FORMULA_NOT_COMPUTED.code,
+            uncomputed[0],
+            f"{len(uncomputed)} 个单元格是公式但没有保存计算结果（{cells}）：文件由程序生成、"
+            "未在 Excel 或 WPS 中打开保存过，这些单元格没有参与校验；"
+            "请在 Excel 或 WPS 中打开表格、重新计算后保存，再校验",
+        )
 
 
 def _may_hold_error(values: tuple) -> bool:
-    """Whether any of *values* may be an error value: most cells are blank, a
-    number, text without "#" (every error value has one) or a formula whose
-    result is not text (a template formula never computed, a computed number),
-    and an object whose cells are all such is passed by."""
+    """Whether any of *values* may be an error value, or a formula with no
+    result: most cells are blank, a number, text without "#" (every error
+    value has one) or a formula whose result is a number, and an object whose
+    cells are all such is passed by."""
     for raw in values:
         if raw is None:
             continue
         kind = type(raw)
         if kind is float or kind is int or (kind is str and "#" not in raw):
             continue
-        if kind is Formula and not isinstance(raw.cached, str):
+        if kind is Formula and raw.cached is not None and not isinstance(raw.cached, str):
             continue
         return True
     return False
