@@ -31,6 +31,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+# spreadsheets of other programs sent in as forms: found by the scan, so that
+# reading each says what it is and how to make an .xlsx of it (never passed over)
+OTHER_SPREADSHEET_SUFFIXES = (".ods", ".fods", ".xlsb", ".et", ".ett", ".numbers")
 """What a folder scan takes for a form (.xls is read through python-calamine)."""
 EXCEL_SUFFIXES = FORM_SUFFIXES
 
@@ -80,7 +83,9 @@ def discover_rooted(
     paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()
 ) -> Found:
     """(file, root) for files named on the command line (root: its folder) and
-    every .xlsx/.xlsm/.xls below a named folder (root: that folder) — sorted,
+    every .xlsx/.xlsm/.xls below a named folder (root: that folder), and the
+    spreadsheets of other programs (.ods, .et, .xlsb …: reading them says how
+    to make an .xlsx) — sorted,
     Excel lock files ``~$…`` and hidden files left out, each file once (the
     same file reached twice, also through a link, is the same device and inode).
 
@@ -174,7 +179,8 @@ def _scan_folder(root: Path, skipped: list[Skipped]) -> list[Path]:
             name = entry.name
             if name.startswith(("~$", ".")):  # Excel lock files, hidden and temporary files
                 continue
-            form_like = os.path.splitext(name)[1].lower() in FORM_SUFFIXES
+            suffix = os.path.splitext(name)[1].lower()
+            form_like = suffix in FORM_SUFFIXES or suffix in OTHER_SPREADSHEET_SUFFIXES
             try:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)

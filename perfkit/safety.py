@@ -75,8 +75,34 @@ def _check_head(name: str, limits: Limits, allow_ole: bool = False) -> bytes:
             "这是旧版 Excel 97-2003 (.xls) 文件，请在 Excel 中另存为 .xlsx 后再处理", path=name
         )
     if not head.startswith(ZIP_MAGIC):
+        other = named_format(name)
+        if other:
+            raise InputError(save_as_xlsx(other), path=name)
         raise InputError("不是 Excel 工作簿（.xlsx/.xlsm），文件可能已损坏或格式不对", path=name)
     return head
+
+
+_NAMED_FORMATS = {
+    ".ods": "OpenDocument 表格（.ods）",
+    ".fods": "OpenDocument 表格（.fods）",
+    ".xlsb": "Excel 二进制工作簿（.xlsb）",
+    ".et": "WPS 表格文件（.et）",
+    ".ett": "WPS 表格模板（.ett）",
+    ".numbers": "Numbers 表格（.numbers）",
+}
+
+
+def named_format(name: str) -> str:
+    """The spreadsheet format of another program that *name*'s suffix says, or ""."""
+    return _NAMED_FORMATS.get(os.path.splitext(name)[1].lower(), "")
+
+
+def save_as_xlsx(kind: str) -> str:
+    """The message for a file of another format: what it is, and what to do."""
+    return (
+        f"这是 {kind}，perfkit 读取 .xlsx、.xlsm、.xls 文件：请用制作它的软件（WPS、"
+        "LibreOffice、Excel）另存为 Excel 工作簿（.xlsx）后再试"
+    )
 
 
 def _open_zip(name: str) -> zipfile.ZipFile:
@@ -246,10 +272,49 @@ def _check_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
     names = {i.filename for i in infos}
     if len(names) != len(infos):
         raise InputError("压缩包内有重名的部件，文件可能被篡改，已拒绝", path=name)
+    other = _other_office_file(zf, names)
+    if other:
+        raise InputError(save_as_xlsx(other), path=name)
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        other = named_format(name)
         raise InputError(
-            "不是 Excel 工作簿（缺少工作簿部件），可能是其他 Office 文件或已损坏", path=name
+            save_as_xlsx(other)
+            if other
+            else "不是 Excel 工作簿（缺少工作簿部件），可能是其他 Office 文件或已损坏",
+            path=name,
         )
+
+
+_OPEN_DOCUMENT = {
+    b"application/vnd.oasis.opendocument.spreadsheet": "OpenDocument 表格（.ods）",
+    b"application/vnd.oasis.opendocument.text": "OpenDocument 文本文档（.odt）",
+}
+
+
+def _other_office_file(zf: zipfile.ZipFile | ZipDirectory, names: set[str]) -> str:
+    """What a zip that is no Excel workbook is, when it is a known office file
+    (so the message says how to get an .xlsx); "" otherwise."""
+    if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
+        return "Excel 二进制工作簿（.xlsb）"
+    if "Index/Document.iwa" in names:
+        return "Numbers 表格（.numbers）"
+    if "[Content_Types].xml" in names and not any(n.startswith("xl/") for n in names):
+        if any(n.startswith("word/") for n in names):
+            return "Word 文档（.docx）"
+        if any(n.startswith("ppt/") for n in names):
+            return "PowerPoint 演示文稿（.pptx）"
+    if "mimetype" in names:
+        info = zf.getinfo("mimetype")
+        if info.file_size <= 100:  # a stored line of text; nothing else is read
+            try:
+                kind = inflate(zf, info, 100, "").strip()
+            except Exception:  # a broken part: the message for any non-workbook stands
+                return ""
+            if kind in _OPEN_DOCUMENT:
+                return _OPEN_DOCUMENT[kind]
+            if kind.startswith(b"application/vnd.oasis.opendocument"):
+                return "OpenDocument 文件"
+    return ""
 
 
 def _check_xml(zf: zipfile.ZipFile, name: str, parts: re.Pattern | None = None) -> None:

@@ -36,3 +36,44 @@ def test_excluded_output_and_missing_names(tree):
     names = [p.name for p in found]
     assert "2.xlsx" not in names
     assert names[-1] == "nope.xlsx"  # kept: reading it reports the error
+
+
+def test_spreadsheets_of_other_programs_are_found_and_told_how_to_convert(tmp_path, libreoffice):
+    """A folder of forms where some came as .ods, .xlsb, .fods or a .docx named
+    .xlsx: each is an input (a row of 无法读取 in 汇总), and reading it says
+    what it is and to save it as .xlsx; nothing is passed over silently."""
+    import zipfile
+
+    import docx
+    from openpyxl import Workbook
+
+    from perfkit.errors import InputError
+    from perfkit.readers import read_forms
+
+    wb = Workbook()
+    wb.active["A1"] = "项目支出绩效自评表"
+    wb.save(tmp_path / "form.xlsx")
+    libreoffice.convert(tmp_path / "form.xlsx", tmp_path / "form.ods", filter="calc8")
+    with zipfile.ZipFile(tmp_path / "form.xlsb", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    (tmp_path / "form.fods").write_text('<?xml version="1.0"?><office:document/>')
+    document = docx.Document()
+    document.add_paragraph("自评报告")
+    document.save(tmp_path / "report_named.xlsx")
+    (tmp_path / "notes.txt").write_text("x")
+    found = batch.discover([tmp_path])
+    assert sorted(p.name for p in found) == [
+        "form.fods", "form.ods", "form.xlsb", "form.xlsx", "report_named.xlsx"
+    ]  # fmt: skip
+    told = {
+        "form.ods": "这是 OpenDocument 表格（.ods）",
+        "form.fods": "这是 OpenDocument 表格（.fods）",
+        "form.xlsb": "这是 Excel 二进制工作簿（.xlsb）",
+        "report_named.xlsx": "这是 Word 文档（.docx）",
+    }
+    for name, start in told.items():
+        with pytest.raises(InputError) as err:
+            read_forms(tmp_path / name)
+        assert err.value.message.startswith(start), err.value.message
+        assert "另存为 Excel 工作簿（.xlsx）" in err.value.message

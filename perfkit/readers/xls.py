@@ -22,7 +22,7 @@ import struct
 import tempfile
 
 from ..errors import InputError
-from ..safety import DEFAULT_LIMITS, Limits
+from ..safety import DEFAULT_LIMITS, Limits, named_format, save_as_xlsx
 from .cells import (
     _PERCENT_FORMAT_IDS,
     MAX_COLS,
@@ -118,7 +118,13 @@ class XlsBook(Book):
             with olefile.OleFileIO(path) as ole:
                 stream = _workbook_stream(ole)
                 if stream is None:
-                    raise InputError("不是 Excel 工作簿（OLE 文件中没有 Workbook 数据）", path=path)
+                    other = named_format(path)
+                    raise InputError(
+                        save_as_xlsx(other)
+                        if other
+                        else "不是 Excel 工作簿（OLE 文件中没有 Workbook 数据）",
+                        path=path,
+                    )
                 data = bytearray(ole.openstream(stream).read())
         except InputError:
             raise
