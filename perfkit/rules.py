@@ -6,7 +6,8 @@ of the indicator systems bureaus publish:
 * :class:`DeductRule` — 「≥8次得6分，完成情况每下降1次，扣2分，扣完为止」,
   「执行率每降低1%扣0.1分」, 「每降低1%，扣减权重分值的3%，低于60%不得分」
   (and :class:`ProportionalRule`, 「达到95%得满分，低于95%按比例得分」);
-* :class:`DelayRule` — 「按时完成得满分，每延迟1天扣0.5分」, 「每推迟一个月扣1分」;
+* :class:`DelayRule` — 「按时完成得满分，每延迟1天扣0.5分」, 「每推迟一个月扣1分」,
+  and :class:`CountRule` — 「每存在一项工作未及时完成扣1%权重分」;
 * :class:`BandRule` — 「满意度90%（含）以上得5分，80%（含）-90%得3分，80%以下不得分」,
   「≥95%得满分；90%-95%得80%分值；低于90%不得分」, 「达到100%得3分；达到80%得2分」;
 * :class:`ThresholdRule` — 「未发生超预算的情况得2分，发生超预算的情况该项不得分」;
@@ -53,7 +54,7 @@ _NUM = r"(\d+(?:\.\d+)?)"
 _UNIT = r"(%|％|个百分点|次|期|个|家|项|人次|人|天|日|分)?"
 
 _DEDUCT = re.compile(
-    r"每(?P<dir>下降|降低|减少|低于|低|少|超过|超出|增加|高于|高|多)\s*(?P<step>\d+(?:\.\d+)?)\s*"
+    r"每(?P<dir>下降|降低|减少|低于|低|少|超过|超出|增加|高于|高|多)\s*(?P<step>\d+(?:\.\d+)?|一)\s*"
     r"(?P<unit>%|％|个百分点|次|期|个|家|项|人次|人|天|日|分)?"
     r"[^，,；;。]*?[，,]?\s*(?:扣减|扣除|扣)\s*(?P<of>权重分值的|权重分的|权重的|权重)?\s*"
     r"(?P<per>\d+(?:\.\d+)?)\s*(?P<pu>%|％|分)?"
@@ -64,16 +65,22 @@ _DELAY = re.compile(
     r"[^，,；;。]*?[，,]?\s*(?:扣减|扣除|扣)\s*(?P<of>权重分值的|权重分的|权重的|权重)?\s*"
     r"(?P<per>\d+(?:\.\d+)?)\s*(?P<pu>%|％|分)?"
 )
+_PER_ITEM = re.compile(
+    r"每(?:存在|发现|出现|有|查出)\s*(?P<step>\d+|一)\s*(?P<unit>项|个|次|处|例|起|条|件)"
+    r"[^，,；;。扣]*?[，,]?\s*(?:扣减|扣除|扣)\s*(?P<of>权重分值的|权重分的|权重的|权重)?\s*"
+    r"(?P<per>\d+(?:\.\d+)?)\s*(?P<pu>%|分)?"
+)
 _ZERO_BELOW = re.compile(
     r"(?:低于|不足|少于)\s*" + _NUM + r"\s*(%|％)?\s*(?:的)?\s*(?:不得分|得0分|得 0 分|不计分)"
 )
 _FULL = re.compile(
-    r"(?:≥|>=|达到|不低于|不少于)?\s*"
+    r"(?:≥|>=|≤|<=|达到|不低于|不少于|不超过|不高于)?\s*"
     + _NUM
-    + r"\s*(%|％|次|期|个|家|项|人次|人)?\s*(?:及以上|以上)?\s*(?:的)?\s*得\s*(?:满分|"
+    + r"\s*(%|％|次|期|个|家|项|人次|人)?\s*(?:及以上|以上|以内)?\s*(?:的)?\s*[，,]?\s*[得计]\s*(?:满分|"
     + _NUM
     + r"\s*分)"
 )
+_STANDARD = re.compile(r"以\s*" + _NUM + r"\s*(%|％)?\s*为(?:标准|基准|满分标准)")
 _PROPORTIONAL = re.compile(
     r"(?:≥|>=|达到|不低于|不少于)?" + _NUM + r"(%|％)?(?:及以上|以上)?(?:的)?得满分[，,；;]?"
     r"(?:低于|未达到|不足|达不到|未达)[^，,；;。]{0,8}?按(?:完成)?比例(?:得分|计分|计算|折算)"
@@ -275,6 +282,43 @@ _DELAY_ACTUAL = re.compile(
     r"(?:延迟|推迟|逾期|延期|滞后|超期|拖延)\s*(\d+(?:\.\d+)?)\s*"
     r"(个工作日|工作日|个自然日|自然日|天|日|周|个月|月)"
 )
+
+
+@dataclass(frozen=True)
+class CountRule(DeductRule):
+    """「每存在一项工作未及时完成扣1%权重分」, 「每发现1处问题扣0.5分」: a deduction
+    per item found, counted from none; the actual says how many ("1项未及时完成",
+    a bare number) or that there were none (无, 未发现, 全部及时)."""
+
+    direction: str = REVERSE
+    benchmark: Decimal | None = ZERO
+
+    def needs_number(self, benchmark=None):
+        return True
+
+    def score(self, actual, weight, benchmark=None):
+        w = to_decimal(weight)
+        if w is None:
+            return None
+        text = _text(actual).strip()
+        m = _measure_of(actual)
+        if m is None:
+            none_found = text in _NONE_FOUND or any(word in text for word in _NONE_FOUND[2:])
+            if none_found or _restates(actual, benchmark):
+                return round2(w)
+            return None
+        if m.unit not in ("", self.unit):
+            return None  # 「每发现1处」 against "2人": not guessed
+        return deduct_score(m.value, ZERO, w, self.step, self.points_per_step(w), None, REVERSE)
+
+    def describe(self):
+        per = (
+            f"权重的{fmt(self.per_step)}%" if self.per_step_of_weight else f"{fmt(self.per_step)}分"
+        )
+        return f"每{fmt(self.step)}{self.unit}扣{per}，扣完为止"
+
+
+_NONE_FOUND = ("无", "没有", "未发现", "未出现", "不存在", "均已", "全部及时", "全部按时", "无问题")
 _ON_TIME = ("按时", "按期", "如期", "准时", "提前", "未延迟", "无延迟", "未逾期", "无逾期")
 _NOT_ON_TIME = ("未按", "没有按", "未能按", "不按", "未如期", "未能如期")
 _TIME_UNITS = {"日": "天", "个自然日": "天", "自然日": "天", "月": "个月", "工作日": "个工作日"}
@@ -341,7 +385,9 @@ class Band:
         return self.points if self.points is not None else w * self.share
 
     def describe(self, unit: str) -> str:
-        if self.low is not None and self.high is not None:
+        if self.low is not None and self.low == self.high:
+            where = f"={fmt(self.low)}{unit}"
+        elif self.low is not None and self.high is not None:
             where = f"{fmt(self.low)}{unit}{'（含）' if self.low_in else ''}–{fmt(self.high)}{unit}"
             where += "（含）" if self.high_in else ""
         elif self.low is not None:
@@ -486,7 +532,7 @@ def _items_in(text: str) -> tuple[str, ...]:
 _B_NUM = r"(\d+(?:\.\d+)?)\s*(%|个百分点|次|期|个|家|项|人次|人|天|日)?"
 _B_INCL = r"(?:[（(]含[)）])"
 _BAND_GIVES = re.compile(
-    r"(?:(?:的|者)?(?:可)?得\s*(?:"
+    r"(?:(?:的|者)?(?:可)?[得计]\s*(?:"
     r"(?P<full>满分|全部分值|全部分数)"
     r"|(?P<half>一半|半数)(?:的)?(?:分值|分数|权重分|分)?"
     r"|(?:分值|权重分值|权重分|权重|分数)的\s*(?P<share1>\d+(?:\.\d+)?)\s*%"
@@ -509,7 +555,8 @@ _LOW_IN = ("≥", ">=", "达到", "不低于", "不少于", "大于等于", "大
 _LOW_OUT = (">", "＞", "大于", "高于", "超过", "超出")
 _HIGH_IN = ("≤", "<=", "不超过", "不高于", "不大于", "小于等于", "小于或等于", "不多于")
 _HIGH_OUT = ("<", "＜", "小于", "低于", "不足", "少于", "未达到", "达不到", "未达")
-_B_OPS = sorted(_LOW_IN + _LOW_OUT + _HIGH_IN + _HIGH_OUT, key=len, reverse=True)
+_EQUAL = ("=", "等于")
+_B_OPS = sorted(_LOW_IN + _LOW_OUT + _HIGH_IN + _HIGH_OUT + _EQUAL, key=len, reverse=True)
 _BAND_ONE_SIDED = re.compile(
     r"("
     + "|".join(map(re.escape, _B_OPS))
@@ -556,7 +603,9 @@ def _band_where(cond: str) -> tuple[Band, str] | None:
         return None
     op, number, unit, incl, side = found[0].groups()
     value = _n(number)
-    if op in _LOW_OUT:
+    if op in _EQUAL:
+        band = Band(low=value, high=value, high_in=True)
+    elif op in _LOW_OUT:
         band = Band(low=value, low_in=False)
     elif op in _HIGH_IN or (side in ("及以下", "及其以下", "以内") or (side == "以下" and incl)):
         band = Band(high=value, high_in=True)
@@ -573,11 +622,14 @@ def _parse_band(raw: str, t: str) -> BandRule | None:
     bands: list[Band] = []
     units: set[str] = set()
     rest: Band | None = None  # what the text gives any other value (否则/其余…)
+    before = ""  # a clause without a value: the condition of the next (「≥90%,计5分」)
     for clause in re.split(r"[，,；;。]", t):
         gives = _BAND_GIVES.search(clause)
         if gives is None:
-            continue  # words around the bands (「依据满意度调查结果」)
-        cond = clause[: gives.start()]
+            before = clause  # or words around the bands (「依据满意度调查结果」)
+            continue
+        cond = clause[: gives.start()] or before
+        before = ""
         points, share = _band_gives(gives)
         if cond in _BAND_ELSE or (gives.group("zero") and cond in ("", *_BAND_ELSE_ZERO)):
             rest = rest or Band(points=points, share=share)
@@ -606,11 +658,14 @@ def parse_rule(text: object) -> Rule | None:
     return _parse_text(text if isinstance(text, str) else targets.read(text).text)
 
 
+_SIGNS = str.maketrans({"％": "%", "≦": "≤", "≧": "≥", "＜": "<", "＞": ">", "＝": "="})
+
+
 @lru_cache(maxsize=4096)
 def _parse_text(raw: str) -> Rule | None:
     """:func:`parse_rule` of a text (cached: a pure function of the text, a
     Rule is frozen, and the tables of one template repeat their rules)."""
-    t = re.sub(r"\s+", "", raw.replace("％", "%"))
+    t = re.sub(r"\s+", "", raw.translate(_SIGNS))
     if not t:
         return None
     try:
@@ -633,7 +688,7 @@ def _parse(raw: str, t: str) -> Rule | None:
         )
     m = _DEDUCT.search(t)
     if m:
-        step = _n(m.group("step"))
+        step = Decimal(1) if m.group("step") == "一" else _n(m.group("step"))
         unit = (m.group("unit") or "").replace("个百分点", "%")
         per = _n(m.group("per"))
         # 「扣减权重分值的3%」 / 「扣1%权重分」: a share of the weight, not points
@@ -642,7 +697,7 @@ def _parse(raw: str, t: str) -> Rule | None:
             REVERSE if m.group("dir") in ("超过", "超出", "增加", "高于", "高", "多") else POSITIVE
         )
         bench = None
-        full = _FULL.search(t)
+        full = _FULL.search(t) or _STANDARD.search(t)
         if full:
             bench = _n(full.group(1))
             unit = unit or (full.group(2) or "")
@@ -695,6 +750,15 @@ def _parse(raw: str, t: str) -> Rule | None:
             share = _n(frac.group(1)) / _n(frac.group(2))
         return ChecklistRule(text=raw, items=items, shares=tuple(share for _ in items))
 
+    m = _PER_ITEM.search(t)
+    if m:
+        return CountRule(
+            text=raw,
+            step=Decimal(1) if m.group("step") == "一" else _n(m.group("step")),
+            per_step=_n(m.group("per")),
+            per_step_of_weight=m.group("pu") == "%",
+            unit=m.group("unit"),
+        )
     band = _parse_band(raw, t)
     if band is not None:
         return band

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from perfkit.rules import (
     BandRule,
     ChecklistRule,
+    CountRule,
     DeductRule,
     DelayRule,
     ThresholdRule,
@@ -438,3 +439,79 @@ def test_delay_rule_described():
 
 def test_delay_beyond_what_a_form_holds_is_no_score():
     assert parse_rule(ON_TIME).score("延迟" + "9" * 40 + "天", 5) is None
+
+
+# DOMAIN.md §4 (部门整体 interval scoring, glj.yueyang.gov.cn): the rules as published,
+# each value as its own words give it.
+KEY_SPENDING = (
+    "重点支出安排率≥90%,计5分;80%(含)-90%,计4分;70%(含)-80%,计3分;60%(含)-70%,计2分;低于60%不得分。"
+)
+ADJUSTMENT = (
+    "预算调整率=0,计3分;0-10%(含),计2分;10-20%(含),计1分;20-30%(含),计0.5分;大于30%不得分。"
+)
+THREE_PUBLIC = "以100%为标准。三公经费控制率≦100%,计6分; 每超过一个百分点扣1分,扣完为止。"
+
+
+@pytest.mark.parametrize(
+    ("text", "actual", "weight", "expected"),
+    [
+        (KEY_SPENDING, "95%", 5, "5"),
+        (KEY_SPENDING, "90%", 5, "5"),
+        (KEY_SPENDING, "85%", 5, "4"),
+        (KEY_SPENDING, "80%", 5, "4"),  # 80%（含）
+        (KEY_SPENDING, "65%", 5, "2"),
+        (KEY_SPENDING, "59%", 5, "0"),
+        (ADJUSTMENT, "0%", 3, "3"),
+        (ADJUSTMENT, "5%", 3, "2"),
+        (ADJUSTMENT, "10%", 3, "2"),  # 0-10%（含）
+        (ADJUSTMENT, "15%", 3, "1"),
+        (ADJUSTMENT, "30%", 3, "0.5"),
+        (ADJUSTMENT, "35%", 3, "0"),
+        (THREE_PUBLIC, "98%", 6, "6"),
+        (THREE_PUBLIC, "103%", 6, "3"),  # 3 个百分点 over
+        (THREE_PUBLIC, "110%", 6, "0"),  # 扣完为止
+    ],
+)
+def test_published_interval_rules(text, actual, weight, expected):
+    assert rule_score(text, actual, weight) == D(expected)
+
+
+def test_published_interval_rules_read_as_written():
+    assert isinstance(parse_rule(KEY_SPENDING), BandRule)
+    assert parse_rule(ADJUSTMENT).describe() == (
+        "分档计分：=0%得3分；0%（含）–10%（含）得2分；10%（含）–20%（含）得1分；"
+        "20%（含）–30%（含）得0.5分；>30%不得分"
+    )
+    rule = parse_rule(THREE_PUBLIC)
+    assert isinstance(rule, DeductRule) and rule.direction == "reverse"
+    assert (rule.benchmark, rule.step, rule.per_step) == (D(100), D(1), D(1))
+
+
+TIMELY = "其他工作项目活动开展及时得2分，每存在一项工作未及时完成扣1%权重分。"  # seed 004 附件1
+
+
+@pytest.mark.parametrize(
+    ("text", "actual", "expected"),
+    [
+        (TIMELY, "1项未及时完成", "1.98"),  # 2 − 1 × 1 % × 2
+        (TIMELY, "有2项工作未及时完成", "1.96"),
+        (TIMELY, "3", "1.94"),
+        (TIMELY, "全部及时", "2"),
+        (TIMELY, "及时", "2"),  # restates the 标杆值
+        (TIMELY, "未发现", "2"),
+        ("每发现1处问题扣0.5分", "发现3处问题", "0.5"),
+    ],
+)
+def test_count_rules(text, actual, expected):
+    rule = parse_rule(text)
+    assert isinstance(rule, CountRule)
+    assert rule.score(actual, 2, "及时") == D(expected)
+
+
+@pytest.mark.parametrize("actual", ["2人", "部分未及时"])
+def test_count_rule_does_not_guess(actual):
+    assert parse_rule(TIMELY).score(actual, 2, "及时") is None
+
+
+def test_count_inside_a_checklist_stays_a_checklist():
+    assert isinstance(parse_rule(GOALS_3), ChecklistRule)  # 「每发现一项…扣 0.1 分」 in ②
