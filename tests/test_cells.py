@@ -237,6 +237,8 @@ TRICKY_SHEETS = {
     "inline string result": '<row r="4"><c r="A4" t="inlineStr"><f>B4</f><is><t>文字</t></is></c></row>',
     "empty cached value": '<row r="5"><c r="A5"><f>PERF_TOTAL(H14:H43)</f><v></v></c>'
     '<c r="B5"><f>1</f><v/></c></row>',
+    "empty text result": '<row r="9"><c r="A9" t="str"><f>IF(B9="","",B9)</f><v></v></c>'
+    '<c r="B9" t="str"><f>C9</f><v/></c><c r="C9" t="str"><f>D9</f></c></row>',
     "cell without address": "<row><c><f>A1*2</f><v>2</v></c></row>",
     "attribute order": '<row r="6"><c s="3" t="e" r="A6"><f>1/0</f><v>#DIV/0!</v></c></row>',
     "outside the block": '<row r="90"><c r="Z90"><f>1</f><v>1</v></c></row>',
@@ -510,3 +512,18 @@ def test_a_sheet_nested_thousands_deep_is_an_input_error(tmp_path):
     path = workbook_with_sheet_xml(tmp_path, rows + "</x>" * 50_000 + "</row>")
     with open_book(path) as book, pytest.raises(InputError, match="无法解析"):
         book.sheet("表")
+
+
+def test_an_empty_text_result_is_a_result(tmp_path):
+    """Excel stores ="" as t="str" with an empty <v>: a computed blank, not a
+    formula never computed (FORMULA_NOT_COMPUTED); without <v> it is one."""
+    from perfkit.model import Formula
+
+    path = workbook_with_sheet_xml(tmp_path, TRICKY_SHEETS["empty text result"])
+    with open_book(path) as book:
+        sheet = book.sheet(book.sheet_names[0])
+    assert [sheet.raw(8, c) for c in range(3)] == [
+        Formula('=IF(B9="","",B9)', ""),
+        Formula("=C9", ""),
+        Formula("=D9", None),
+    ]

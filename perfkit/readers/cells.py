@@ -914,6 +914,8 @@ def _parsed_cell(elem, r: int, c: int, formulas: dict, cached: dict, shared: dic
     kind = elem.get("t", "n")
     if v is not None and v.text is not None:
         cached[(r, c)] = _typed(v.text, kind)
+    elif v is not None and kind == "str":
+        cached[(r, c)] = ""  # a text result that is empty: computed, shows nothing
     elif kind == "inlineStr":
         cached[(r, c)] = "".join(t.text or "" for t in elem.iter(_T))
 
@@ -990,8 +992,10 @@ def _scan_formulas(data: bytes):
         if not text:
             continue
         formulas[(r, c)] = "=" + text
-        if vtext:  # <v></v> holds nothing, as in the full parse
+        if vtext:
             cached[(r, c)] = _typed(_xml_text(vtext), kind)
+        elif kind == "str" and m.group(0).endswith((b"</v>", b"<v/>")):
+            cached[(r, c)] = ""  # a text result that is empty (=IF(…,"",…)): computed
         elif kind == "inlineStr":
             raise _NotPlain  # an inline string result: the full parse reads it
     if b't="e"' in data:  # error values typed as constants (calamine shows them blank)
