@@ -482,6 +482,10 @@ class _FormReader:
             for h in self.s.row_hits(r):
                 if h.label.core == "单位" and h.label.value in ("元", "万元"):
                     self.unit = self.unit or h.label.value
+        year = self.values.get("year")
+        if isinstance(year, str) and year_in(year) is not None:
+            # 年度：2023年 is the year 2023, as a title gives it
+            self.values["year"] = year_in(year)
         if "year" not in self.values or self.values.get("year") in (None, ""):
             for r, c, text in self._year_cells(rows):
                 self.values["year"] = year_in(text)

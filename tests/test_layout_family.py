@@ -1,0 +1,313 @@
+"""The whole family of layouts, not only the ones written out by hand: a
+generator combines, at random, the habits of forms typed by units (offsets,
+extra title lines, heads after a colon or in the next cell or all on one row,
+label synonyms from the vocabulary, merged or repeated or blank level cells,
+a two-row header under 绩效指标, columns in other orders, 序号 and 备注
+columns, headers typed with line breaks, ideographic spaces, * marks and
+remarks, weights in the level labels, amounts as text or in 万元, 执行率 as
+text, number, a percent-formatted share or blank, scores as text, full-width
+digits, blank rows left in groups, notes under the total) into a 自评表 holding
+the numbers of the 龙岗 2023 seed's first form (9.89 from 1,937,189.02 /
+1,959,300; 99.89).  Each of 300 seeded layouts must read as that form, with no
+finding, and one score typed wrong must be found at its cell.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from perfkit.readers import read_forms
+from perfkit.validate import validate_form
+from perfkit.validate.core import resolve_profile
+
+BUDGET, EXECUTED = 1959300, 1937189.02
+ROWS = [
+    ("产出指标", "数量指标", "举办培训场次", "≥10场", "12场", 20, 20),
+    ("产出指标", "质量指标", "培训合格率", "≥95%", "96%", 15, 15),
+    ("产出指标", "时效指标", "按时完成率", "100%", "100%", 15, 15),
+    ("效益指标", "社会效益指标", "企业参与度", "明显提升", "明显提升", 30, 30),
+    ("满意度指标", "服务对象满意度指标", "参训企业满意度", "≥90%", "95%", 10, 10),
+]
+FULL = str.maketrans("0123456789%", "０１２３４５６７８９％")
+SYN = {
+    "name": ["项目名称"],
+    "dept": ["主管部门", "一级预算单位", "主管单位", "预算部门"],
+    "unit": ["实施单位", "项目实施单位", "预算单位"],
+    "funds": ["项目资金", "资金使用情况", "预算执行情况", "项目资金使用情况"],
+    "initial": ["年初预算数", "年初预算"],
+    "annual": ["全年预算数", "调整后预算数", "全年预算"],
+    "executed": ["全年执行数", "预算执行数", "执行数", "实际支出数"],
+    "fw": ["分值", "权重"],
+    "rate": ["执行率", "预算执行率"],
+    "fs": ["得分"],
+    "total_row": ["年度资金总额", "资金总额"],
+    "fiscal": ["其中：当年财政拨款", "其中：本年一般公共预算拨款", "财政拨款"],
+    "l3": ["三级指标", "指标名称"],
+    "target": ["年度指标值", "指标值", "目标值"],
+    "actual": ["实际完成值", "完成值", "全年实际值", "实际值"],
+    "weight": ["分值", "权重", "指标权重"],
+    "score": ["得分", "指标得分", "自评得分"],
+    "reason": ["偏差原因分析及改进措施", "未完成原因", "偏差原因"],
+    "end": ["总分", "合计", "总计", "自评总分", "合  计"],
+}
+
+
+def build(rnd: random.Random, path: str) -> dict:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = rnd.choice(["Sheet1", "自评表", "表1"])
+    top = 1 + rnd.randint(0, 3)
+    left = 1 + rnd.randint(0, 2)
+    if top > 1 and rnd.random() < 0.5:
+        ws.cell(row=1, column=left, value=rnd.choice(["附件2", "附表1", "表3"]))
+    r = top
+    width = 8
+    extra_first = rnd.random() < 0.3  # 序号 column before the levels
+    ws.cell(
+        row=r, column=left, value=rnd.choice(["项目支出绩效自评表", "2023年度项目支出绩效自评表"])
+    )
+    if rnd.random() < 0.5:
+        ws.merge_cells(start_row=r, start_column=left, end_row=r, end_column=left + width)
+    r += 1
+    ws.cell(
+        row=r,
+        column=left,
+        value=rnd.choice(["（2023年度）", "（2023 年度）", "绩效自评年度：2023年"]),
+    )
+    unit_in_header = rnd.random() < 0.5
+    if not unit_in_header:
+        ws.cell(row=r, column=left + width - 1, value="单位：元")
+    r += 1
+    colon = rnd.random() < 0.5
+
+    def head(row, col, key, value, span=2):
+        label = rnd.choice(SYN[key])
+        if colon:
+            ws.cell(row=row, column=col, value=f"{label}：{value}")
+            if rnd.random() < 0.5:
+                ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span)
+        else:
+            ws.cell(row=row, column=col, value=label)
+            ws.cell(row=row, column=col + 1, value=value)
+            if rnd.random() < 0.5:
+                ws.merge_cells(
+                    start_row=row, start_column=col + 1, end_row=row, end_column=col + span
+                )
+
+    head(r, left, "name", "中小企业培训服务项目", span=width - 1)
+    r += 1
+    if rnd.random() < 0.3 and not colon:
+        r -= 1  # 项目名称 | x | 主管部门 | y | 实施单位 | z on one row
+        for rng in list(ws.merged_cells.ranges):
+            if rng.min_row == r:
+                ws.unmerge_cells(str(rng))
+        for row_ in ws.iter_rows(min_row=r, max_row=r):
+            for c_ in row_:
+                c_.value = None
+        for k, (key, v) in enumerate(
+            (
+                ("name", "中小企业培训服务项目"),
+                ("dept", "某区工商业联合会"),
+                ("unit", "某区工商业联合会"),
+            )
+        ):
+            ws.cell(row=r, column=left + 3 * k, value=rnd.choice(SYN[key]))
+            ws.cell(row=r, column=left + 3 * k + 1, value=v)
+        r += 1
+    else:
+        head(r, left, "dept", "某区工商业联合会", span=3)
+        head(r, left + 4, "unit", "某区工商业联合会", span=3)
+        r += 1
+    funds = rnd.choice(SYN["funds"]) + ("（元）" if unit_in_header else "")
+    fr = r
+    ws.cell(row=r, column=left, value=funds)
+    heads = [rnd.choice(SYN[k]) for k in ("initial", "annual", "executed", "fw", "rate", "fs")]
+    for i, h in enumerate(heads):
+        ws.cell(row=r, column=left + 2 + i, value=h)
+    text_amounts = rnd.random() < 0.3
+    wan = unit_in_header and rnd.random() < 0.4
+    if wan:
+        ws.cell(row=r, column=left, value=funds.replace("（元）", "（万元）"))
+    rate_kind = rnd.choice(["text", "number", "share"])
+    rows_labels = [
+        rnd.choice(SYN["total_row"]),
+        rnd.choice(SYN["fiscal"]),
+        "上年结转资金",
+        "其他资金",
+    ]
+    for k, label in enumerate(rows_labels):
+        rr = r + 1 + k
+        ws.cell(row=rr, column=left + 1, value=label)
+        if k < 2:
+            for j, v in enumerate((BUDGET, BUDGET, EXECUTED)):
+                if wan:
+                    v = v / 10000
+                ws.cell(row=rr, column=left + 2 + j, value=f"{v:,.6f}" if text_amounts else v)
+    ws.cell(row=r + 1, column=left + 5, value=10)
+    rate_kind = rnd.choice([rate_kind, rate_kind, "blank"])
+    rate = {"text": "98.87%", "number": 98.87, "share": 0.9887, "blank": None}[rate_kind]
+    cell = ws.cell(row=r + 1, column=left + 6, value=rate)
+    if rate_kind == "share":
+        cell.number_format = "0.00%"
+    ws.cell(row=r + 1, column=left + 7, value=9.89)
+    if rnd.random() < 0.5:
+        ws.merge_cells(start_row=r, start_column=left, end_row=r + 4, end_column=left)
+    r += 5
+    goal = rnd.random() < 0.7
+    if goal:
+        ws.cell(row=r, column=left, value="年度总体目标")
+        ws.cell(row=r, column=left + 1, value="预期目标")
+        ws.cell(row=r, column=left + 5, value="实际完成情况")
+        ws.cell(row=r + 1, column=left + 1, value="开展培训10场以上")
+        ws.cell(row=r + 1, column=left + 5, value="开展培训12场")
+        ws.merge_cells(start_row=r, start_column=left, end_row=r + 1, end_column=left)
+        r += 2
+    if rnd.random() < 0.3:
+        r += 1  # a blank row before the grid
+    order = rnd.choice(
+        [
+            ["level1", "level2", "l3", "target", "actual", "weight", "score", "reason"],
+            ["level1", "level2", "l3", "weight", "target", "actual", "score", "reason"],
+            ["level1", "level2", "l3", "target", "actual", "weight", "score"],
+            ["level1", "level2", "l3", "weight", "target", "actual", "reason", "score"],
+        ]
+    )
+    cols = list(order)
+    if extra_first:
+        cols = ["seq", *cols]
+    if rnd.random() < 0.3:
+        cols.append("note")
+    names = {
+        "level1": "一级指标",
+        "level2": "二级指标",
+        "seq": "序号",
+        "note": "备注",
+    }
+    header = [names.get(c) or rnd.choice(SYN[c]) for c in cols]
+    decorate = rnd.random() < 0.5
+    if decorate:  # how headers get typed: breaks, ideographic spaces, marks, remarks
+
+        def dress(h):
+            k = rnd.randint(0, 4)
+            if k == 0 and len(h) > 2:
+                return h[:2] + "\n" + h[2:]
+            if k == 1:
+                return "* " + h
+            if k == 2 and len(h) > 1:
+                return h[0] + "\u3000" + h[1:]
+            if k == 3 and h in ("分值", "权重", "得分", "指标权重", "指标得分", "自评得分"):
+                return h + "（分）"
+            if k == 4 and h in ("实际完成值", "完成值", "实际值"):
+                return h + "（截至12月31日）"
+            return h
+
+        header = [dress(h) for h in header]
+    hr = r
+    at = {c: left + i for i, c in enumerate(cols)}
+    if rnd.random() < 0.3:  # 绩效指标 merged over the three levels, the rest merged down
+        ws.cell(row=r, column=at["level1"], value="绩效指标")
+        ws.merge_cells(start_row=r, start_column=at["level1"], end_row=r, end_column=at["l3"])
+        for i, (c, h) in enumerate(zip(cols, header, strict=True)):
+            if c in ("level1", "level2", "l3"):
+                ws.cell(row=r + 1, column=left + i, value=h)
+            else:
+                ws.cell(row=r, column=left + i, value=h)
+                ws.merge_cells(
+                    start_row=r, start_column=left + i, end_row=r + 1, end_column=left + i
+                )
+        r += 2
+    else:
+        for i, h in enumerate(header):
+            ws.cell(row=r, column=left + i, value=h)
+        r += 1
+    weights_text = rnd.random() < 0.3
+    weight_labels = rnd.random() < 0.3
+    scores_text = rnd.random() < 0.2
+    fullwidth = rnd.random() < 0.3  # typed with the IME in full-width mode: ≥９５％
+    level_style = rnd.choice(["merged", "repeated", "blank"])
+    blanks = rnd.random() < 0.3
+    score_cells = []
+    first = {}
+    for n, (l1, l2, l3, t, a, w, s) in enumerate(ROWS):
+        if extra_first:
+            ws.cell(row=r, column=at["seq"], value=n + 1)
+        if level_style == "repeated" or l1 not in first:
+            label = l1
+            if weight_labels:
+                label = f"{l1}（{sum(x[5] for x in ROWS if x[0] == l1)}分）"
+            ws.cell(row=r, column=at["level1"], value=label)
+        first.setdefault(l1, [r, r])[1] = r
+        ws.cell(row=r, column=at["level2"], value=l2)
+        ws.cell(row=r, column=at["l3"], value=l3)
+        if fullwidth:
+            t, a = t.translate(FULL), a.translate(FULL)
+        ws.cell(row=r, column=at["target"], value=t)
+        ws.cell(row=r, column=at["actual"], value=a)
+        ws.cell(row=r, column=at["weight"], value=f"{w}分" if weights_text else w)
+        ws.cell(
+            row=r,
+            column=at["score"],
+            value=rnd.choice([f"{s:.2f}", f"{s}分"]) if scores_text else s,
+        )
+        score_cells.append(ws.cell(row=r, column=at["score"]).coordinate)
+        r += 1
+        if blanks:
+            ws.cell(row=r, column=at["level2"], value=l2)
+            if level_style == "repeated":
+                ws.cell(row=r, column=at["level1"], value=l1)
+            first[l1][1] = r
+            r += 1
+    if level_style == "merged":
+        for a_, b_ in first.values():
+            if b_ > a_:
+                ws.merge_cells(
+                    start_row=a_, start_column=at["level1"], end_row=b_, end_column=at["level1"]
+                )
+    ws.cell(row=r, column=left, value=rnd.choice(SYN["end"]))
+    ws.cell(row=r, column=at["weight"], value=100)
+    ws.cell(row=r, column=at["score"], value=99.89)
+    total_cell = ws.cell(row=r, column=at["score"]).coordinate
+    if rnd.random() < 0.3:
+        ws.cell(row=r + 1, column=left, value="填表说明：得分保留两位小数。")
+        ws.cell(row=r + 2, column=left, value="填报人：张三")
+    wb.save(path)
+    return {
+        "scores": score_cells,
+        "total": total_cell,
+        "header_row": hr,
+        "funds_row": fr,
+        "goal": goal,
+    }
+
+
+def _findings(form) -> list[tuple[str, str]]:
+    return [(f.code, f.cell) for f in validate_form(form, resolve_profile(form, None))]
+
+
+SEEDS = range(300)
+
+
+@pytest.mark.parametrize("first", range(0, len(SEEDS), 20), ids=lambda s: f"seeds{s}-{s + 19}")
+def test_every_layout_of_the_family_reads_as_the_seed(tmp_path, first):
+    for seed in SEEDS[first : first + 20]:
+        path = str(tmp_path / f"{seed}.xlsx")
+        where = build(random.Random(seed), path)
+        (form,) = read_forms(path)
+        filled = [i for i in form.indicators if not i.is_blank()]
+        assert (form.project_name, form.year) == ("中小企业培训服务项目", 2023), seed
+        assert [(i.level1, i.level2, i.level3) for i in filled] == [r[:3] for r in ROWS], seed
+        found = [
+            f
+            for f in _findings(form)
+            if not (f[0] == "PART_MISSING" and not where["goal"])  # the goal block left out
+        ]
+        assert found == [], (seed, found)
+        wb = load_workbook(path)
+        wb.active[where["scores"][1]] = 12  # 培训合格率 96 % of ≥95 %: 15, typed 12
+        mutated = path.replace(".xlsx", "_mutated.xlsx")
+        wb.save(mutated)
+        (form,) = read_forms(mutated)
+        assert ("SCORE_MISMATCH", where["scores"][1]) in _findings(form), seed
