@@ -311,3 +311,30 @@ def test_every_layout_of_the_family_reads_as_the_seed(tmp_path, first):
         wb.save(mutated)
         (form,) = read_forms(mutated)
         assert ("SCORE_MISMATCH", where["scores"][1]) in _findings(form), seed
+
+
+def test_the_family_saved_as_xls_and_by_libreoffice(tmp_path, libreoffice):
+    """30 of the layouts as LibreOffice saves them, .xls and .xlsx: the same
+    reading and findings as the original."""
+    from tests import lo
+
+    ops, made = [], []
+    for seed in range(30):
+        path = tmp_path / f"{seed}.xlsx"
+        where = build(random.Random(seed), str(path))
+        made.append((seed, path, where))
+        ops.append(lo.convert(path, tmp_path / f"{seed}_lo.xls"))
+        ops.append(lo.convert(path, tmp_path / "resaved" / f"{seed}.xlsx"))
+    (tmp_path / "resaved").mkdir()
+    assert all(result["ok"] for result in libreoffice.run(ops))
+    for seed, path, _ in made:
+        (original,) = read_forms(path)
+        for copy in (tmp_path / f"{seed}_lo.xls", tmp_path / "resaved" / f"{seed}.xlsx"):
+            (form,) = read_forms(copy)
+            assert (form.project_name, form.year) == (original.project_name, original.year)
+            assert [
+                (i.level3, i.target, i.actual) for i in form.indicators if not i.is_blank()
+            ] == [
+                (i.level3, i.target, i.actual) for i in original.indicators if not i.is_blank()
+            ], (seed, copy.suffix)
+            assert _findings(form) == _findings(original), (seed, copy.suffix)
