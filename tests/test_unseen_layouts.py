@@ -793,3 +793,20 @@ def test_head_values_under_a_row_of_head_labels(tmp_path):
     )  # fmt: skip
     assert form.locs["project_name"].cell == "A4" and form.locs["project_code"].cell == "D4"
     assert _findings(path) == []
+
+
+def test_a_rule_column_headed_like_the_settings_label(tmp_path):
+    """评分规则 is also the label of perfkit's 设置 sheet: a one-sheet 评分表 whose
+    rule column is so headed was taken for that sheet and read as nothing."""
+    path = tmp_path / "评分表.xlsx"
+    wb, ws = _evaltable("社区养老服务补助", ("分值", "评分规则", "实际完成值", "得分"))
+    ws.append(["过程", "资金管理", "预算执行率", 10, "执行率每降低1%扣0.1分", "95%", 9.5])
+    ws.append(["产出", "产出数量", "助餐服务人次", 90, "完成得满分，否则酌情扣分", "完成", 90])
+    ws.append(["合计", None, None, 100, None, None, 99.5])
+    wb.save(path)
+    form = _read_one(path)
+    assert [i.level3 for i in form.indicators] == ["预算执行率", "助餐服务人次"]
+    assert form.profile == "mof2020"
+    ws["G4"] = 10
+    wb.save(path)
+    assert ("RULE_SCORE_MISMATCH", "G4") in _findings(path)

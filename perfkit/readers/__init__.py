@@ -19,7 +19,7 @@ from ..layout import FIELD_NAMES, SETTINGS_SHEET
 from ..model import Formula
 from ..profiles import DEFAULT_PROFILE
 from .cells import Book, SheetData, cell_index, open_book
-from .recognise import Found, SheetScan, recognise, scan
+from .recognise import Found, SheetScan, headers, recognise, scan
 from .template import refine
 from .vocab import vocab
 
@@ -147,6 +147,8 @@ def _settings(sheets: list[SheetData], scanned) -> dict[str, Any]:
                 out[key] = text
                 out[f"{key}_loc"] = Loc(sheet.name, f"{_letters(c)}{r + 1}")
         if "profile" in out:
+            if sheet.name != SETTINGS_SHEET and headers(s):
+                continue  # a 评分表 whose rule column is headed 评分规则: a form, not settings
             out["sheet"] = sheet.name
             return out
     return {}
