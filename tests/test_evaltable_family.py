@@ -1,6 +1,6 @@
 """The family of 绩效评价指标体系评分表 layouts, with a written rule of every
 shape perfkit reads: habits combined at random (offsets, title and head
-variants, column synonyms and orders, 指标说明 and 标杆值 columns, merged or
+variants, column synonyms drawn from the vocabulary file and column orders, 指标说明 and 标杆值 columns, merged or
 repeated level cells, a 小计 row under each block, dressed headers, scores as
 text) around ten rows whose scores are their rules' own arithmetic:
 
@@ -19,10 +19,17 @@ band row's score typed wrong must be found at its cell.
 from __future__ import annotations
 
 import random
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 from perfkit.readers import read_forms
 from perfkit.validate import validate_form
@@ -52,16 +59,22 @@ ROWS = [
     ("效益", "可持续影响", "长效管理机制", 24, "机制健全得满分，否则酌情扣分", "健全", 24),
 ]  # fmt: skip
 TOTAL = sum(Decimal(str(r[6])) for r in ROWS)  # 87.77
-SYN = {
-    "title": ["绩效评价指标体系评分表", "绩效评价指标体系得分表", "绩效评价得分表"],
-    "project": ["项目名称", "被评价项目"],
-    "l3": ["三级指标", "指标名称"],
-    "weight": ["分值", "权重", "指标权重"],
-    "rule": ["评分标准", "评分细则", "评分规则"],
-    "actual": ["实际完成值", "实际值", "完成值"],
-    "score": ["得分", "评价得分", "指标得分"],
-    "reason": ["扣分原因", "扣分说明", "扣分理由"],
-    "end": ["合计", "总分", "总计", "合  计"],
+_LABELS = tomllib.loads(
+    (Path(__file__).resolve().parents[1] / "perfkit/profiles/labels/default.toml").read_text(
+        "utf-8"
+    )
+)
+_COLUMNS = _LABELS["indicators"]["columns"]
+SYN = {  # the label vocabulary itself: a synonym added there is drawn here too
+    "title": _LABELS["title"]["evaltable"],
+    "project": _LABELS["head"]["project_name"],
+    "l3": _COLUMNS["level3"],
+    "weight": _COLUMNS["weight"],
+    "rule": _COLUMNS["rule"],
+    "actual": _COLUMNS["actual"],
+    "score": _COLUMNS["score"],
+    "reason": _COLUMNS["deduction_reason"],
+    "end": [*_LABELS["indicators"]["end"], "合  计"],
 }
 
 
@@ -75,9 +88,9 @@ def build(rnd: random.Random, path: str) -> dict:
     r += 1
     project = "中小企业培训服务项目"
     if rnd.random() < 0.5:
-        ws.cell(row=r, column=left, value=f"{rnd.choice(SYN['project'][:1])}：{project}")
+        ws.cell(row=r, column=left, value=f"{rnd.choice(SYN['project'])}：{project}")
     else:
-        ws.cell(row=r, column=left, value=rnd.choice(SYN["project"][:1]))
+        ws.cell(row=r, column=left, value=rnd.choice(SYN["project"]))
         ws.cell(row=r, column=left + 1, value=project)
     r += 1 + rnd.randint(0, 1)
     cols = ["level1", "level2", "l3", "weight", "rule", "actual", "score", "reason"]

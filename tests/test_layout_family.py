@@ -1,7 +1,7 @@
 """The whole family of layouts, not only the ones written out by hand: a
 generator combines, at random, the habits of forms typed by units (offsets,
 extra title lines, heads after a colon or in the next cell or all on one row,
-label synonyms from the vocabulary, merged or repeated or blank level cells,
+label synonyms drawn from the vocabulary file, merged or repeated or blank level cells,
 a two-row header under 绩效指标, columns in other orders, 序号 and 备注
 columns, headers typed with line breaks, ideographic spaces, * marks and
 remarks, weights in the level labels, amounts as text or in 万元, 执行率 as
@@ -15,9 +15,16 @@ finding, and one score typed wrong must be found at its cell.
 from __future__ import annotations
 
 import random
+import sys
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 from perfkit.readers import read_forms
 from perfkit.validate import validate_form
@@ -32,26 +39,35 @@ ROWS = [
     ("满意度指标", "服务对象满意度指标", "参训企业满意度", "≥90%", "95%", 10, 10),
 ]
 FULL = str.maketrans("0123456789%", "０１２３４５６７８９％")
+# the label vocabulary itself (perfkit/profiles/labels/default.toml): a synonym a
+# province adds there is drawn here too
+_LABELS = tomllib.loads(
+    (Path(__file__).resolve().parents[1] / "perfkit/profiles/labels/default.toml").read_text(
+        "utf-8"
+    )
+)
+_COLUMNS = _LABELS["indicators"]["columns"]
+_FUNDS = _LABELS["funds"]["columns"]
 SYN = {
-    "name": ["项目名称"],
-    "dept": ["主管部门", "一级预算单位", "主管单位", "预算部门"],
-    "unit": ["实施单位", "项目实施单位", "预算单位"],
-    "funds": ["项目资金", "资金使用情况", "预算执行情况", "项目资金使用情况"],
-    "initial": ["年初预算数", "年初预算"],
-    "annual": ["全年预算数", "调整后预算数", "全年预算"],
-    "executed": ["全年执行数", "预算执行数", "执行数", "实际支出数"],
-    "fw": ["分值", "权重"],
-    "rate": ["执行率", "预算执行率"],
-    "fs": ["得分"],
-    "total_row": ["年度资金总额", "资金总额"],
-    "fiscal": ["其中：当年财政拨款", "其中：本年一般公共预算拨款", "财政拨款"],
-    "l3": ["三级指标", "指标名称"],
-    "target": ["年度指标值", "指标值", "目标值"],
-    "actual": ["实际完成值", "完成值", "全年实际值", "实际值"],
-    "weight": ["分值", "权重", "指标权重"],
-    "score": ["得分", "指标得分", "自评得分"],
-    "reason": ["偏差原因分析及改进措施", "未完成原因", "偏差原因"],
-    "end": ["总分", "合计", "总计", "自评总分", "合  计"],
+    "name": _LABELS["head"]["project_name"],
+    "dept": _LABELS["head"]["dept"],
+    "unit": _LABELS["head"]["unit"],
+    "funds": _LABELS["funds"]["section"],
+    "initial": _FUNDS["initial_budget"],
+    "annual": _FUNDS["annual_budget"],
+    "executed": _FUNDS["executed"],
+    "fw": _FUNDS["exec_weight"],
+    "rate": _FUNDS["exec_rate"],
+    "fs": _FUNDS["exec_score"],
+    "total_row": _LABELS["funds"]["rows"]["total"],
+    "fiscal": ["其中：" + x for x in _LABELS["funds"]["rows"]["fiscal"]] + ["财政拨款"],
+    "l3": _COLUMNS["level3"],
+    "target": _COLUMNS["target"],
+    "actual": _COLUMNS["actual"],
+    "weight": _COLUMNS["weight"],
+    "score": _COLUMNS["score"],
+    "reason": _COLUMNS["deviation_reason"],
+    "end": [*_LABELS["indicators"]["end"], "合  计"],
 }
 
 
