@@ -72,10 +72,19 @@ SYN = {
 
 
 def build(rnd: random.Random, path: str) -> dict:
+    """One form in a workbook of its own at *path*; where its cells are."""
     wb = Workbook()
     ws = wb.active
     ws.title = rnd.choice(["Sheet1", "自评表", "表1"])
-    top = 1 + rnd.randint(0, 3)
+    where = write_form(rnd, ws, 1)
+    wb.save(path)
+    return where
+
+
+def write_form(rnd: random.Random, ws, first_row: int) -> dict:
+    """A form written into *ws* from *first_row* on; where its cells are, and
+    the last row it uses."""
+    top = first_row + rnd.randint(0, 3)
     left = 1 + rnd.randint(0, 2)
     if top > 1 and rnd.random() < 0.5:
         ws.cell(row=1, column=left, value=rnd.choice(["附件2", "附表1", "表3"]))
@@ -289,8 +298,9 @@ def build(rnd: random.Random, path: str) -> dict:
     if rnd.random() < 0.3:
         ws.cell(row=r + 1, column=left, value="填表说明：得分保留两位小数。")
         ws.cell(row=r + 2, column=left, value="填报人：张三")
-    wb.save(path)
+        r += 2
     return {
+        "last_row": r,
         "scores": score_cells,
         "total": total_cell,
         "header_row": hr,
@@ -354,3 +364,44 @@ def test_the_family_saved_as_xls_and_by_libreoffice(tmp_path, libreoffice):
                 (i.level3, i.target, i.actual) for i in original.indicators if not i.is_blank()
             ], (seed, copy.suffix)
             assert _findings(form) == _findings(original), (seed, copy.suffix)
+
+
+@pytest.mark.parametrize("stacked", [True, False], ids=["one sheet", "one sheet each"])
+def test_several_forms_of_the_family_in_one_workbook(tmp_path, stacked):
+    """Three layouts of the family in one workbook, stacked in one sheet or one
+    per sheet: three forms, each read as the seed's, each with its own findings
+    (one wrong score in the second, found at its sheet and cell)."""
+    for first in range(0, 30, 3):
+        wb = Workbook()
+        sheets, where, row = [], [], 1
+        for k in range(3):
+            if stacked:
+                ws = wb.active
+            else:
+                ws = wb.active if k == 0 else wb.create_sheet()
+                ws.title, row = f"项目{k + 1}", 1
+            at = write_form(random.Random(first + k), ws, row)
+            row = at["last_row"] + 2 + k  # blank rows between the forms
+            sheets.append(ws.title)
+            where.append(at)
+        ws = wb[sheets[1]]
+        ws[where[1]["scores"][1]] = 12
+        path = tmp_path / f"{first}.xlsx"
+        wb.save(path)
+        forms = read_forms(path)
+        assert len(forms) == 3, first
+        for k, form in enumerate(forms):
+            filled = [i for i in form.indicators if not i.is_blank()]
+            assert [(i.level1, i.level2, i.level3) for i in filled] == [r[:3] for r in ROWS]
+            found = [
+                (f.code, f.sheet, f.cell)
+                for f in validate_form(form, resolve_profile(form, None))
+                if not (f.code == "PART_MISSING" and not where[k]["goal"])
+            ]
+            if k == 1:  # the typed 12 (and so the total, and the reason it needs)
+                assert ("SCORE_MISMATCH", sheets[1], where[1]["scores"][1]) in found
+                assert {code for code, _, _ in found} == {
+                    "SCORE_MISMATCH", "TOTAL_MISMATCH", "DEVIATION_REASON_MISSING"
+                }, (first, found)  # fmt: skip
+            else:
+                assert found == [], (first, k, found)
