@@ -2,7 +2,8 @@
 generator combines, at random, the habits of forms typed by units (offsets,
 extra title lines, heads after a colon or in the next cell or all on one row,
 label synonyms drawn from the vocabulary file, merged or repeated or blank level cells,
-a two-row header under 绩效指标, columns in other orders, 序号 and 备注
+a two-row header under 绩效指标, columns in other orders, the platform's
+计算符号 | 指标值 | 计量单位 split, 序号 and 备注
 columns, headers typed with line breaks, ideographic spaces, * marks and
 remarks, weights in the level labels, amounts as text or in 万元, 执行率 as
 text, number, a percent-formatted share or blank, scores as text, full-width
@@ -67,8 +68,20 @@ SYN = {
     "weight": _COLUMNS["weight"],
     "score": _COLUMNS["score"],
     "reason": _COLUMNS["deviation_reason"],
+    "op": _COLUMNS["op"],
+    "measure": _COLUMNS["unit"],
     "end": [*_LABELS["indicators"]["end"], "合  计"],
 }
+
+
+def _split_target(target: str) -> tuple[str, str, str]:
+    """ "≥10场" -> ("≥", "10", "场"); "100%" -> ("=", "100", "%"); words -> ("定性", …, "")."""
+    import re
+
+    m = re.fullmatch(r"([≥≤=]?)([0-9０-９.]+)(.*)", target)
+    if m is None:
+        return "定性", target, ""
+    return m.group(1) or "=", m.group(2), m.group(3)
 
 
 def build(rnd: random.Random, path: str) -> dict:
@@ -205,6 +218,10 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
         cols = ["seq", *cols]
     if rnd.random() < 0.3:
         cols.append("note")
+    split = rnd.random() < 0.25  # the platform export: 计算符号 | 指标值 | 计量单位
+    if split:
+        i = cols.index("target")
+        cols[i : i + 1] = ["op", "target", "measure"]
     names = {
         "level1": "一级指标",
         "level2": "二级指标",
@@ -269,6 +286,12 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
         ws.cell(row=r, column=at["l3"], value=l3)
         if fullwidth:
             t, a = t.translate(FULL), a.translate(FULL)
+        if split:
+            op, t, unit = _split_target(t)
+            ws.cell(row=r, column=at["op"], value=op)
+            ws.cell(row=r, column=at["measure"], value=unit)
+            if unit and a.endswith(unit):
+                a = a[: -len(unit)]  # the unit stands in its own column
         ws.cell(row=r, column=at["target"], value=t)
         ws.cell(row=r, column=at["actual"], value=a)
         ws.cell(row=r, column=at["weight"], value=f"{w}分" if weights_text else w)
