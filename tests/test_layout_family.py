@@ -1,16 +1,17 @@
 """The whole family of layouts, not only the ones written out by hand: a
 generator combines, at random, the habits of forms typed by units (offsets,
 extra title lines, heads after a colon or in the next cell or all on one row,
-label synonyms drawn from the vocabulary file, merged or repeated or blank level cells,
-a two-row header under 绩效指标, columns in other orders, the platform's
-计算符号 | 指标值 | 计量单位 split, 序号 and 备注
-columns, headers typed with line breaks, ideographic spaces, * marks and
-remarks, weights in the level labels, amounts as text or in 万元, 执行率 as
-text, number, a percent-formatted share or blank, scores as text, full-width
-digits, blank rows left in groups, notes under the total) into a 自评表 holding
-the numbers of the 龙岗 2023 seed's first form (9.89 from 1,937,189.02 /
-1,959,300; 99.89).  Each of 300 seeded layouts must read as that form, with no
-finding, and one score typed wrong must be found at its cell.
+label synonyms drawn from the vocabulary file, merged or repeated or blank
+level cells, a two-row header under 绩效指标, columns in other orders, the
+platform's 计算符号 | 指标值 | 计量单位 split, 序号 and 备注 columns, headers
+typed with line breaks, ideographic spaces, * marks and remarks, weights in
+the level labels, amounts as text or in 万元, 执行率 as text, number, a
+percent-formatted share or blank, scores as text, full-width digits,
+percentages typed into General cells (0.96 shown 96%), blank rows left in
+groups, notes under the total) into a 自评表 holding the numbers of the 龙岗
+2023 seed's first form (9.89 from 1,937,189.02 / 1,959,300; 99.89).  Each of
+300 seeded layouts must read as that form, with no finding, and one score
+typed wrong must be found at its cell.
 """
 
 from __future__ import annotations
@@ -269,6 +270,7 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
     weight_labels = rnd.random() < 0.3
     scores_text = rnd.random() < 0.2
     fullwidth = rnd.random() < 0.3  # typed with the IME in full-width mode: ≥９５％
+    shares = not fullwidth and rnd.random() < 0.25
     level_style = rnd.choice(["merged", "repeated", "blank"])
     blanks = rnd.random() < 0.3
     score_cells = []
@@ -293,7 +295,11 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
             if unit and a.endswith(unit):
                 a = a[: -len(unit)]  # the unit stands in its own column
         ws.cell(row=r, column=at["target"], value=t)
-        ws.cell(row=r, column=at["actual"], value=a)
+        if shares and a.endswith("%"):  # typed 96% in a General cell: 0.96 shown 0%
+            cell = ws.cell(row=r, column=at["actual"], value=int(a[:-1]) / 100)
+            cell.number_format = "0%"
+        else:
+            ws.cell(row=r, column=at["actual"], value=a)
         ws.cell(row=r, column=at["weight"], value=f"{w}分" if weights_text else w)
         ws.cell(
             row=r,
