@@ -214,10 +214,14 @@ class DeductRule(Rule):
             self.direction,
         )
 
+    def per_step_text(self) -> str:
+        """ "0.5分", or "权重的1%" for a share of the weight."""
+        if self.per_step_of_weight:
+            return f"权重的{fmt(self.per_step)}%"
+        return f"{fmt(self.per_step)}分"
+
     def describe(self):
-        per = (
-            f"权重的{fmt(self.per_step)}%" if self.per_step_of_weight else f"{fmt(self.per_step)}分"
-        )
+        per = self.per_step_text()
         way = "降低" if self.direction == POSITIVE else "超过"
         head = f"标杆 {fmt(self.benchmark)}{self.unit}，" if self.benchmark is not None else ""
         tail = (
@@ -237,16 +241,25 @@ class ProportionalRule(DeductRule):
 
 
 @dataclass(frozen=True)
-class DelayRule(DeductRule):
-    """「按时完成得满分，每延迟1天扣0.5分」: a deduction per unit of delay,
-    counted from no delay; the actual says the delay ("延迟2个月", "逾期3天",
-    a bare number in the rule's unit) or that the work was on time (按时完成)."""
+class _FromNone(DeductRule):
+    """A deduction per unit counted from none (no delay, no item found): the
+    actual is how many; subclasses read it from the actual's words."""
 
     direction: str = REVERSE
     benchmark: Decimal | None = ZERO
 
     def needs_number(self, benchmark=None):
         return True
+
+    def _deducted(self, w: Decimal, count: Decimal) -> Decimal | None:
+        return deduct_score(count, ZERO, w, self.step, self.points_per_step(w), None, REVERSE)
+
+
+@dataclass(frozen=True)
+class DelayRule(_FromNone):
+    """「按时完成得满分，每延迟1天扣0.5分」: a deduction per unit of delay,
+    counted from no delay; the actual says the delay ("延迟2个月", "逾期3天",
+    a bare number in the rule's unit) or that the work was on time (按时完成)."""
 
     def score(self, actual, weight, benchmark=None):
         w = to_decimal(weight)
@@ -269,13 +282,11 @@ class DelayRule(DeductRule):
             return None
         if _TIME_UNITS.get(unit, unit) not in ("", self.unit):
             return None  # 「每延迟1个月」 against "15天": not guessed
-        return deduct_score(delay, ZERO, w, self.step, self.points_per_step(w), None, REVERSE)
+        return self._deducted(w, delay)
 
     def describe(self):
-        per = (
-            f"权重的{fmt(self.per_step)}%" if self.per_step_of_weight else f"{fmt(self.per_step)}分"
-        )
-        return f"按时完成得满分，每延迟{fmt(self.step)}{self.unit}扣{per}，扣完为止"
+        step = f"{fmt(self.step)}{self.unit}"
+        return f"按时完成得满分，每延迟{step}扣{self.per_step_text()}，扣完为止"
 
 
 _DELAY_ACTUAL = re.compile(
@@ -285,16 +296,10 @@ _DELAY_ACTUAL = re.compile(
 
 
 @dataclass(frozen=True)
-class CountRule(DeductRule):
+class CountRule(_FromNone):
     """「每存在一项工作未及时完成扣1%权重分」, 「每发现1处问题扣0.5分」: a deduction
     per item found, counted from none; the actual says how many ("1项未及时完成",
     a bare number) or that there were none (无, 未发现, 全部及时)."""
-
-    direction: str = REVERSE
-    benchmark: Decimal | None = ZERO
-
-    def needs_number(self, benchmark=None):
-        return True
 
     def score(self, actual, weight, benchmark=None):
         w = to_decimal(weight)
@@ -303,22 +308,20 @@ class CountRule(DeductRule):
         text = _text(actual).strip()
         m = _measure_of(actual)
         if m is None:
-            none_found = text in _NONE_FOUND or any(word in text for word in _NONE_FOUND[2:])
+            none_found = text in ("无", "没有") or any(word in text for word in _NONE_FOUND)
             if none_found or _restates(actual, benchmark):
                 return round2(w)
             return None
         if m.unit not in ("", self.unit):
             return None  # 「每发现1处」 against "2人": not guessed
-        return deduct_score(m.value, ZERO, w, self.step, self.points_per_step(w), None, REVERSE)
+        return self._deducted(w, m.value)
 
     def describe(self):
-        per = (
-            f"权重的{fmt(self.per_step)}%" if self.per_step_of_weight else f"{fmt(self.per_step)}分"
-        )
-        return f"每{fmt(self.step)}{self.unit}扣{per}，扣完为止"
+        return f"每{fmt(self.step)}{self.unit}扣{self.per_step_text()}，扣完为止"
 
 
-_NONE_FOUND = ("无", "没有", "未发现", "未出现", "不存在", "均已", "全部及时", "全部按时", "无问题")
+# words saying no item was found ("无" and "没有" only as the whole text: 无法…)
+_NONE_FOUND = ("未发现", "未出现", "不存在", "均已", "全部及时", "全部按时", "无问题")
 _ON_TIME = ("按时", "按期", "如期", "准时", "提前", "未延迟", "无延迟", "未逾期", "无逾期")
 _NOT_ON_TIME = ("未按", "没有按", "未能按", "不按", "未如期", "未能如期")
 _TIME_UNITS = {"日": "天", "个自然日": "天", "自然日": "天", "月": "个月", "工作日": "个工作日"}
