@@ -434,3 +434,29 @@ def test_several_forms_of_the_family_in_one_workbook(tmp_path, stacked):
                 }, (first, found)  # fmt: skip
             else:
                 assert found == [], (first, k, found)
+
+
+def test_the_family_adopted_into_perfkit_templates(tmp_path):
+    """adopt (转为模板) of 40 layouts: the template holds the same rows and
+    values, and checks clean (its formulas give the seed's scores)."""
+    from perfkit.writers.adopt import adopt
+
+    for seed in range(40):
+        path = tmp_path / f"{seed}.xlsx"
+        where = build(random.Random(seed), str(path))
+        (result,) = adopt(path, tmp_path / f"adopted{seed}")
+        (original,) = read_forms(path)
+        (adopted,) = read_forms(result.path)
+
+        def rows(form):
+            return [
+                (i.level1, i.level2, i.level3, str(i.target), str(i.actual))
+                for i in form.indicators
+                if not i.is_blank()
+            ]
+
+        assert rows(adopted) == rows(original), seed
+        found = [
+            f for f in _findings(adopted) if not (f[0] == "PART_MISSING" and not where["goal"])
+        ]
+        assert found == [], (seed, found)
