@@ -150,6 +150,9 @@ class SelfEvalForm:
     issues: list[tuple[str, str, str]] = field(
         default_factory=list, compare=False
     )  # (code, cell, 中文)
+    # a 部门整体支出绩效自评表: names no project, and the project weights
+    # (产出 50、效益 30、满意度 10) are not its own
+    department: bool = field(default=False, compare=False)
 
     form = SELF_EVAL
 

@@ -521,6 +521,8 @@ def test_department_whole_form(tmp_path):
     # no 偏差原因 column: the score cell of the row that needs one is named
     assert ("DEVIATION_REASON_MISSING", "J11") in found
     assert "PART_MISSING" not in {code for code, _ in found}  # a department has no 项目名称
+    # 产出 60 / 效益 30: a department's weights, not the project's 50 / 30 / 10
+    assert "LEVEL1_WEIGHT_PROFILE" not in {code for code, _ in found}
     from perfkit import summary
 
     (row,) = summary.summarize_path(summary._Job(str(path), None))

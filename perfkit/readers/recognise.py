@@ -1001,6 +1001,8 @@ class _FormReader:
             self.missing.append(("goal", "没有找到年度总体目标（预期目标、实际完成情况）"))
         title = str(self.values.get("title", ""))
         department = any(w in title for w in self.s.vocab.department_titles)  # names no project
+        if form.form == SELF_EVAL:
+            form.department = department
         if "project_name" not in self.fields and not department:
             self.missing.append(("head:project_name", "没有找到项目名称"))
         if "total" not in self.fields:

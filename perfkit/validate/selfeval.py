@@ -571,7 +571,8 @@ def selfeval_weights(ctx: Context) -> Iterator[Finding]:
             known = False
             continue
         total += block
-        expected = ctx.profile.level1_weights.get(label)
+        # a department's own form is not weighed by the project weights
+        expected = None if form.department else ctx.profile.level1_weights.get(label)
         if expected is not None and block != expected and weighed:
             yield ctx.finding(
                 C.LEVEL1_WEIGHT_PROFILE.code,
