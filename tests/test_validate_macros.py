@@ -657,3 +657,27 @@ def test_percentages_shown_by_their_format_in_a_live_book(tmp_path):
     }
     assert ("SCORE_MISMATCH", f"F{r}") in {(f.code, f.cell) for f in found}
     assert book.calls["range.number_format"] == 1  # the one number cell
+
+
+def test_the_layout_family_in_a_live_book(tmp_path):
+    """The 校验 button on 40 layouts of tests/test_layout_family.py as Excel
+    holds them (values, formulas, number formats; no merged ranges): the same
+    findings, at the same cells, as the file — none, then one wrong score."""
+    import random
+
+    import openpyxl
+
+    from perfkit.readers import read_forms
+    from perfkit.validate import validate_form
+    from tests.test_layout_family import build
+
+    for seed in range(40):
+        path = tmp_path / f"{seed}.xlsx"
+        where = build(random.Random(seed), str(path))
+        wb = openpyxl.load_workbook(path)
+        wb.active[where["scores"][1]] = 12
+        wb.save(path)
+        from_file = {(f.code, f.cell) for form in read_forms(path) for f in validate_form(form)}
+        assert ("SCORE_MISMATCH", where["scores"][1]) in from_file, seed
+        live = {(f.code, f.cell) for f in run_validate(fake_from_xlsx(path))}
+        assert live == from_file, (seed, live ^ from_file)
