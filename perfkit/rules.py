@@ -882,7 +882,10 @@ def eval_score(
         note = "缺少实际值（或表头的全年执行数、全年预算数）" if exec_row else "缺少实际值"
         return Score(None, ScoreKind.EMPTY, note=note, state=ScoreState.EMPTY)
     a = targets.read(value_in)
-    if a.kind == Kind.NOT_APPLICABLE:
+    rule = parse_rule(rule_text)
+    # 「每发现1处问题扣0.5分」 and the actual "无": none found, not 不适用
+    counted = isinstance(rule, CountRule) and a.text.strip() in ("无", "没有")
+    if a.kind == Kind.NOT_APPLICABLE and not counted:
         return Score(
             None,
             ScoreKind.NOT_APPLICABLE,
@@ -890,7 +893,6 @@ def eval_score(
             state=ScoreState.NOT_APPLICABLE,
         )
     worded = a.kind != Kind.QUANTITATIVE
-    rule = parse_rule(rule_text)
     kind = rule.kind if rule is not None else ScoreKind.BENCHMARK
     if worded and says_not_measured(a.text):
         return not_measured_score(value_in, kind)

@@ -499,6 +499,7 @@ TIMELY = "其他工作项目活动开展及时得2分，每存在一项工作未
         (TIMELY, "全部及时", "2"),
         (TIMELY, "及时", "2"),  # restates the 标杆值
         (TIMELY, "未发现", "2"),
+        (TIMELY, "无", "2"),  # none found (not 不适用, as "无" is elsewhere)
         ("每发现1处问题扣0.5分", "发现3处问题", "0.5"),
     ],
 )
@@ -506,6 +507,7 @@ def test_count_rules(text, actual, expected):
     rule = parse_rule(text)
     assert isinstance(rule, CountRule)
     assert rule.score(actual, 2, "及时") == D(expected)
+    assert eval_score(text, actual, 2, "及时").value == D(expected)
 
 
 @pytest.mark.parametrize("actual", ["2人", "部分未及时"])
