@@ -812,3 +812,19 @@ def test_a_rule_column_headed_like_the_settings_label(tmp_path):
     ws["G4"] = 10
     wb.save(path)
     assert ("RULE_SCORE_MISMATCH", "G4") in _findings(path)
+
+
+def test_a_wps_et_file_holding_biff_is_read_as_xls(tmp_path, corpus):
+    """WPS's own .et format is an OLE file with a BIFF Workbook stream, as an
+    .xls (reported by users of calamine-based readers; no .et written by WPS was
+    at hand): such a file is found by the folder scan and read by its content,
+    with the findings of the .xls."""
+    import shutil
+
+    from perfkit import batch
+
+    xls = next(f for f in corpus if f.path.suffix == ".xls")
+    et = tmp_path / "单位填报.et"
+    shutil.copyfile(xls.path, et)
+    assert list(batch.discover([tmp_path])) == [et]
+    assert _findings(et) == _findings(xls.path)
