@@ -533,7 +533,7 @@ def _items_in(text: str) -> tuple[str, ...]:
 
 # -- 分档计分 ----------------------------------------------------------------
 _B_NUM = r"(\d+(?:\.\d+)?)\s*(%|个百分点|次|期|个|家|项|人次|人|天|日)?"
-_B_INCL = r"(?:[（(]含[)）])"
+_B_INCL = r"(?:[（(]含(?:本数)?[)）])"
 _BAND_GIVES = re.compile(
     r"(?:(?:的|者)?(?:可)?[得计]\s*(?:"
     r"(?P<full>满分|全部分值|全部分数)"
@@ -598,7 +598,7 @@ def _band_where(cond: str) -> tuple[Band, str] | None:
     m = _BAND_BETWEEN.search(cond)
     if m:
         low, u1, _, high, u2, high_mark = m.groups()
-        return Band(_n(low), True, _n(high), bool(high_mark) and "不" not in high_mark), (
+        return Band(_n(low), True, _n(high), bool(high_mark) and "不含" not in high_mark), (
             u1 or u2 or ""
         )
     found = [x for x in _BAND_ONE_SIDED.finditer(cond) if x.group(2)]
@@ -626,7 +626,7 @@ def _parse_band(raw: str, t: str) -> BandRule | None:
     units: set[str] = set()
     rest: Band | None = None  # what the text gives any other value (否则/其余…)
     before = ""  # a clause without a value: the condition of the next (「≥90%,计5分」)
-    for clause in re.split(r"[，,；;。]", t):
+    for clause in re.split(r"[，,；;。、]", t):
         gives = _BAND_GIVES.search(clause)
         if gives is None:
             before = clause  # or words around the bands (「依据满意度调查结果」)

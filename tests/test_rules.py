@@ -517,3 +517,30 @@ def test_count_rule_does_not_guess(actual):
 
 def test_count_inside_a_checklist_stays_a_checklist():
     assert isinstance(parse_rule(GOALS_3), ChecklistRule)  # 「每发现一项…扣 0.1 分」 in ②
+
+
+def test_band_rule_written_every_way():
+    """400 ways of writing one band rule — the separators (，,；;。、), 含 / 含本数 /
+    nothing, ≥ >= 达到 不低于 大于等于 or 以上, 得 / 计, the zero band in four
+    words, the subject named or not, the bands in either order — all give its
+    arithmetic: 95 and 90 → 5, 85 and 80 → 3, 79 → 0."""
+    import random
+
+    rnd = random.Random(1)
+    want = [D(5), D(5), D(3), D(3), D(0)]
+    for _ in range(400):
+        gives = rnd.choice(["得{}分", "计{}分", "得{}分。"])
+        at_least = rnd.choice(["≥", ">=", "达到", "不低于", "", "大于等于"])
+        subject = rnd.choice(["", "满意度", "满意度在", "调查满意度"])
+        top = f"{subject}{at_least}90%{'' if at_least else '以上'}{gives.format(5)}"
+        inclusive = rnd.choice(["（含）", "(含)", "", "（含本数）"])
+        between = rnd.choice(["80%{}-90%", "80%{}至90%之间"]).format(inclusive)
+        mid = between + gives.format(3)
+        zero = rnd.choice(["不得分", "得0分", "不计分", "计0分"])
+        low = rnd.choice([f"80%以下{zero}", f"低于80%{zero}"])
+        parts = [top, mid, low][:: rnd.choice([1, -1])]
+        seps = [rnd.choice(["，", ",", "；", ";", "。 ", "、"]) for _ in range(2)]
+        text = parts[0] + seps[0] + parts[1] + seps[1] + parts[2]
+        rule = parse_rule(text)
+        assert isinstance(rule, BandRule), text
+        assert [rule.score(a, 5) for a in ("95%", "90%", "85%", "80%", "79%")] == want, text
