@@ -544,3 +544,29 @@ def test_band_rule_written_every_way():
         rule = parse_rule(text)
         assert isinstance(rule, BandRule), text
         assert [rule.score(a, 5) for a in ("95%", "90%", "85%", "80%", "79%")] == want, text
+
+
+def test_deduction_rule_written_every_way():
+    """400 ways of writing one deduction rule (the level as ≥ / 达到 / 及以上 /
+    不低于 / （含）, 得5分 or 得满分; 每降低1% / 每低1个百分点 / 每下降一个百分点;
+    扣 / 扣减 / 扣除 0.5分 or 扣权重的10%, after a comma, a semicolon or nothing;
+    扣完为止 or not): 95 and 90 → 5, 88 → 4, 85 → 2.5."""
+    import random
+
+    rnd = random.Random(2)
+    for _ in range(400):
+        subject = rnd.choice(["", "满意度", "服务对象满意度"])
+        level = rnd.choice(["≥90%得5分", "达到90%得满分", "90%及以上得5分", "不低于90%的得满分",
+                            "达到90%（含）得满分", "90%(含)以上得满分"])  # fmt: skip
+        step = rnd.choice(
+            ["每降低1%", "每低1个百分点", "每下降一个百分点", "每降低1个百分点", "每减少1%"]
+        )
+        take = rnd.choice(["扣0.5分", "扣减0.5分", "扣除0.5分", "扣权重的10%"])
+        text = (
+            f"{subject}{level}{rnd.choice(['，', ',', '；'])}{step}"
+            f"{rnd.choice(['，', ',', '；', ''])}{take}{rnd.choice(['', '，扣完为止', '，扣完为止。', '。'])}"
+        )
+        rule = parse_rule(text)
+        assert isinstance(rule, DeductRule), text
+        scores = [rule.score(a, 5) for a in ("95%", "90%", "88%", "85%")]
+        assert scores == [D(5), D(5), D(4), D("2.5")], text
