@@ -570,3 +570,32 @@ def test_deduction_rule_written_every_way():
         assert isinstance(rule, DeductRule), text
         scores = [rule.score(a, 5) for a in ("95%", "90%", "88%", "85%")]
         assert scores == [D(5), D(5), D(4), D("2.5")], text
+
+
+def test_proportional_and_delay_rules_written_every_way():
+    """400 ways each of writing 「达到95%得满分，低于95%按比例得分」 (95 → 10,
+    90 → 9.47 of 10) and 「按时完成得满分，每延迟1天扣0.5分」 (延迟2天 → 4,
+    逾期4日 → 3 of 5)."""
+    import random
+
+    rnd = random.Random(3)
+    for _ in range(400):
+        level = rnd.choice(["达到95%得满分", "≥95%得满分", "95%及以上得满分",
+                            "达到95%（含）以上的得满分", "不低于95%得满分"])  # fmt: skip
+        below = rnd.choice(["低于95%按比例得分", "未达到的按比例计分", "不足95%的按比例计算",
+                            "低于95%的按完成比例得分", "未达到按比例折算"])  # fmt: skip
+        sep = rnd.choice(["，", ",", "；", ";", ""])
+        text = (
+            rnd.choice(["", "合格率", "验收合格率"]) + level + sep + below + rnd.choice(["", "。"])
+        )
+        rule = parse_rule(text)
+        assert [rule.score(a, 10) for a in ("96%", "95%", "90%")] == [10, 10, D("9.47")], text
+        head = rnd.choice(["按时完成得满分", "按期完成得5分", "在规定时间内完成得满分", ""])
+        delay = rnd.choice(["每延迟1天扣0.5分", "每推迟一天扣0.5分", "每逾期1日扣0.5分",
+                            "每延期1天扣除0.5分", "每滞后1天，扣0.5分"])  # fmt: skip
+        text = (
+            head + rnd.choice(["，", ",", "；", ""]) + delay + rnd.choice(["", "，扣完为止", "。"])
+        )
+        rule = parse_rule(text)
+        assert isinstance(rule, DelayRule), text
+        assert [rule.score(a, 5) for a in ("按时完成", "延迟2天", "逾期4日")] == [5, 4, 3], text
