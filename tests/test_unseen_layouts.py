@@ -828,3 +828,29 @@ def test_a_wps_et_file_holding_biff_is_read_as_xls(tmp_path, corpus):
     shutil.copyfile(xls.path, et)
     assert list(batch.discover([tmp_path])) == [et]
     assert _findings(et) == _findings(xls.path)
+
+
+def test_hidden_rows_with_indicators_are_named(tmp_path, libreoffice):
+    """A clerk hides last year's rows instead of deleting them: they are still
+    in the file (and in Excel's sums), so they are read and checked, and
+    ROWS_HIDDEN names them — in the .xlsx and in an .xls (ROW records)."""
+    path = tmp_path / "form.xlsx"
+    where = section_rows(path)
+    wb = load_workbook(path)
+    ws = wb.active
+    r = where["rows"]["举办培训场次"]
+    ws.insert_rows(r + 1)
+    ws[f"A{r + 1}"], ws[f"B{r + 1}"], ws[f"C{r + 1}"] = "数量指标", "往年培训场次", "≥8场"
+    ws[f"D{r + 1}"], ws[f"E{r + 1}"], ws[f"F{r + 1}"] = "8场", 10, 10
+    ws.row_dimensions[r + 1].hidden = True
+    wb.save(path)
+    xls = tmp_path / "form.xls"
+    libreoffice.convert(path, xls)
+    for copy in (path, xls):
+        found = validate_workbook(copy)
+        (hidden,) = [f for f in found if f.code == "ROWS_HIDDEN"]
+        assert hidden.cell == f"B{r + 1}" and f"第 {r + 1} 行已隐藏" in hidden.message
+        assert "TOTAL_WEIGHT_MISMATCH" in {f.code for f in found}  # its 10 points count
+    ws.row_dimensions[r + 1].hidden = False
+    wb.save(path)
+    assert "ROWS_HIDDEN" not in {code for code, _ in _findings(path)}

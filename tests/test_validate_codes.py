@@ -154,6 +154,7 @@ CASES = [
     ("PART_MISSING", "A2", lambda: _read(_table12)),
     ("CELLS_IGNORED", "", lambda: _read(_far_cell)),
     ("LAYOUT_NAME_MOVED", "H24", lambda: _read(_moved_name)),
+    ("ROWS_HIDDEN", "D14", lambda: _read(_hidden_row)),
     # the platform's self-evaluation warnings (issue 13)
     # 85 % executed (1959300 × 0.85 = 1665405), indicators 90/90: (100% − 85%) / 100% = 15%
     (
@@ -216,6 +217,15 @@ def _moved_name(path):
 
     wb = openpyxl.load_workbook(EXAMPLES / "longgang2023_falv.xlsx")
     wb.defined_names["PK_TOTAL"].attr_text = "自评表!$H$30"
+    wb.save(path)
+
+
+def _hidden_row(path):
+    """The first indicator row (14) hidden, its values kept."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(EXAMPLES / "longgang2023_falv.xlsx")
+    wb["自评表"].row_dimensions[14].hidden = True
     wb.save(path)
 
 

@@ -107,6 +107,7 @@ class SheetData:
     # number cells shown as a percentage by their format (.xlsx): a typed "96%"
     # is kept as 0.96
     percent: frozenset[tuple[int, int]] = frozenset()
+    hidden_rows: frozenset[int] = frozenset()  # rows hidden in the spreadsheet program
 
     @property
     def nrows(self) -> int:
@@ -270,7 +271,8 @@ class XlsxBook(Book):
                 line.append(None)
             line[c] = cached.get((r, c))
         percent = _percent_cells(data, self._percent_styles(), values) if plain else frozenset()
-        return SheetData(name, values, formulas, merged, cut, percent)
+        hidden = _hidden_rows(data) if plain else frozenset()
+        return SheetData(name, values, formulas, merged, cut, percent, hidden)
 
     def _percent_styles(self) -> frozenset[int]:
         """The cell formats (``s`` indices) of the workbook that show a percentage."""
@@ -642,6 +644,21 @@ def _percent_cells(data: bytes, xfs: frozenset[int], values: list[list[Any]]):
         v = line[c] if c < len(line) else None
         if type(v) in (int, float):
             out.add((r, c))
+    return frozenset(out)
+
+
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+
+
+def _hidden_rows(data: bytes) -> frozenset[int]:
+    """The rows (zero-based) a plain sheet hides, within the block."""
+    if b'hidden="' not in data:
+        return frozenset()
+    out = set()
+    for tag in _HIDDEN_ROW.findall(data):
+        r = _ROW_R.search(tag)
+        if r and int(r.group(1)) <= MAX_ROWS:
+            out.add(int(r.group(1)) - 1)
     return frozenset(out)
 
 

@@ -845,6 +845,7 @@ class _FormReader:
         joined = "op" in cols or "unit" in cols
         for row in rows:
             form.indicators.append(self._indicator(kind, row, cols, joined))
+        self._hidden(form, rows)
         if joined:
             self.notes.append(
                 "年度指标值由"
@@ -853,6 +854,31 @@ class _FormReader:
             )
         self._missing(form, fund)
         return form
+
+    def _hidden(self, form, rows) -> None:
+        """Indicator rows hidden in the spreadsheet program but holding values:
+        read and checked as what the file holds (Excel's sums count them too),
+        and named, since the form on screen does not show them."""
+        hidden = self.s.sheet.hidden_rows
+        if not hidden:
+            return
+        shown = [
+            row["row"]
+            for row in rows
+            if row["row"] in hidden and any(v is not None for v in row["cells"].values())
+        ]
+        if not shown:
+            return
+        numbers = "、".join(str(r + 1) for r in shown[:5]) + ("等" if len(shown) > 5 else "")
+        col = self.head.columns.get("level3", min(self.head.columns.values()))
+        form.issues.append(
+            (
+                "ROWS_HIDDEN",
+                a1(shown[0] + 1, col + 1),
+                f"第 {numbers} 行已隐藏，但填有指标内容：仍按表中内容读取、计入合计和校验"
+                "（Excel 的求和同样计入隐藏行）；如不属于本表，请取消隐藏后删除这些行",
+            )
+        )
 
     def _fund_values(self, form, fund) -> None:
         if not fund:

@@ -40,6 +40,7 @@ CELLS = {0x0006, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6}
 MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, …, last column (u16 at the end)
 NUMBER_CELLS = {0x0006, 0x0203, 0x027E}  # FORMULA, NUMBER, RK: the XF index follows (u16)
 MULRK = 0x00BD  # row, first column, (XF index u16, RK u32) per cell, last column
+ROW = 0x0208  # row, …, option flags (u16 at offset 12): 0x20 = the row is hidden (fDyZero)
 IGNORED = 0x00EF  # a record type calamine does not read (BIFF "unused")
 _HEAD = struct.Struct("<HH")
 _CELL_XF = struct.Struct("<HHH")
@@ -53,6 +54,7 @@ class XlsBook(Book):
         self._tmp: str | None = None
         self._far: dict[str, str] = {}
         self._percent: dict[str, set[tuple[int, int]]] = {}
+        self._hidden: dict[str, set[int]] = {}
         self._sheets: dict[str, SheetData] = {}
         self._book = None
         source = self._bounded_copy(path)
@@ -107,7 +109,8 @@ class XlsBook(Book):
             for r, c in self._percent.get(name, ())
             if r < len(values) and c < len(values[r]) and type(values[r][c]) in (int, float)
         )
-        return SheetData(name, values, {}, merged, self._far.get(name, ""), percent)
+        hidden = frozenset(self._hidden.get(name, ()))
+        return SheetData(name, values, {}, merged, self._far.get(name, ""), percent, hidden)
 
     # -- bounding ------------------------------------------------------------
     def _bounded_copy(self, path: str) -> str:
@@ -133,7 +136,7 @@ class XlsBook(Book):
                 "文件已损坏，无法读取（.xls）；请在 Excel 或 WPS 中打开后另存为 .xlsx 再试",
                 path=path,
             ) from None
-        far, self._percent = _scan(data)
+        far, self._percent, self._hidden = _scan(data)
         if not far:
             return path
         self._far = far
@@ -152,17 +155,21 @@ def _workbook_stream(ole) -> str | None:
     return None
 
 
-def _scan(data: bytearray) -> tuple[dict[str, str], dict[str, set[tuple[int, int]]]]:
+def _scan(
+    data: bytearray,
+) -> tuple[dict[str, str], dict[str, set[tuple[int, int]]], dict[str, set[int]]]:
     """One pass over the cell records of every sheet: the records beyond the
     block are turned into ignored records, in place; returns sheet name -> the
-    first far cell found, and sheet name -> the number cells (in the block)
-    whose format shows a percentage."""
+    first far cell found, sheet name -> the number cells (in the block) whose
+    format shows a percentage, and sheet name -> the rows it hides."""
     sheets, percent_xfs = _globals(data)
     far: dict[str, str] = {}
     percent: dict[str, set[tuple[int, int]]] = {}
+    hidden: dict[str, set[int]] = {}
     for name, offset in sheets:
         pos, depth = offset, 0
         shown = percent.setdefault(name, set())
+        hides = hidden.setdefault(name, set())
         while pos + 4 <= len(data):
             kind, size = _HEAD.unpack_from(data, pos)
             body = pos + 4
@@ -172,6 +179,10 @@ def _scan(data: bytearray) -> tuple[dict[str, str], dict[str, set[tuple[int, int
                 depth -= 1
                 if depth <= 0:
                     break
+            elif depth == 1 and kind == ROW and size >= 14:
+                row = struct.unpack_from("<H", data, body)[0]
+                if row < MAX_ROWS and struct.unpack_from("<H", data, body + 12)[0] & 0x20:
+                    hides.add(row)
             elif depth == 1 and size >= 4 and (kind in CELLS or kind in MULTI):
                 row, col = struct.unpack_from("<HH", data, body)
                 if row >= MAX_ROWS or col >= MAX_COLS:
@@ -186,7 +197,7 @@ def _scan(data: bytearray) -> tuple[dict[str, str], dict[str, set[tuple[int, int
                         if xf in percent_xfs and col + i < MAX_COLS:
                             shown.add((row, col + i))
             pos = body + size
-    return far, percent
+    return far, percent, hidden
 
 
 def _globals(data: bytes) -> tuple[list[tuple[str, int]], frozenset[int]]:

@@ -498,7 +498,11 @@ def subtotals(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@check(SELF_EVAL, EVAL_TABLE, codes=[C.PART_MISSING, C.CELLS_IGNORED, C.LAYOUT_NAME_MOVED])
+@check(
+    SELF_EVAL,
+    EVAL_TABLE,
+    codes=[C.PART_MISSING, C.CELLS_IGNORED, C.ROWS_HIDDEN, C.LAYOUT_NAME_MOVED],
+)
 def form_reading(ctx: Context) -> Iterator[Finding]:
     """What the reader found missing or had to leave out."""
     form = ctx.form
