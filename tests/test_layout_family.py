@@ -460,3 +460,46 @@ def test_the_family_adopted_into_perfkit_templates(tmp_path):
             f for f in _findings(adopted) if not (f[0] == "PART_MISSING" and not where["goal"])
         ]
         assert found == [], (seed, found)
+
+
+def test_review_of_a_folder_of_the_family(tmp_path):
+    """复核 of 30 layouts of the family, three of them changed as in the review
+    issue's proof — executed lowered to 85 % with every score kept (分数虚高), a
+    全年预算数 of 0, a placeholder target — in layouts perfkit did not design:
+    the three rank first with their findings at their cells, the riskiest are
+    sampled, and the same seed gives the same sample."""
+    from perfkit import review
+
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    changed = {}
+    for seed in range(30):
+        path = folder / f"{seed:02d}.xlsx"
+        build(random.Random(seed), str(path))
+        if seed not in (4, 13, 22):
+            continue
+        (form,) = read_forms(path)
+        total = form.funds["total"]
+        first = next(i for i in form.indicators if not i.is_blank())
+        wb = load_workbook(path)
+        ws = wb.active
+        if seed == 4:  # 1,959,300 × 85 % executed, 90 / 90 kept
+            ws[total.locs["executed"].cell] = 1665405
+            changed[path.name] = ("SCORE_INFLATED", form.locs["total"].cell)
+        elif seed == 13:
+            ws[total.locs["annual_budget"].cell] = 0
+            changed[path.name] = ("BUDGET_ZERO", total.locs["annual_budget"].cell)
+        else:
+            ws[first.locs["target"].cell] = "≥**场"
+            changed[path.name] = ("TARGET_PLACEHOLDER", first.locs["target"].cell)
+        wb.save(path)
+    result = review.run([folder], tmp_path / "复核", sample="3", seed=7, jobs=1, progress=False)
+    top = result.ranked[:3]
+    assert {Path(r.file).name for r in top} == set(changed)
+    for r in top:
+        code, cell = changed[Path(r.file).name]
+        assert (code, f"{r.sheet}!{cell}") in [(f[2], f[1]) for f in r.workpaper_data().findings]
+    # the sample of 3: the riskiest half (2), then one drawn from the rest
+    assert [r.key for r in result.riskiest] == [r.key for r in top[:2]]
+    again = review.run([folder], tmp_path / "复核2", sample="3", seed=7, jobs=1, progress=False)
+    assert [r.key for r in again.drawn] == [r.key for r in result.drawn]
