@@ -345,7 +345,7 @@ def formula_errors(ctx: Context) -> Iterator[Finding]:
                 )
     if names_at:
         names_at.sort(key=lambda loc: _cell_key(loc.cell))
-        cells = "、".join(loc.cell for loc in names_at[:5]) + ("等" if len(names_at) > 5 else "")
+        cells = _first_cells(names_at)
         yield ctx.finding(
             C.FORMULA_ERROR.code,
             names_at[0],
@@ -355,9 +355,7 @@ def formula_errors(ctx: Context) -> Iterator[Finding]:
         )
     if uncomputed:
         uncomputed.sort(key=lambda loc: _cell_key(loc.cell))
-        cells = "、".join(loc.cell for loc in uncomputed[:5]) + (
-            "等" if len(uncomputed) > 5 else ""
-        )
+        cells = _first_cells(uncomputed)
         yield ctx.finding(
             C.FORMULA_NOT_COMPUTED.code,
             uncomputed[0],
@@ -365,6 +363,11 @@ def formula_errors(ctx: Context) -> Iterator[Finding]:
             "未在 Excel 或 WPS 中打开保存过，这些单元格没有参与校验；"
             "请在 Excel 或 WPS 中打开表格、重新计算后保存，再校验",
         )
+
+
+def _first_cells(locs: list[Loc], shown: int = 5) -> str:
+    """ "H14、H15、H16" — the first *shown* cells, and 等 when there are more."""
+    return "、".join(loc.cell for loc in locs[:shown]) + ("等" if len(locs) > shown else "")
 
 
 def _may_hold_error(values: tuple) -> bool:
