@@ -169,3 +169,26 @@ def test_every_evaltable_layout_is_scored_by_its_rules(tmp_path, first):
         (form,) = read_forms(mutated)
         found = _findings(form)
         assert ("RULE_SCORE_MISMATCH", cells["服务对象满意度"]) in found, (seed, found)
+
+
+def test_evaltable_and_department_layouts_saved_as_xls(tmp_path, libreoffice):
+    """15 评分表 and 15 部门整体 layouts saved as .xls by LibreOffice read and
+    check as the originals."""
+    from tests import lo
+    from tests.test_department_family import build as build_department
+
+    made, ops = [], []
+    for seed in range(15):
+        for kind, make in (("evaltable", build), ("department", build_department)):
+            path = tmp_path / f"{kind}{seed}.xlsx"
+            make(random.Random(seed), str(path))
+            made.append(path)
+            ops.append(lo.convert(path, path.with_suffix(".xls")))
+    assert all(result["ok"] for result in libreoffice.run(ops))
+    for path in made:
+        (original,) = read_forms(path)
+        (copy,) = read_forms(path.with_suffix(".xls"))
+        assert [(i.level3, getattr(i, "actual", None)) for i in copy.indicators] == [
+            (i.level3, getattr(i, "actual", None)) for i in original.indicators
+        ], path.name
+        assert _findings(copy) == _findings(original), path.name
