@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any
 
 from . import targets
 from .numbers import HUNDRED, ZERO, NotANumber, bounded, fmt, round2, to_decimal
@@ -53,22 +54,22 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _NUM = r"(\d+(?:\.\d+)?)"
 _UNIT = r"(%|％|个百分点|次|期|个|家|项|人次|人|天|日|分)?"
 
-_DEDUCT = re.compile(
-    r"每(?P<dir>下降|降低|减少|低于|低|少|超过|超出|增加|高于|高|多)\s*(?P<step>\d+(?:\.\d+)?|一)\s*"
-    r"(?P<unit>%|％|个百分点|次|期|个|家|项|人次|人|天|日|分)?"
+# 「每降低1%扣0.1分」, 「每延迟一天，扣权重的10%」: the step, then what each step takes
+_STEP = r"\s*(?P<step>\d+(?:\.\d+)?|一)"
+_TAKES = (
     r"[^，,；;。]*?[，,；;]?\s*(?:扣减|扣除|扣)\s*(?P<of>权重分值的|权重分的|权重的|权重)?\s*"
     r"(?P<per>\d+(?:\.\d+)?)\s*(?P<pu>%|％|分)?"
 )
+_DEDUCT = re.compile(
+    r"每(?P<dir>下降|降低|减少|低于|低|少|超过|超出|增加|高于|高|多)" + _STEP + r"\s*"
+    r"(?P<unit>%|％|个百分点|次|期|个|家|项|人次|人|天|日|分)?" + _TAKES
+)
 _DELAY = re.compile(
-    r"每(?:延迟|推迟|逾期|延期|滞后|超期|拖延)\s*(?P<step>\d+(?:\.\d+)?|一)?\s*"
-    r"(?P<unit>个工作日|工作日|个自然日|自然日|天|日|周|个月|月)"
-    r"[^，,；;。]*?[，,]?\s*(?:扣减|扣除|扣)\s*(?P<of>权重分值的|权重分的|权重的|权重)?\s*"
-    r"(?P<per>\d+(?:\.\d+)?)\s*(?P<pu>%|％|分)?"
+    r"每(?:延迟|推迟|逾期|延期|滞后|超期|拖延)(?:" + _STEP + r")?\s*"
+    r"(?P<unit>个工作日|工作日|个自然日|自然日|天|日|周|个月|月)" + _TAKES
 )
 _PER_ITEM = re.compile(
-    r"每(?:存在|发现|出现|有|查出)\s*(?P<step>\d+|一)\s*(?P<unit>项|个|次|处|例|起|条|件)"
-    r"[^，,；;。扣]*?[，,]?\s*(?:扣减|扣除|扣)\s*(?P<of>权重分值的|权重分的|权重的|权重)?\s*"
-    r"(?P<per>\d+(?:\.\d+)?)\s*(?P<pu>%|分)?"
+    r"每(?:存在|发现|出现|有|查出)" + _STEP + r"\s*(?P<unit>项|个|次|处|例|起|条|件)" + _TAKES
 )
 _ZERO_BELOW = re.compile(
     r"(?:低于|不足|少于)\s*" + _NUM + r"\s*(%|％)?\s*(?:的)?\s*(?:不得分|得0分|得 0 分|不计分)"
@@ -535,7 +536,7 @@ def _items_in(text: str) -> tuple[str, ...]:
 
 
 # -- 分档计分 ----------------------------------------------------------------
-_B_NUM = r"(\d+(?:\.\d+)?)\s*(%|个百分点|次|期|个|家|项|人次|人|天|日)?"
+_B_NUM = _NUM + r"\s*(%|个百分点|次|期|个|家|项|人次|人|天|日)?"
 _B_INCL = r"(?:[（(]含(?:本数)?[)）])"
 _BAND_GIVES = re.compile(
     r"(?:(?:的|者)?(?:可)?[得计]\s*(?:"
@@ -680,25 +681,25 @@ def _parse_text(raw: str) -> Rule | None:
         return None
 
 
+def _steps(m: re.Match) -> dict[str, Any]:
+    """The step and what each takes, of a _STEP … _TAKES match: 「每降低1%扣0.1分」
+    is 0.1 points per 1; 「扣减权重分值的3%」 / 「扣1%权重分」 a share of the weight."""
+    step = m.group("step")
+    return {
+        "step": Decimal(1) if step in (None, "一") else _n(step),
+        "per_step": _n(m.group("per")),
+        "per_step_of_weight": m.group("pu") in ("%", "％"),
+    }
+
+
 def _parse(raw: str, t: str) -> Rule | None:
     m = _DELAY.search(t)
     if m:
-        step = m.group("step")
         unit = m.group("unit")
-        return DelayRule(
-            text=raw,
-            step=Decimal(1) if step in (None, "一") else _n(step),
-            per_step=_n(m.group("per")),
-            per_step_of_weight=m.group("pu") in ("%", "％"),
-            unit=_TIME_UNITS.get(unit, unit),
-        )
+        return DelayRule(text=raw, unit=_TIME_UNITS.get(unit, unit), **_steps(m))
     m = _DEDUCT.search(t)
     if m:
-        step = Decimal(1) if m.group("step") == "一" else _n(m.group("step"))
         unit = (m.group("unit") or "").replace("个百分点", "%")
-        per = _n(m.group("per"))
-        # 「扣减权重分值的3%」 / 「扣1%权重分」: a share of the weight, not points
-        of_weight = m.group("pu") == "%"
         direction = (
             REVERSE if m.group("dir") in ("超过", "超出", "增加", "高于", "高", "多") else POSITIVE
         )
@@ -713,9 +714,7 @@ def _parse(raw: str, t: str) -> Rule | None:
         zb = _ZERO_BELOW.search(t)
         return DeductRule(
             text=raw,
-            step=step,
-            per_step=per,
-            per_step_of_weight=of_weight,
+            **_steps(m),
             direction=direction,
             benchmark=bench,
             unit=unit,
@@ -758,13 +757,7 @@ def _parse(raw: str, t: str) -> Rule | None:
 
     m = _PER_ITEM.search(t)
     if m:
-        return CountRule(
-            text=raw,
-            step=Decimal(1) if m.group("step") == "一" else _n(m.group("step")),
-            per_step=_n(m.group("per")),
-            per_step_of_weight=m.group("pu") == "%",
-            unit=m.group("unit"),
-        )
+        return CountRule(text=raw, unit=m.group("unit"), **_steps(m))
     band = _parse_band(raw, t)
     if band is not None:
         return band

@@ -57,13 +57,12 @@ class XlsBook(Book):
         self._hidden: dict[str, set[int]] = {}
         self._sheets: dict[str, SheetData] = {}
         self._book = None
-        source = self._bounded_copy(path)
+        content = self._bounded_bytes(path)
         try:
             from python_calamine import CalamineWorkbook
 
             # by content, not by name: an .xls saved as "….xlsx" is read too
-            with open(source, "rb") as f:
-                self._book = CalamineWorkbook.from_filelike(io.BytesIO(f.read()))
+            self._book = CalamineWorkbook.from_filelike(io.BytesIO(content))
             self.sheet_names = list(self._book.sheet_names)
             self.hidden_sheets = {
                 m.name
@@ -113,12 +112,15 @@ class XlsBook(Book):
         return SheetData(name, values, {}, merged, self._far.get(name, ""), percent, hidden)
 
     # -- bounding ------------------------------------------------------------
-    def _bounded_copy(self, path: str) -> str:
-        """*path*, or a private copy whose far cells are hidden from calamine."""
+    def _bounded_bytes(self, path: str) -> bytes:
+        """The file's bytes (read once, for the scan and for calamine), or those
+        of a private copy whose far cells are hidden from calamine."""
         import olefile
 
         try:
-            with olefile.OleFileIO(path) as ole:
+            with open(path, "rb") as f:
+                content = f.read()  # its size was checked before it was opened
+            with olefile.OleFileIO(io.BytesIO(content)) as ole:
                 stream = _workbook_stream(ole)
                 if stream is None:
                     other = named_format(path)
@@ -138,14 +140,16 @@ class XlsBook(Book):
             ) from None
         far, self._percent, self._hidden = _scan(data)
         if not far:
-            return path
+            return content
         self._far = far
         self._tmp = tempfile.mkdtemp(prefix="perfkit-xls-")
         copy = os.path.join(self._tmp, "bounded.xls")
-        shutil.copyfile(path, copy)
+        with open(copy, "wb") as f:
+            f.write(content)
         with olefile.OleFileIO(copy, write_mode=True) as ole:
             ole.write_stream(_workbook_stream(ole), bytes(data))
-        return copy
+        with open(copy, "rb") as f:
+            return f.read()
 
 
 def _workbook_stream(ole) -> str | None:
@@ -233,25 +237,27 @@ def _globals(data: bytes) -> tuple[list[tuple[str, int]], frozenset[int]]:
 def _format_string(data: bytes, pos: int, room: int, biff8: bool) -> str:
     """A FORMAT record's code: BIFF8 XLUnicodeString (length u16, flags u8,
     characters), BIFF5 a byte string (length u8)."""
-    try:
-        if not biff8:
-            return bytes(data[pos + 1 : pos + 1 + min(room - 1, data[pos])]).decode("latin-1")
-        count = struct.unpack_from("<H", data, pos)[0]
-        flags = data[pos + 2]
-        raw = bytes(data[pos + 3 : pos + 3 + min(room - 3, count * (2 if flags & 1 else 1))])
-        return raw.decode("utf-16-le" if flags & 1 else "latin-1")
-    except (IndexError, UnicodeDecodeError, struct.error):
-        return ""
+    return _biff_string(data, pos, room, biff8, wide_length=True)
 
 
 def _short_string(data: bytes, pos: int, room: int, biff8: bool = True) -> str:
     """A BIFF8 ShortXLUnicodeString: length (u8), flags (u8), characters
     (BIFF5: length, then bytes)."""
+    return _biff_string(data, pos, room, biff8, wide_length=False)
+
+
+def _biff_string(data: bytes, pos: int, room: int, biff8: bool, wide_length: bool) -> str:
+    """A string of at most *room* bytes at *pos*: BIFF5, a length byte and the
+    bytes; BIFF8, a length (u16 when *wide_length*, else u8), a flags byte
+    (bit 0: UTF-16) and the characters.  "" when it does not read."""
     try:
         if not biff8:
             return bytes(data[pos + 1 : pos + 1 + min(room - 1, data[pos])]).decode("latin-1")
-        count, flags = data[pos], data[pos + 1]
-        raw = data[pos + 2 : pos + 2 + min(room - 2, count * (2 if flags & 1 else 1))]
+        size = 2 if wide_length else 1
+        count = struct.unpack_from("<H", data, pos)[0] if wide_length else data[pos]
+        flags = data[pos + size]
+        start = pos + size + 1
+        raw = bytes(data[start : start + min(room - size - 1, count * (2 if flags & 1 else 1))])
         return raw.decode("utf-16-le" if flags & 1 else "latin-1")
-    except (IndexError, UnicodeDecodeError):
+    except (IndexError, UnicodeDecodeError, struct.error):
         return ""

@@ -343,26 +343,27 @@ def formula_errors(ctx: Context) -> Iterator[Finding]:
                     ctx.loc(obj, name),
                     f"{field_label(obj, name)}的结果是错误值 {err}；请检查公式引用的单元格",
                 )
-    if names_at:
-        names_at.sort(key=lambda loc: _cell_key(loc.cell))
-        cells = _first_cells(names_at)
-        yield ctx.finding(
+    once = (
+        (
             C.FORMULA_ERROR.code,
-            names_at[0],
-            f"{len(names_at)} 个单元格的结果是 #NAME?（{cells}）：perfkit 函数未能计算，"
+            names_at,
+            "的结果是 #NAME?（{cells}）：perfkit 函数未能计算，"
             "表格是在未加载 perfkit 加载项的 Excel 或 WPS、LibreOffice 中重新计算后保存的；"
             "请在装有 perfkit 加载项的 Excel 中打开，按 Ctrl+Alt+F9 重新计算后保存",
-        )
-    if uncomputed:
-        uncomputed.sort(key=lambda loc: _cell_key(loc.cell))
-        cells = _first_cells(uncomputed)
-        yield ctx.finding(
+        ),
+        (
             C.FORMULA_NOT_COMPUTED.code,
-            uncomputed[0],
-            f"{len(uncomputed)} 个单元格是公式但没有保存计算结果（{cells}）：文件由程序生成、"
+            uncomputed,
+            "是公式但没有保存计算结果（{cells}）：文件由程序生成、"
             "未在 Excel 或 WPS 中打开保存过，这些单元格没有参与校验；"
             "请在 Excel 或 WPS 中打开表格、重新计算后保存，再校验",
-        )
+        ),
+    )
+    for code_, locs, what in once:  # one cause each: one finding per form, at the first cell
+        if locs:
+            locs.sort(key=lambda loc: _cell_key(loc.cell))
+            message = f"{len(locs)} 个单元格" + what.format(cells=_first_cells(locs))
+            yield ctx.finding(code_, locs[0], message)
 
 
 def _first_cells(locs: list[Loc], shown: int = 5) -> str:
