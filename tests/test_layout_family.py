@@ -250,7 +250,13 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
         header = [dress(h) for h in header]
     hr = r
     at = {c: left + i for i, c in enumerate(cols)}
-    if rnd.random() < 0.3:  # 绩效指标 merged over the three levels, the rest merged down
+    two_rows = rnd.random() < 0.3  # 绩效指标 merged over the three levels, the rest merged down
+
+    def write_header(r: int) -> int:
+        if not two_rows:
+            for i, h in enumerate(header):
+                ws.cell(row=r, column=left + i, value=h)
+            return r + 1
         ws.cell(row=r, column=at["level1"], value="绩效指标")
         ws.merge_cells(start_row=r, start_column=at["level1"], end_row=r, end_column=at["l3"])
         for i, (c, h) in enumerate(zip(cols, header, strict=True)):
@@ -261,11 +267,11 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
                 ws.merge_cells(
                     start_row=r, start_column=left + i, end_row=r + 1, end_column=left + i
                 )
-        r += 2
-    else:
-        for i, h in enumerate(header):
-            ws.cell(row=r, column=left + i, value=h)
-        r += 1
+        return r + 2
+
+    r = write_header(r)
+    # the header typed again at the top of a printed page 2, inside the grid
+    page_break = rnd.randint(1, len(ROWS) - 1) if rnd.random() < 0.2 else None
     weights_text = rnd.random() < 0.3
     weight_labels = rnd.random() < 0.3
     scores_text = rnd.random() < 0.2
@@ -275,7 +281,12 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
     blanks = rnd.random() < 0.3
     score_cells = []
     first = {}
+    spans = []  # level-1 cells merged down, as (first row, last row)
     for n, (l1, l2, l3, t, a, w, s) in enumerate(ROWS):
+        if n == page_break:
+            spans += first.values()
+            first = {}  # a merge ends at the page; the label is typed again below
+            r = write_header(r)
         if extra_first:
             ws.cell(row=r, column=at["seq"], value=n + 1)
         if level_style == "repeated" or l1 not in first:
@@ -315,7 +326,7 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
             first[l1][1] = r
             r += 1
     if level_style == "merged":
-        for a_, b_ in first.values():
+        for a_, b_ in [*spans, *first.values()]:
             if b_ > a_:
                 ws.merge_cells(
                     start_row=a_, start_column=at["level1"], end_row=b_, end_column=at["level1"]

@@ -854,3 +854,58 @@ def test_hidden_rows_with_indicators_are_named(tmp_path, libreoffice):
     ws.row_dimensions[r + 1].hidden = False
     wb.save(path)
     assert "ROWS_HIDDEN" not in {code for code, _ in _findings(path)}
+
+
+def _evaltable_rows(ws, rows):
+    for level1, level2, level3, weight, score in rows:
+        reason = "个别制度执行不到位" if score < weight else None
+        ws.append(
+            [level1, level2, level3, weight, f"{level3}符合要求得满分，否则酌情扣分", score, reason]
+        )
+
+
+EVAL_PAGE_1 = [
+    ("决策", "项目立项", "立项依据充分性", 15, 15),
+    ("过程", "资金管理", "资金使用合规性", 25, 24),
+]
+EVAL_PAGE_2 = [
+    ("产出", "产出数量", "培训场次完成率", 40, 40),
+    ("效益", "满意度", "参训企业满意度", 20, 19),
+]
+EVAL_COLUMNS = ("分值", "评分标准", "得分", "扣分原因")
+
+
+def test_a_header_typed_again_at_the_top_of_page_two_is_not_a_new_form(tmp_path):
+    """Units repeat the header at the top of each printed page: the grid goes
+    on under it (one form, four rows, no finding), and an error typed after it
+    is found at its cell."""
+    path = tmp_path / "评分表.xlsx"
+    wb, ws = _evaltable("中小企业培训服务项目", EVAL_COLUMNS)
+    _evaltable_rows(ws, EVAL_PAGE_1)
+    ws.append(["一级指标", "二级指标", "三级指标", *EVAL_COLUMNS])
+    _evaltable_rows(ws, EVAL_PAGE_2)
+    ws.append(["合计", None, None, 100, None, 98])
+    wb.save(path)
+    form = _read_one(path)
+    assert [i.level3 for i in form.indicators] == [r[2] for r in EVAL_PAGE_1 + EVAL_PAGE_2]
+    assert _findings(path) == []
+    ws["F7"] = 38  # 培训场次完成率, below the repeated header: 40 without a 扣分原因
+    wb.save(path)
+    assert _findings(path) == [("DEDUCTION_REASON_MISSING", "G7"), ("TOTAL_MISMATCH", "F9")]
+
+
+def test_two_grids_each_with_its_total_stay_two_forms(tmp_path):
+    """The same header twice with a 合计 between: two 评分表 stacked, not one."""
+    path = tmp_path / "评分表.xlsx"
+    wb, ws = _evaltable("中小企业培训服务项目", EVAL_COLUMNS)
+    _evaltable_rows(ws, EVAL_PAGE_1)
+    ws.append(["合计", None, None, 40, None, 39])
+    ws.append(["一级指标", "二级指标", "三级指标", *EVAL_COLUMNS])
+    _evaltable_rows(ws, EVAL_PAGE_2)
+    ws.append(["合计", None, None, 60, None, 59])
+    wb.save(path)
+    forms = read_forms(path)
+    assert [[i.level3 for i in f.indicators] for f in forms] == [
+        [r[2] for r in EVAL_PAGE_1],
+        [r[2] for r in EVAL_PAGE_2],
+    ]

@@ -236,6 +236,14 @@ class Header:
     first: int  # the first header row (two-row headers)
     columns: dict[str, int]  # indicator key -> column (zero-based)
     kind: str
+    # (first, last) rows of the header typed again inside the grid (the top of
+    # a printed page 2): not indicator rows, and not a new form
+    repeats: list[tuple[int, int]] = field(default_factory=list)
+
+    def label_edge(self) -> int:
+        """The last column where a label may end the grid: left of the data."""
+        data = [self.columns[k] for k in DATA_KEYS if k in self.columns]
+        return min(data) - 1 if data else max(self.columns.values())
 
 
 def headers(s: SheetScan) -> list[Header]:
@@ -256,10 +264,33 @@ def headers(s: SheetScan) -> list[Header]:
                 cols = {k: v for k, v in cols.items() if v != col}
                 cols[key] = col
             r += 1
+        skip_to = r
+        if out and _repeated(s, out[-1], first, cols):
+            out[-1].repeats.append((first, r))
+            continue
         kind = EVAL_TABLE if set(cols) & EVAL_KEYS else SELF_EVAL
         out.append(Header(r, first, dict(sorted(cols.items(), key=lambda kv: kv[1])), kind))
-        skip_to = r
     return out
+
+
+_NEW_FORM_ROLES = ("title", "head", "fund_col", "goal")
+
+
+def _repeated(s: SheetScan, head: Header, first: int, cols: dict[str, int]) -> bool:
+    """Whether a header at row *first* is *head* typed again inside its grid
+    (units repeat the header at the top of each printed page): the same
+    columns, and between the two neither the end of the grid (总分 / 合计) nor
+    any label of a new form's upper part (a title, 项目名称, the 资金 block)."""
+    if any(head.columns.get(k) != c for k, c in cols.items()):
+        return False
+    edge = head.label_edge()
+    for r in range(head.row + 1, first):
+        for h in s.row_hits(r):
+            if any(role in _NEW_FORM_ROLES for role, _ in h.roles):
+                return False
+            if h.key("end") and h.c <= edge:
+                return False
+    return True
 
 
 def _columns(hits: list[Hit]) -> dict[str, int]:
@@ -619,7 +650,6 @@ class _FormReader:
     def _grid(self):
         cols = self.head.columns
         start = self.head.row + 1
-        widest = max(cols.values())
         rows: list[dict[str, Any]] = []
         ends: list[int] = []
         blank = 0
@@ -629,9 +659,12 @@ class _FormReader:
         r = start
         # labels that end the grid stand left of its data columns: a 实际完成值
         # that reads "合计" or "项目名称" is a value, not the end of the table
-        data_cols = [cols[k] for k in DATA_KEYS if k in cols]
-        label_edge = min(data_cols) - 1 if data_cols else widest
+        label_edge = self.head.label_edge()
+        repeats = {row for a, b in self.head.repeats for row in range(a, b + 1)}
         while r < end:
+            if r in repeats:
+                r += 1
+                continue
             hits = [h for h in self.s.row_hits(r) if h.c <= label_edge]
             if any(h.key("end") for h in hits):
                 ends.append(r)
