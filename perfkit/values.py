@@ -51,6 +51,7 @@ EXCEL_ERRORS = (
 )
 _ERROR_VALUES = frozenset(EXCEL_ERRORS)
 _DASHES = {"—", "-", "－", "–", "——", "/", "／"}
+_NO_NUMBER = _DASHES | {"不适用"}  # typed where a row has no points to give
 
 
 def excel_error(value: Any) -> str | None:
@@ -116,7 +117,7 @@ def read_number(raw: Any) -> tuple[Any, tuple[str, str] | None]:
     value = plain_value(raw)
     if value is UNKNOWN:
         return UNKNOWN, None
-    if isinstance(value, str) and value.strip() in _DASHES:
+    if isinstance(value, str) and value.strip() in _NO_NUMBER:
         return None, None
     try:
         number = to_decimal(value)

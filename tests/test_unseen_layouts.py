@@ -909,3 +909,65 @@ def test_two_grids_each_with_its_total_stay_two_forms(tmp_path):
         [r[2] for r in EVAL_PAGE_1],
         [r[2] for r in EVAL_PAGE_2],
     ]
+
+
+def _typed_form(path, grid_rows, total=("总分", None, None, None, None, 100, 99.89)) -> None:
+    """The seed form typed row by row (no merges): heads, 资金, the grid, 总分."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目支出绩效自评表"])
+    ws.append(["（2023年度）"])
+    ws.append(["项目名称", "中小企业培训服务项目"])
+    ws.append(["主管部门", "某区工商业联合会", None, "实施单位", "某区工商业联合会"])
+    ws.append(
+        ["项目资金（元）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    )
+    ws.append([None, "年度资金总额", BUDGET, BUDGET, EXECUTED, 10, "98.87%", 9.89])
+    ws.append(
+        ["年度总体目标", "预期目标", "开展培训10场以上", None, "实际完成情况", "开展培训12场"]
+    )
+    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+    for row in grid_rows:
+        ws.append(list(row))
+    ws.append(list(total))
+    wb.save(path)
+
+
+@pytest.mark.parametrize("dash", ["/", "—", "不适用"])
+def test_a_row_marked_not_applicable_needs_no_score(tmp_path, dash):
+    """A row the unit had no use for, kept with “/” in every cell: no score is
+    asked of it; a row that carries points still needs its score."""
+    path = tmp_path / "form.xlsx"
+    unused = ("效益指标", "可持续影响指标", "长效机制", dash, dash, dash, dash)
+    _typed_form(path, [r[:7] for r in ROWS[:4]] + [unused] + [ROWS[4]])
+    assert _findings(path) == []
+    wb = load_workbook(path)
+    wb.active["G12"] = dash  # 企业参与度, 30 points: its score is still asked for
+    wb.save(path)
+    found = {(f.code, f.cell): f.message for f in validate_workbook(path)}
+    assert f"目前填的是“{dash}”" in found["REQUIRED_EMPTY", "G12"]
+    assert not [cell for _, cell in found if cell.endswith("13")]  # the unused row: nothing
+
+
+def test_a_total_left_blank_or_written_after_the_label(tmp_path):
+    path = tmp_path / "form.xlsx"
+    grid = [r[:7] for r in ROWS]
+    _typed_form(path, grid, ("总分", None, None, None, None, 100, None))
+    found = validate_workbook(path)
+    assert [(f.code, f.cell) for f in found] == [("REQUIRED_EMPTY", "G14")]
+    assert "99.89" in found[0].message
+    _typed_form(path, grid, ("总分：99.89",))  # the total typed into the label cell
+    assert _findings(path) == []
+    _typed_form(path, grid, ("总分：95",))
+    assert _findings(path) == [("TOTAL_MISMATCH", "A14")]
+
+
+def test_an_evaltable_total_left_blank(tmp_path):
+    path = tmp_path / "评分表.xlsx"
+    wb, ws = _evaltable("中小企业培训服务项目", EVAL_COLUMNS)
+    _evaltable_rows(ws, EVAL_PAGE_1 + EVAL_PAGE_2)
+    ws.append(["合计", None, None, 100, None, None])
+    wb.save(path)
+    found = validate_workbook(path)
+    assert [(f.code, f.cell) for f in found] == [("REQUIRED_EMPTY", "F8")]
+    assert "98" in found[0].message

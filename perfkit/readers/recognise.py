@@ -735,7 +735,17 @@ class _FormReader:
                         continue
                     self.fields[name] = (total_row, cols[key])
                     self.values[name] = value
+            said = self._said_total(total_row, label_edge)
+            if said is not None and self.values.get("total") is None:
+                self.fields["total"], self.values["total"] = said  # 总分：95 in the label
         return rows, _groups_of(rows), total_row
+
+    def _said_total(self, r: int, edge: int) -> tuple[tuple[int, int], Any] | None:
+        """The total written after the colon of the 总分 label (总分：95), if any."""
+        for h in self.s.row_hits(r):
+            if h.key("end") and h.c <= edge and h.label.value:
+                return (h.r, h.c), _points(h.label.value)
+        return None
 
     def _level(
         self, r: int, col: int | None, weights: dict, parent: str | None = None

@@ -13,7 +13,7 @@ from typing import Any
 from .. import targets
 from ..model import AMOUNT_FIELDS, EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula, Loc
 from ..numbers import fmt, round2
-from ..values import UNKNOWN, excel_error, read_number, text_of
+from ..values import UNKNOWN, excel_error, is_blank, read_number, text_of
 from . import codes as C
 from .core import ERROR, Context, Finding, _cell_key, check, diff_severity
 
@@ -85,6 +85,17 @@ def compare(
         yield ctx.finding(C.ROUNDING_DIFF.code, loc, msg + "，仅为舍入差异")
     else:
         yield ctx.finding(mismatch_code, loc, msg, severity=sev if sev != ERROR else None)
+
+
+def blank_total(ctx: Context, shown: Any, expected: Decimal) -> Iterator[Finding]:
+    """REQUIRED_EMPTY for a 总分 / 合计 row whose total cell was left blank."""
+    loc = ctx.form.locs.get("total")
+    if shown is None and loc is not None and is_blank(ctx.form.total):
+        yield ctx.finding(
+            C.REQUIRED_EMPTY.code,
+            loc,
+            f"总分为必填项，目前为空；按表中各项应为 {fmt(expected)}",
+        )
 
 
 def band_finding(

@@ -21,6 +21,7 @@ from .common import (
     Row,
     amount_findings,
     band_finding,
+    blank_total,
     compare,
     effective,
     label_weight,
@@ -347,7 +348,7 @@ def _level1_loc(ctx: Context, label: str, index: int, first: Any) -> Loc:
     return Loc(ctx.sheet, "")
 
 
-@check(EVAL_TABLE, codes=[C.TOTAL_MISMATCH, C.ROUNDING_DIFF, C.GRADE_MISMATCH])
+@check(EVAL_TABLE, codes=[C.TOTAL_MISMATCH, C.ROUNDING_DIFF, C.GRADE_MISMATCH, C.REQUIRED_EMPTY])
 def evaltable_total(ctx: Context) -> Iterator[Finding]:
     """合计 = Σ 得分; 绩效等级 by the profile's bands."""
     form = ctx.form
@@ -359,6 +360,7 @@ def evaltable_total(ctx: Context) -> Iterator[Finding]:
     expected = None
     if parts and all(isinstance(p, Decimal) for p in parts):
         expected = round2(sum(parts, ZERO))
+        yield from blank_total(ctx, shown, expected)
         yield from compare(
             ctx,
             C.TOTAL_MISMATCH.code,

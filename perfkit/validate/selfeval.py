@@ -19,6 +19,7 @@ from .common import (
     Row,
     amount_findings,
     band_finding,
+    blank_total,
     compare,
     effective,
     read_text,
@@ -223,6 +224,12 @@ def selfeval_exec(ctx: Context) -> Iterator[Finding]:
 # -- indicators ------------------------------------------------------------------
 
 
+def _now(raw: Any) -> str:
+    """What a required cell holds instead of a number: 目前为空, or the dash typed."""
+    shown = text_of(raw)
+    return f"目前填的是“{shown}”" if shown else "目前为空"
+
+
 def _has(ctx: Context, column: str) -> bool:
     """Whether the form's indicator grid has *column* (a missing column is
     reported once, as PART_MISSING, not on every row)."""
@@ -277,13 +284,14 @@ def selfeval_row_cells(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 C.REQUIRED_EMPTY.code,
                 ctx.loc(ind, "weight"),
-                f"{label}的分值为必填项（*），目前为空",
+                f"{label}的分值为必填项（*），{_now(ind.weight)}",
             )
-        if s is None and _has(ctx, "score"):
+        # a 不适用 row (“/”, “—”, 不适用) without points has no score to give
+        if s is None and not (st["na"] and not w) and _has(ctx, "score"):
             yield ctx.finding(
                 C.REQUIRED_EMPTY.code,
                 ctx.loc(ind, "score"),
-                f"{label}的得分为必填项（*），目前为空",
+                f"{label}的得分为必填项（*），{_now(ind.score)}",
             )
         if (
             is_blank(ind.actual)
@@ -605,7 +613,14 @@ def selfeval_weights(ctx: Context) -> Iterator[Finding]:
 
 @check(
     SELF_EVAL,
-    codes=[C.TOTAL_MISMATCH, C.ROUNDING_DIFF, C.TOTAL_OVER_CAP, C.GRADE_MISMATCH, C.NOT_A_NUMBER],
+    codes=[
+        C.TOTAL_MISMATCH,
+        C.ROUNDING_DIFF,
+        C.TOTAL_OVER_CAP,
+        C.GRADE_MISMATCH,
+        C.NOT_A_NUMBER,
+        C.REQUIRED_EMPTY,
+    ],
 )
 def selfeval_total(ctx: Context) -> Iterator[Finding]:
     """总分 = Σ indicator scores + execution score; cap; 绩效等级."""
@@ -627,6 +642,7 @@ def selfeval_total(ctx: Context) -> Iterator[Finding]:
     if all(isinstance(p, Decimal) for p in parts) and isinstance(exec_part, Decimal):
         ind_sum = sum(parts, ZERO)
         expected = round2(ind_sum + exec_part)
+        yield from blank_total(ctx, shown, expected)
         yield from compare(
             ctx,
             C.TOTAL_MISMATCH.code,
