@@ -405,8 +405,8 @@ def _reverse_hint(*texts: object) -> bool:
 def direction_of(
     measure: Measure, name: object = "", override: str | None = None, group: object = ""
 ) -> str:
-    """Direction of a quantitative target: override, else its comparison, else
-    the indicator name (成本, 控制率 … are reverse), else the group's name for
+    """Direction of a quantitative target: override, else its comparison (a
+    bare 0 is “= 0”), else the indicator name (成本, 控制率 … are reverse), else the group's name for
     an amount of money (成本指标 / 产出成本: a ceiling), else positive."""
     if not isinstance(measure, Measure):
         raise ScoringError("direction_of 需要一个指标值的度量（targets.Measure）")
@@ -419,6 +419,8 @@ def direction_of(
         return REVERSE
     if op == Op.EQ:
         return EQUAL
+    if op is None and measure.value == 0 and measure.upper is None:
+        return EQUAL  # 0起, 0次: none at all, as 零事故 (“≥ 0” would always be met)
     if _reverse_hint(_name_text(name), measure.label):
         return REVERSE
     if group and _reverse_hint(_name_text(group)) and measure.base()[1] == "元":

@@ -270,9 +270,10 @@ _UNITS = sorted(
     """
     个百分点 百分点 百分比 % ‰ 个工作日 工作日 个自然日 自然日 个月 小时 分钟 天 周
     万美元 美元 万港元 港元 亿元 万元 千元 元 万人次 人次 万人 人 万户 户 万家 家
-    批次 场次 学时 课时 个 次 期 篇 份 台 条 处 名 位 场 项 件 本 册 套 所 批 辆 张 分
-    平方公里 平方米 立方米 公里 千米 米 亩 公顷 万吨 吨 千瓦 万 亿
-    """.split(),
+    批次 场次 户次 学时 课时 个 次 期 篇 份 台 条 处 名 位 场 项 件 本 册 套 所 批 辆 张 分
+    平方公里 平方米 立方米 公里 千米 米 万亩 亩 公顷 万吨 吨 千克 公斤 千瓦 万 亿
+    """.split()
+    + list(vocabulary().count_units),  # further units of count, as data (words.toml)
     key=lambda unit: -len(unit),
 )
 _UNIT_RE = re.compile(

@@ -4,12 +4,15 @@ and the vocabulary is data (issue 11)."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
-from perfkit import profiles, scoring
+from perfkit import profiles, scoring, targets
 from perfkit.profiles import SCHEMA, Key, ProfileError, load
 from perfkit.profiles.vocab import VocabularyError, load_vocabulary, vocabulary
 
@@ -177,10 +180,32 @@ def test_a_new_word_is_a_data_change(tmp_path):
     assert v.search("not_measured", "满意度统计未出") == "统计未出"
 
 
+def test_a_unit_of_count_is_a_data_change(tmp_path):
+    """A unit listed under [units] counts is read after a number (0起, ≥500株);
+    the bundled list is what the target reader was built with."""
+    assert {"起", "例", "株"} <= set(vocabulary().count_units)
+    assert targets.read("安全事故0起").measures[0].unit == "起"
+    bundled = (Path(profiles.__file__).parents[1] / "vocab" / "words.toml").read_text("utf-8")
+    path = _write(tmp_path, "words.toml", bundled.replace('"起", ', '"起", "羽", '))
+    assert "羽" in load_vocabulary(path).count_units
+    # a province's copy of the file, put in place of the bundled one
+    package = tmp_path / "pkg"
+    shutil.copytree(Path(profiles.__file__).parents[1], package / "perfkit")
+    (package / "perfkit" / "vocab" / "words.toml").write_text(
+        Path(path).read_text("utf-8"), "utf-8"
+    )
+    code = "from perfkit import targets; print(targets.read('≥500羽').measures[0].unit)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=package, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "羽"
+
+
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
         ("[level]\nnot_met = []\n", "词表 words.toml：未知的表 level"),
+        ("[units]\ncount = []\n", "未知的键 units.count（可用：counts）"),
         ("[levels]\nnotmet = []\n", "未知的键 levels.notmet（可用：not_measured、not_met"),
         ('[levels]\nnot_met = "未完成"\n', "levels.not_met 应为非空文字的列表"),
         ('[levels]\nnot_met = [""]\n', "levels.not_met 应为非空文字的列表"),

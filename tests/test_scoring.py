@@ -482,6 +482,15 @@ def test_platform_equal_formula():
     assert indicator_score("=8个", "6个", 10, profile="platform").value == D("7.50")
 
 
+@pytest.mark.parametrize("profile", ["mof2020", "platform"])
+def test_a_bare_zero_target_is_none_at_all(profile):
+    """“0起” / “0次” without a sign: none, as 零事故 (“≥ 0” would always be met)."""
+    assert indicator_score("0起", "0起", 10, profile=profile).value == D("10.00")
+    assert indicator_score("0起", "1起", 10, profile=profile).value == D("0.00")
+    assert indicator_score("安全事故0次", "2次", 10, profile=profile).value == D("0.00")
+    assert indicator_score("≤2起", "1起", 10, profile=profile).value == D("10.00")
+
+
 def test_platform_fixed_qualitative_phrases_and_bands():
     cases = [
         ("达成年度指标", "达成", (D("8.00"), D("10.00")), D("10.00")),

@@ -2,7 +2,8 @@
 
 Which words say that a target was not met, that nothing was measured, which
 names make an indicator "smaller is better", which name marks the 预算执行率
-row, which texts mark an unused row.  ``vocabulary()`` reads the bundled file
+row, which texts mark an unused row, which further units of count a number
+may carry.  ``vocabulary()`` reads the bundled file
 once; ``load_vocabulary(path)`` reads another one (same keys, checked: an
 unknown key is an error naming the file and the key).
 """
@@ -44,6 +45,9 @@ VOCAB_KEYS: dict[str, dict[str, str]] = {
         "exclude": "名称含这些词则不是预算执行率（政府采购执行率 …）",
     },
     "not_applicable": {"words": "整格为这些文字时表示不适用（不计入总分）"},
+    "units": {
+        "counts": "计数单位（起、例、株 …）：数字后面的这些字读作计量单位；常用单位（个、次、人、元、% …）已内置"
+    },
     "placeholder": {
         "whole": "年度指标值整格为这些文字时只是占位，不是指标值（待定、同上 …）",
         "starts": "年度指标值以这些文字开头时指向别处，不是指标值（见附件、详见附表 …）",
@@ -77,6 +81,7 @@ class Vocabulary:
     exec_names: tuple[str, ...]
     exec_exclude: tuple[str, ...]
     not_applicable: frozenset[str]
+    count_units: tuple[str, ...] = ()
     placeholder_whole: frozenset[str] = frozenset()
     placeholder_starts: tuple[str, ...] = ()
     source: str = ""
@@ -175,6 +180,7 @@ def _parse(text: str, source: str) -> Vocabulary:
         exec_names=get("exec_row.names"),
         exec_exclude=get("exec_row.exclude"),
         not_applicable=frozenset(w.lower() for w in get("not_applicable.words")),
+        count_units=get("units.counts"),
         placeholder_whole=frozenset(get("placeholder.whole")),
         placeholder_starts=get("placeholder.starts"),
         source=source,
