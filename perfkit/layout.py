@@ -158,6 +158,9 @@ class Layout:
     fields: dict[str, Cell] = field(default_factory=dict)
     fund_rows: dict[str, int] = field(default_factory=dict)
     fund_columns: dict[str, int] = field(default_factory=dict)
+    # amount -> cell of the total row when the 资金 block is written as label–value
+    # pairs down the sheet (年初预算数 | 175, or 年初预算数：175), not rows × columns
+    fund_cells: dict[str, Cell] = field(default_factory=dict)
     header_row: int | None = None
     columns: dict[str, int] = field(default_factory=dict)
     rows: tuple[int, ...] = ()
@@ -193,6 +196,8 @@ class Layout:
         return column_letter(self.columns[key])
 
     def fund_cell(self, fund: str, amount: str) -> str | None:
+        if fund == "total" and amount in self.fund_cells:
+            return a1(*self.fund_cells[amount])
         row, col = self.fund_rows.get(fund), self.fund_columns.get(amount)
         return None if row is None or col is None else a1(row, col)
 

@@ -971,3 +971,119 @@ def test_an_evaltable_total_left_blank(tmp_path):
     found = validate_workbook(path)
     assert [(f.code, f.cell) for f in found] == [("REQUIRED_EMPTY", "F8")]
     assert "98" in found[0].message
+
+
+FUNDS_DOWN = {  # how units write the 资金 block when it is not a table
+    "a row per amount, 元": (
+        "元",
+        [
+            ["项目资金（元）", "年初预算数", BUDGET],
+            [None, "全年预算数", BUDGET],
+            [None, "全年执行数", EXECUTED],
+            [None, "分值", 10],
+            [None, "执行率", "98.87%"],
+            [None, "得分", 9.89],
+        ],
+    ),
+    "a row per amount, 万元 as text": (
+        "万元",
+        [
+            ["项目资金（万元）", "年初预算数", "195.93万元"],
+            [None, "全年预算数", "195.93万元"],
+            [None, "全年执行数", "193.718902万元"],
+            [None, "分值", "10分"],
+            [None, "执行率", "98.87%"],
+            [None, "得分", "9.89分"],
+        ],
+    ),
+    "values after the colon, one row": (
+        "元",
+        [
+            [
+                "年初预算数：1959300元",
+                "全年预算数：1959300元",
+                "全年执行数：1937189.02元",
+                "分值：10",
+                "执行率：98.87%",
+                "得分：9.89",
+            ],
+        ],
+    ),
+    "values after the colon, 万元 typed with them": (
+        "万元",
+        [
+            ["年初预算数：195.93万元", "全年预算数：195.93万元", "全年执行数：193.718902万元"],
+            ["分值：10分", "执行率：98.87%", "得分：9.89分"],
+        ],
+    ),
+}
+
+
+def _funds_down_form(path, block) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目支出绩效自评表"])
+    ws.append(["（2023年度）"])
+    ws.append(["项目名称", "中小企业培训服务项目"])
+    ws.append(["主管部门", "某区工商业联合会", None, "实施单位", "某区工商业联合会"])
+    for row in block:
+        ws.append(row)
+    ws.append(
+        ["年度总体目标", "预期目标", "开展培训10场以上", None, "实际完成情况", "开展培训12场"]
+    )
+    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+    for row in ROWS:
+        ws.append(list(row))
+    ws.append(["总分", None, None, None, None, 100, 99.89])
+    wb.save(path)
+
+
+def _cell_of(path, text) -> str:
+    """The first cell of the only sheet whose value is or starts with *text*."""
+    ws = load_workbook(path).active
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None and str(cell.value).startswith(text):
+                return cell.coordinate
+    raise AssertionError(text)
+
+
+@pytest.mark.parametrize("variant", FUNDS_DOWN)
+def test_a_fund_block_written_label_by_label(tmp_path, variant):
+    """年初预算数 | 175 on a row each, or 年初预算数：175 in one cell: the amounts,
+    执行率 and 得分 are read at their cells (9.89 from 1,937,189.02 /
+    1,959,300); one amount changed is found at the rate and score cells."""
+    unit, block = FUNDS_DOWN[variant]
+    path = tmp_path / "form.xlsx"
+    _funds_down_form(path, block)
+    form = _read_one(path)
+    assert form.amount_unit == unit
+    from perfkit.assess import assess
+
+    a = assess(form, resolve_profile(form, None))
+    assert a.exec.score.value == Decimal("9.89") and a.recomputed == Decimal("99.89")
+    assert _findings(path) == []
+    lowered = [
+        [(v.replace("1937189.02", "1900000").replace("193.718902", "190") if isinstance(v, str)
+          else 1900000 if v == EXECUTED else v) for v in row]
+        for row in block
+    ]  # fmt: skip
+    _funds_down_form(path, lowered)
+    rate = _cell_of(path, "执行率：") if "colon" in variant else "C9"
+    score = _cell_of(path, "得分：") if "colon" in variant else "C10"
+    assert _findings(path) == [("EXEC_RATE_MISMATCH", rate), ("EXEC_SCORE_MISMATCH", score)]
+
+
+def test_a_fund_block_written_label_by_label_in_xls_and_adopted(tmp_path, libreoffice):
+    from perfkit.writers.adopt import adopt
+
+    path = tmp_path / "form.xlsx"
+    _funds_down_form(path, FUNDS_DOWN["a row per amount, 元"][1])
+    xls = tmp_path / "form.xls"
+    libreoffice.convert(path, xls)
+    assert _findings(xls) == []
+    (adopted,) = adopt(xls, tmp_path / "out")
+    form = _read_one(adopted.path)
+    total = form.funds["total"]
+    assert (total.annual_budget, total.executed) == (BUDGET, EXECUTED)
+    assert _findings(adopted.path) == []

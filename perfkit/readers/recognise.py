@@ -547,11 +547,14 @@ class _FormReader:
                 if key and key not in cols:
                     cols[key] = h.c
             amounts = set(cols) & set(AMOUNT_FIELDS)
+            said = [h for h in self.s.row_hits(r) if h.key("fund_col") and h.label.value]
+            if len(said) >= 2:  # 年初预算数：175 | 全年预算数：175 | …: values in the labels
+                break
             if len(amounts) >= 2 or (amounts and len(cols) >= 3):
                 header = (r, cols)
                 break
         if header is None:
-            return None
+            return self._funds_down(rows)
         r, cols = header
         for rr in range(max(self.top, r - 3), r + 1):
             for h in self.s.row_hits(rr):
@@ -603,6 +606,52 @@ class _FormReader:
                 if h.label.unit and h.c < first_amount:
                     self.unit = self.unit or h.label.unit
         return {"rows": fund_rows, "columns": cols, "header": r, "pairs": False, "last": last}
+
+    def _funds_down(self, rows: range) -> dict[str, Any] | None:
+        """A 资金 block written label by label down the sheet: 年初预算数 | 175
+        on a row each, or 年初预算数：175 in one cell; at least two amounts.
+        Their values are the total row's, each at its own cell."""
+        cells: dict[str, tuple[int, int]] = {}
+        values: dict[str, Any] = {}
+        for r in rows:
+            for h in self.s.row_hits(r):
+                key = h.key("fund_col")
+                if key is None or key in cells:
+                    continue
+                if h.label.value is not None:
+                    where, value = (h.r, h.c), h.label.value
+                else:
+                    where = self.s.right_of(h)
+                    if self.s.is_label(*where):
+                        continue
+                    value = self.s.raw(*where)
+                    if value is None:
+                        where = (h.r, self._beyond_blanks(*where))
+                        value = self.s.raw(*where)
+                if isinstance(value, (int, float, str, Formula)) and not isinstance(value, bool):
+                    cells[key], values[key] = where, value
+        amounts = [k for k in AMOUNT_FIELDS if k in cells]
+        if len(amounts) < 2 or len({cells[k] for k in amounts}) < len(amounts):
+            return None
+        first = min(cells[k][0] for k in amounts)
+        last = max(cells[k][0] for k in amounts)
+        near = {k: v for k, v in cells.items() if first - 1 <= v[0] <= last + 3}  # 执行率, 得分
+        for rr in range(max(self.top, first - 3), last + 1):
+            for h in self.s.row_hits(rr):
+                if h.key("funds") or h.key("fund_col") or h.key("fund_row"):
+                    self.unit = self.unit or h.label.unit
+        if self.unit is None:  # no 项目资金（万元）: the unit typed after every amount
+            typed = {_typed_unit(values[k]) for k in amounts}
+            if len(typed) == 1:
+                self.unit = typed.pop()
+        return {
+            "rows": {"total": first},
+            "columns": {},
+            "cells": near,
+            "header": first,
+            "pairs": False,
+            "last": max(v[0] for v in near.values()),
+        }
 
     def _pairs(self, r: int, cols: dict[str, int]) -> bool:
         """Label–value pairs on one row (年初预算数（万元） | 175 | 全年预算数 | …)."""
@@ -813,7 +862,17 @@ class _FormReader:
         fields = {k: (r + 1, c + 1) for k, (r, c) in self.fields.items()}
         fund_rows = {}
         fund_columns = {}
-        if fund:
+        fund_cells = {}
+        if fund and fund.get("cells"):  # label–value pairs down the sheet
+            keys = ("exec_weight", "exec_rate", "exec_score")
+            if self.head.kind == EVAL_TABLE:  # the 评分表's amounts are head fields
+                keys = (*AMOUNT_FIELDS, "exec_rate")
+            for key, (r, c) in fund["cells"].items():
+                if key in keys:
+                    fields[key] = (r + 1, c + 1)
+                elif key in AMOUNT_FIELDS:
+                    fund_cells[key] = (r + 1, c + 1)
+        elif fund:
             fund_rows = {k: r + 1 for k, r in fund["rows"].items()}
             fund_columns = {k: c + 1 for k, c in fund["columns"].items() if k in AMOUNT_FIELDS}
             total = fund["rows"].get("total")
@@ -832,6 +891,7 @@ class _FormReader:
             fields=fields,
             fund_rows=fund_rows,
             fund_columns=fund_columns,
+            fund_cells=fund_cells,
             header_row=self.head.row + 1,
             columns={k: c + 1 for k, c in self.head.columns.items()},
             rows=tuple(row["row"] + 1 for row in rows),
@@ -926,6 +986,9 @@ class _FormReader:
     def _fund_values(self, form, fund) -> None:
         if not fund:
             return
+        if fund.get("cells"):
+            self._fund_cells(form, fund["cells"])
+            return
         cols = fund["columns"]
         weight_label = self.values.get("exec_weight_label")
         if form.form == SELF_EVAL:
@@ -960,6 +1023,35 @@ class _FormReader:
                     value = self.s.raw(total, c)
                     setattr(form, name, _amount(value, self.unit) if name != "exec_rate" else value)
                     form.locs[name] = self.loc(total, c)
+
+    def _fund_cells(self, form, cells: dict[str, tuple[int, int]]) -> None:
+        """The values of a 资金 block written as label–value pairs, each at its cell."""
+
+        def value(key: str) -> Any:
+            r, c = cells[key]
+            hit = self.s.hits.get((r, c))
+            raw = hit.label.value if hit is not None and hit.key("fund_col") else self.s.raw(r, c)
+            return raw, self.loc(r, c)
+
+        if form.form == SELF_EVAL:
+            row = FundRow("total")
+            for amount in AMOUNT_FIELDS:
+                if amount in cells:
+                    raw, row.locs[amount] = value(amount)
+                    setattr(row, amount, _amount(raw, self.unit))
+            form.funds["total"] = row
+            names = ("exec_weight", "exec_rate", "exec_score")
+        else:
+            names = (*AMOUNT_FIELDS, "exec_rate")
+        for name in names:
+            if name in cells:
+                raw, form.locs[name] = value(name)
+                is_amount = name in AMOUNT_FIELDS
+                setattr(form, name, _amount(raw, self.unit) if is_amount else _points(raw))
+        weight_label = self.values.get("exec_weight_label")
+        if form.form == SELF_EVAL and "exec_weight" not in cells and weight_label is not None:
+            form.exec_weight = weight_label[0]
+            form.locs["exec_weight"] = self.loc(*weight_label[1])
 
     def _indicator(self, kind: str, row: dict, cols: dict[str, int], joined: bool):
         r = row["row"]
@@ -1123,6 +1215,16 @@ def _number_text(value: Any) -> str | None:
         return str(value)
     if isinstance(value, float):
         return format(Decimal(repr(value)).normalize(), "f") if value == value else None
+    return None
+
+
+def _typed_unit(value: Any) -> str | None:
+    """万元 / 元 when an amount is typed with it ("195.93万元"), else None."""
+    if isinstance(value, str):
+        text = value.strip()
+        for unit in ("万元", "元"):
+            if text.endswith(unit) and _looks_numeric(text[: -len(unit)].strip()):
+                return unit
     return None
 
 
