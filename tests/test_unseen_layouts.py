@@ -720,6 +720,9 @@ def test_amounts_typed_with_their_unit(tmp_path):
     ws["C6"], ws["D6"], ws["E6"] = "1,959,300.00元", "1959300 元", "1,937,189.02元"
     wb.save(path)
     assert _findings(path) == []
+    ws["C6"], ws["D6"] = "￥1,959,300.00", "¥1959300"  # pasted from a document
+    wb.save(path)
+    assert _findings(path) == []
     (result,) = adopt(path, tmp_path / "out")
     adopted = load_workbook(result.path).worksheets[0]
     assert [adopted[c].value for c in ("C6", "D6", "E6")] == [1959300, 1959300, 1937189.02]
@@ -1087,3 +1090,38 @@ def test_a_fund_block_written_label_by_label_in_xls_and_adopted(tmp_path, libreo
     total = form.funds["total"]
     assert (total.annual_budget, total.executed) == (BUDGET, EXECUTED)
     assert _findings(adopted.path) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "project"),
+    [
+        ("中小企业培训服务项目绩效评价指标体系评分表", "中小企业培训服务项目"),
+        ("表2-1 2021年度中小企业培训服务项目绩效评价指标体系评分表", "中小企业培训服务项目"),
+        ("附件2：2022 年度专项经费绩效评价指标体系及评分表", "专项经费"),
+        ("某区工商联2023年度中小企业培训服务项目支出绩效自评表", "中小企业培训服务项目"),
+        ("绩效评价指标体系评分表", None),
+        ("2023年度项目支出绩效自评表", None),
+        ("XX项目绩效评价指标体系评分表", None),  # the template's placeholder
+    ],
+)
+def test_a_project_named_only_in_the_title(tmp_path, title, project):
+    """No 项目名称 cell: the name the title gives before the form's own words
+    (at the title's cell), else PART_MISSING as before."""
+    path = tmp_path / "评分表.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append([title])
+    ws.append(["一级指标", "二级指标", "三级指标", *EVAL_COLUMNS])
+    _evaltable_rows(ws, EVAL_PAGE_1 + EVAL_PAGE_2)
+    ws.append(["合计", None, None, 100, None, 98])
+    wb.save(path)
+    form = _read_one(path)
+    assert form.project_name == project
+    if project:
+        assert form.locs["project_name"].cell == "A1" and _findings(path) == []
+    else:
+        assert _findings(path) == [("PART_MISSING", "A1")]
+    ws.insert_rows(2)
+    ws["A2"], ws["B2"] = "项目名称", "园区服务项目"
+    wb.save(path)
+    assert _read_one(path).project_name == "园区服务项目"  # the field, when there is one

@@ -206,7 +206,7 @@ def scan(sheet: SheetData, vocab: Vocab) -> SheetScan:
             label = normalise(value)
             core = label.core
             if core and len(core) <= MAX_LABEL:
-                roles = labels_of(core)
+                roles = labels_of(core) or _title_after_colon(label, vocab)
                 if roles:
                     found(r, c, value, label, roles)
     # a formula cell by what it shows: its result, or the string literal of a
@@ -216,13 +216,25 @@ def scan(sheet: SheetData, vocab: Vocab) -> SheetScan:
         shown = s.shown(r, c)
         if type(shown) is str and shown:
             label = normalise(shown)
-            roles = labels_of(label.core)
+            roles = labels_of(label.core) or _title_after_colon(label, vocab)
             if roles:
                 found(r, c, shown, label, roles)
     s.by_row = dict(sorted(s.by_row.items()))  # rows top to bottom
     for hits in s.by_row.values():
         hits.sort(key=lambda h: h.c)
     return s
+
+
+_ATTACHMENT = re.compile(r"(?:附件|附表|表)[0-9一二三四五六七八九十]*(?:[-—.][0-9]+)*")
+
+
+def _title_after_colon(label: Label, vocab: Vocab) -> tuple[tuple[str, str], ...]:
+    """附件2：2022年度…评分表: a title after an attachment's number (the roles
+    of a title), else ()."""
+    if not label.value or not _ATTACHMENT.fullmatch(label.core):
+        return ()
+    kind = vocab.title_kind(normalise(label.value).core)
+    return (("title", kind),) if kind else ()
 
 
 # --------------------------------------------------------------------------
@@ -513,6 +525,11 @@ class _FormReader:
             for h in self.s.row_hits(r):
                 if h.label.core == "单位" and h.label.value in ("元", "万元"):
                     self.unit = self.unit or h.label.value
+        if "project_name" not in self.fields and "title" in self.fields:
+            name = _project_in_title(self.values["title"], self.s.vocab)
+            if name:  # 中小企业培训服务项目绩效评价指标体系评分表: the name in the title
+                self.fields["project_name"] = self.fields["title"]
+                self.values["project_name"] = name
         year = self.values.get("year")
         if isinstance(year, str) and year_in(year) is not None:
             # 年度：2023年 is the year 2023, as a title gives it
@@ -1218,6 +1235,30 @@ def _number_text(value: Any) -> str | None:
     return None
 
 
+_TITLE_LEAD = re.compile(r"^(?:(?:附件|附表|表)\s*\d+(?:\s*[-－—.]\s*\d+)*)?[\s:：、.]*")
+_TITLE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年度?的?")
+
+
+def _project_in_title(title: Any, vocab: Vocab) -> str:
+    """The project a title names before the form's own words (“表2-1
+    2021年度中小企业培训服务项目绩效评价指标体系评分表” -> 中小企业培训服务项目), or
+    "" when it names none (项目支出绩效自评表, 2023年度项目支出绩效自评表, a
+    部门整体 form)."""
+    if not isinstance(title, str) or any(w in title for w in vocab.department_titles):
+        return ""
+    text = _TITLE_LEAD.sub("", re.sub(r"\s+", " ", title.strip()))
+    found = [(text.find(w), w) for words in vocab.titles.values() for w in words if w in text]
+    if not found:
+        return ""
+    at, word = min(found)
+    name = _TITLE_YEAR.split(text[:at])[-1].replace(" ", "").strip("的之：:、")
+    if word.startswith("项目") and not name.endswith("项目"):
+        name += "项目"  # 中小企业培训服务 + 项目支出绩效自评表
+    if len(name) < 4 or re.search(r"[xX×*＊?？]{2}", name):
+        return ""
+    return name
+
+
 def _typed_unit(value: Any) -> str | None:
     """万元 / 元 when an amount is typed with it ("195.93万元"), else None."""
     if isinstance(value, str):
@@ -1230,10 +1271,12 @@ def _typed_unit(value: Any) -> str | None:
 
 def _amount(value: Any, unit: str | None) -> Any:
     """An amount typed with its block's unit after it ("1,200,000.00元" where the
-    block is in 元, "120万元" where it is in 万元) is that number; any other text
+    block is in 元, "120万元" where it is in 万元) or a ￥ before it is that number; any other text
     stays as typed (a different unit is a finding, never a guess)."""
     if isinstance(value, str):
         text = value.strip()
+        if text[:1] in ("¥", "￥") and _looks_numeric(text[1:].strip()):
+            return text[1:].strip()  # ￥1,959,300.00 pasted from a document
         suffix = unit or "元"
         if text.endswith(suffix) and not (suffix == "元" and text.endswith("万元")):
             rest = text[: -len(suffix)].strip()
