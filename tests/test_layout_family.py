@@ -8,7 +8,9 @@ typed with line breaks, ideographic spaces, * marks and remarks, weights in
 the level labels, amounts as text or in 万元, 执行率 as text, number, a
 percent-formatted share or blank, scores as text, full-width digits,
 percentages typed into General cells (0.96 shown 96%), blank rows left in
-groups, notes under the total) into a 自评表 holding the numbers of the 龙岗
+groups, the header typed again at a page break, the 资金 block written label
+by label down the sheet, a title after 附件1：, the total typed into the 总分
+label, notes under the total) into a 自评表 holding the numbers of the 龙岗
 2023 seed's first form (9.89 from 1,937,189.02 / 1,959,300; 99.89).  Each of
 300 seeded layouts must read as that form, with no finding, and one score
 typed wrong must be found at its cell.
@@ -106,7 +108,11 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
     width = 8
     extra_first = rnd.random() < 0.3  # 序号 column before the levels
     ws.cell(
-        row=r, column=left, value=rnd.choice(["项目支出绩效自评表", "2023年度项目支出绩效自评表"])
+        row=r,
+        column=left,
+        value=rnd.choice(
+            ["项目支出绩效自评表", "2023年度项目支出绩效自评表", "附件1：项目支出绩效自评表"]
+        ),
     )
     if rnd.random() < 0.5:
         ws.merge_cells(start_row=r, start_column=left, end_row=r, end_column=left + width)
@@ -164,37 +170,41 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
     fr = r
     ws.cell(row=r, column=left, value=funds)
     heads = [rnd.choice(SYN[k]) for k in ("initial", "annual", "executed", "fw", "rate", "fs")]
-    for i, h in enumerate(heads):
-        ws.cell(row=r, column=left + 2 + i, value=h)
-    text_amounts = rnd.random() < 0.3
-    wan = unit_in_header and rnd.random() < 0.4
-    if wan:
-        ws.cell(row=r, column=left, value=funds.replace("（元）", "（万元）"))
-    rate_kind = rnd.choice(["text", "number", "share"])
-    rows_labels = [
-        rnd.choice(SYN["total_row"]),
-        rnd.choice(SYN["fiscal"]),
-        "上年结转资金",
-        "其他资金",
-    ]
-    for k, label in enumerate(rows_labels):
-        rr = r + 1 + k
-        ws.cell(row=rr, column=left + 1, value=label)
-        if k < 2:
-            for j, v in enumerate((BUDGET, BUDGET, EXECUTED)):
-                if wan:
-                    v = v / 10000
-                ws.cell(row=rr, column=left + 2 + j, value=f"{v:,.6f}" if text_amounts else v)
-    ws.cell(row=r + 1, column=left + 5, value=10)
-    rate_kind = rnd.choice([rate_kind, rate_kind, "blank"])
-    rate = {"text": "98.87%", "number": 98.87, "share": 0.9887, "blank": None}[rate_kind]
-    cell = ws.cell(row=r + 1, column=left + 6, value=rate)
-    if rate_kind == "share":
-        cell.number_format = "0.00%"
-    ws.cell(row=r + 1, column=left + 7, value=9.89)
-    if rnd.random() < 0.5:
-        ws.merge_cells(start_row=r, start_column=left, end_row=r + 4, end_column=left)
-    r += 5
+    if rnd.random() < 0.15:  # not a table: 年初预算数 | 1959300 down the sheet
+        r = _funds_down(rnd, ws, r, left, heads, unit_in_header)
+        heads = None
+    if heads is not None:
+        for i, h in enumerate(heads):
+            ws.cell(row=r, column=left + 2 + i, value=h)
+        text_amounts = rnd.random() < 0.3
+        wan = unit_in_header and rnd.random() < 0.4
+        if wan:
+            ws.cell(row=r, column=left, value=funds.replace("（元）", "（万元）"))
+        rate_kind = rnd.choice(["text", "number", "share"])
+        rows_labels = [
+            rnd.choice(SYN["total_row"]),
+            rnd.choice(SYN["fiscal"]),
+            "上年结转资金",
+            "其他资金",
+        ]
+        for k, label in enumerate(rows_labels):
+            rr = r + 1 + k
+            ws.cell(row=rr, column=left + 1, value=label)
+            if k < 2:
+                for j, v in enumerate((BUDGET, BUDGET, EXECUTED)):
+                    if wan:
+                        v = v / 10000
+                    ws.cell(row=rr, column=left + 2 + j, value=f"{v:,.6f}" if text_amounts else v)
+        ws.cell(row=r + 1, column=left + 5, value=10)
+        rate_kind = rnd.choice([rate_kind, rate_kind, "blank"])
+        rate = {"text": "98.87%", "number": 98.87, "share": 0.9887, "blank": None}[rate_kind]
+        cell = ws.cell(row=r + 1, column=left + 6, value=rate)
+        if rate_kind == "share":
+            cell.number_format = "0.00%"
+        ws.cell(row=r + 1, column=left + 7, value=9.89)
+        if rnd.random() < 0.5:
+            ws.merge_cells(start_row=r, start_column=left, end_row=r + 4, end_column=left)
+        r += 5
     goal = rnd.random() < 0.7
     if goal:
         ws.cell(row=r, column=left, value="年度总体目标")
@@ -335,6 +345,10 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
     ws.cell(row=r, column=at["weight"], value=100)
     ws.cell(row=r, column=at["score"], value=99.89)
     total_cell = ws.cell(row=r, column=at["score"]).coordinate
+    if rnd.random() < 0.1:  # the total typed into the label: 总分：99.89
+        ws.cell(row=r, column=at["score"], value=None)
+        ws.cell(row=r, column=left, value=f"{rnd.choice(SYN['end'])}：99.89")
+        total_cell = ws.cell(row=r, column=left).coordinate
     if rnd.random() < 0.3:
         ws.cell(row=r + 1, column=left, value="填表说明：得分保留两位小数。")
         ws.cell(row=r + 2, column=left, value="填报人：张三")
@@ -347,6 +361,28 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
         "funds_row": fr,
         "goal": goal,
     }
+
+
+def _funds_down(rnd: random.Random, ws, r: int, left: int, heads: list[str], unit_in_header):
+    """The 资金 block as label–value pairs down the sheet (the block's label at
+    the top left): amounts in 元 (as numbers or as "1,959,300.00元" text),
+    分值, 执行率, 得分; the row after it."""
+    text = rnd.random() < 0.4
+    rate = rnd.choice(["98.87%", 98.87])
+    values = [BUDGET, BUDGET, EXECUTED, 10, rate, 9.89]
+    gap = rnd.random() < 0.3  # the value one cell further right, across a merge
+    for k, (label, value) in enumerate(zip(heads, values, strict=True)):
+        if text and k < 3:
+            value = f"{value:,.2f}元"
+        ws.cell(row=r + k, column=left + 1, value=label)
+        ws.cell(row=r + k, column=left + 3 if gap else left + 2, value=value)
+        if gap:
+            ws.merge_cells(
+                start_row=r + k, start_column=left + 1, end_row=r + k, end_column=left + 2
+            )
+    if rnd.random() < 0.5:
+        ws.merge_cells(start_row=r, start_column=left, end_row=r + 5, end_column=left)
+    return r + 6
 
 
 def _findings(form) -> list[tuple[str, str]]:
