@@ -142,6 +142,31 @@ def form_to_dict(form: Form) -> dict:
     return _evaltable_to_dict(form, formulas)
 
 
+AMOUNT_UNITS = ("元", "万元")
+
+
+def default_unit(kind: str) -> str:
+    """The amount unit of a kind's template: 元 (深圳 自评表), 万元 (评分表)."""
+    return "元" if kind == SELF_EVAL else "万元"
+
+
+def _put_unit(out: dict, form: Form) -> None:
+    """``amount_unit`` when the form's amounts are not in its kind's default
+    unit: a 自评表 in 万元 keeps its amounts as typed, and says so."""
+    unit = getattr(form, "amount_unit", None)
+    if unit in AMOUNT_UNITS and unit != default_unit(form.form):
+        out["amount_unit"] = unit
+
+
+def _take_unit(data: dict, form: Form, source: str) -> None:
+    unit = data.get("amount_unit")
+    if unit is None:
+        return
+    if unit not in AMOUNT_UNITS:
+        raise InputError(f"amount_unit 应为“元”或“万元”，实际为 {unit!r}", path=source or None)
+    form.amount_unit = unit
+
+
 def _cell(obj: Any, name: str) -> str | None:
     loc = obj.locs.get(name)
     return loc.cell if loc else None
@@ -155,6 +180,7 @@ def _selfeval_to_dict(form: SelfEvalForm, f: dict[str, str]) -> dict:
     }
     for name in SELFEVAL_HEADER:
         out[name] = _json_value(getattr(form, name))
+    _put_unit(out, form)
     out["funds"] = {
         key: {
             attr: _json_value(getattr(form.funds[key], attr)) if key in form.funds else None
@@ -195,6 +221,7 @@ def _evaltable_to_dict(form: EvalTable, f: dict[str, str]) -> dict:
     }
     for name in EVAL_HEADER:
         out[name] = _json_value(getattr(form, name))
+    _put_unit(out, form)
     items = []
     previous = None
     layout = form.layout
@@ -314,9 +341,10 @@ def _selfeval_from_dict(data: dict, profile: str, source: str) -> SelfEvalForm:
         "goal_expected",
         "goal_actual",
     }
-    top |= set(SELFEVAL_HEADER) | set(SELFEVAL_COMPUTED)
+    top |= set(SELFEVAL_HEADER) | set(SELFEVAL_COMPUTED) | {"amount_unit"}
     _check_keys(data, top, "JSON", source)
     form = SelfEvalForm(profile=profile, source=source)
+    _take_unit(data, form, source)
     for name in (
         *SELFEVAL_HEADER,
         "exec_weight",
@@ -365,9 +393,10 @@ def _evaltable_from_dict(data: dict, profile: str, source: str) -> EvalTable:
     from .layout import EVALTABLE_BLOCKS
     from .writers.place import guess_block
 
-    top = {"form", "version", "profile", "indicators", *EVAL_HEADER, *EVAL_COMPUTED}
+    top = {"form", "version", "profile", "amount_unit", "indicators", *EVAL_HEADER, *EVAL_COMPUTED}
     _check_keys(data, top, "JSON", source)
     form = EvalTable(profile=profile, source=source)
+    _take_unit(data, form, source)
     for name in (*EVAL_HEADER, *EVAL_COMPUTED):
         setattr(form, name, _from_json(data.get(name), name, source))
     items = data.get("indicators") or []

@@ -233,6 +233,33 @@ def test_template_file_too_small_is_named(tmp_path):
         )
 
 
+def test_amounts_keep_their_unit_through_json(tmp_path):
+    """A 自评表 in 万元 (the national form) extracted to JSON says amount_unit
+    万元: filled back it is a 万元 template, and the summary gives the amounts
+    in 元 as the original's; a 元 template file refuses the data (195.93 万元
+    would read as 195.93 元); a 元 form's document has no amount_unit."""
+    from perfkit.summary import summarize_form
+    from tests.test_unseen_layouts import hebei_style
+
+    path = tmp_path / "wan.xlsx"
+    hebei_style(path, wan=True)
+    data = extract(path)
+    assert data["amount_unit"] == "万元"
+    out = fill(data, tmp_path / "filled.xlsx")
+    assert extract(out) == data
+    original, filled = (summarize_form(read_form(p)) for p in (path, out))
+    assert filled["annual_budget"] == original["annual_budget"] == 1959300
+    assert filled["executed"] == original["executed"] == 1937189.02
+    with pytest.raises(InputError, match="数据的金额单位是万元，模板是元"):
+        fill(
+            data, tmp_path / "x.xlsx", template=ROOT / "xlsx_templates" / "项目支出绩效自评表.xlsx"
+        )
+    assert "amount_unit" not in load("longgang2023_falv.json")
+    assert "amount_unit" not in extract(EXAMPLES / "longgang2023_falv.xlsx")
+    with pytest.raises(InputError, match="amount_unit 应为“元”或“万元”"):
+        fill(dict(data, amount_unit="千元"), tmp_path / "x.xlsx")
+
+
 def test_custom_formula_and_text_starting_with_equals(tmp_path):
     data = load("longgang2023_falv.json")
     data["indicators"][1]["score"] = {"formula": "=G15*0.9"}

@@ -226,6 +226,7 @@ def fill_workbook(data: dict | Form, template: str | os.PathLike | None = None, 
             )
         check_workbook_file(name)
         layout = _template_layout(name, form.form)
+        _same_unit(form, layout, name)
         place(form, layout)  # InputError naming the group when its rows do not suffice
         try:
             wb = openpyxl.load_workbook(name)
@@ -241,6 +242,22 @@ def fill_workbook(data: dict | Form, template: str | os.PathLike | None = None, 
         wb = new_workbook(layout, form.profile)
     values = write_form(wb, form, layout, source)
     return wb, {layout.sheet: values}
+
+
+def _same_unit(form: Form, layout: Layout, path: str) -> None:
+    """Amounts go into a template only in its own unit: 195.93 万元 written
+    into a 元 template would read as 195.93 元."""
+    from ..jsonio import default_unit
+
+    data_unit = form.amount_unit or default_unit(form.form)
+    template_unit = layout.amount_unit or default_unit(form.form)
+    if data_unit != template_unit:
+        kind = "selfeval" if form.form == SELF_EVAL else "evaltable"
+        raise InputError(
+            f"数据的金额单位是{data_unit}，模板是{template_unit}：金额不能照填。"
+            f"请改用 perfkit fill {kind} DATA.json -o OUT.xlsx，按数据的单位生成模板",
+            path=path,
+        )
 
 
 def _template_layout(path: str, kind: str) -> Layout:
