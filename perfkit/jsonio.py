@@ -18,7 +18,7 @@ from typing import Any
 
 from . import profiles
 from .errors import InputError
-from .layout import LAYOUT_VERSION, resolve_kind, version_of
+from .layout import AMOUNT_UNITS, LAYOUT_VERSION, default_unit, resolve_kind, version_of
 from .model import (
     AMOUNT_FIELDS,
     EVAL_TABLE,
@@ -140,14 +140,6 @@ def form_to_dict(form: Form) -> dict:
     if form.form == SELF_EVAL:
         return _selfeval_to_dict(form, formulas)
     return _evaltable_to_dict(form, formulas)
-
-
-AMOUNT_UNITS = ("元", "万元")
-
-
-def default_unit(kind: str) -> str:
-    """The amount unit of a kind's template: 元 (深圳 自评表), 万元 (评分表)."""
-    return "元" if kind == SELF_EVAL else "万元"
 
 
 def _put_unit(out: dict, form: Form) -> None:

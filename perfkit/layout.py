@@ -63,6 +63,19 @@ def resolve_kind(name: str) -> str:
 # --------------------------------------------------------------------------
 
 
+AMOUNT_UNITS = ("元", "万元")
+
+
+def amount_unit_of(form) -> str:
+    """The unit of a form's amounts: its own, else its kind's template's —
+    元 (the 深圳 自评表), 万元 (the 评分表)."""
+    return form.amount_unit or default_unit(form.form)
+
+
+def default_unit(kind: str) -> str:
+    return "元" if kind == SELF_EVAL else "万元"
+
+
 @lru_cache(maxsize=256)
 def column_letter(col: int) -> str:
     """8 -> 'H' (1-based)."""

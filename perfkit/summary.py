@@ -18,6 +18,7 @@ from typing import Any
 
 from . import batch
 from .fsutil import check_outputs, write_atomic
+from .layout import amount_unit_of
 from .model import (
     AMOUNT_FIELDS,
     EVAL_TABLE,
@@ -189,8 +190,7 @@ def summarize_form(
 def _to_yuan(form) -> Decimal:
     """The factor that brings the form's amounts to 元 (its unit: 万元 on the
     national form and perfkit's 评分表, 元 on the 深圳 form)."""
-    unit = form.amount_unit or ("万元" if form.form == EVAL_TABLE else "元")
-    return WAN if unit == "万元" else Decimal(1)
+    return WAN if amount_unit_of(form) == "万元" else Decimal(1)
 
 
 def _scale(value: Decimal | None) -> Decimal | None:

@@ -914,7 +914,15 @@ def test_two_grids_each_with_its_total_stay_two_forms(tmp_path):
     ]
 
 
-def _typed_form(path, grid_rows, total=("总分", None, None, None, None, 100, 99.89)) -> None:
+FUNDS_TABLE = [
+    ["项目资金（元）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    [None, "年度资金总额", BUDGET, BUDGET, EXECUTED, 10, "98.87%", 9.89],
+]
+
+
+def _typed_form(
+    path, grid_rows=ROWS, total=("总分", None, None, None, None, 100, 99.89), funds=FUNDS_TABLE
+) -> None:
     """The seed form typed row by row (no merges): heads, 资金, the grid, 总分."""
     wb = Workbook()
     ws = wb.active
@@ -922,10 +930,8 @@ def _typed_form(path, grid_rows, total=("总分", None, None, None, None, 100, 9
     ws.append(["（2023年度）"])
     ws.append(["项目名称", "中小企业培训服务项目"])
     ws.append(["主管部门", "某区工商业联合会", None, "实施单位", "某区工商业联合会"])
-    ws.append(
-        ["项目资金（元）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
-    )
-    ws.append([None, "年度资金总额", BUDGET, BUDGET, EXECUTED, 10, "98.87%", 9.89])
+    for row in funds:
+        ws.append(row)
     ws.append(
         ["年度总体目标", "预期目标", "开展培训10场以上", None, "实际完成情况", "开展培训12场"]
     )
@@ -1022,25 +1028,6 @@ FUNDS_DOWN = {  # how units write the 资金 block when it is not a table
 }
 
 
-def _funds_down_form(path, block) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["项目支出绩效自评表"])
-    ws.append(["（2023年度）"])
-    ws.append(["项目名称", "中小企业培训服务项目"])
-    ws.append(["主管部门", "某区工商业联合会", None, "实施单位", "某区工商业联合会"])
-    for row in block:
-        ws.append(row)
-    ws.append(
-        ["年度总体目标", "预期目标", "开展培训10场以上", None, "实际完成情况", "开展培训12场"]
-    )
-    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"])
-    for row in ROWS:
-        ws.append(list(row))
-    ws.append(["总分", None, None, None, None, 100, 99.89])
-    wb.save(path)
-
-
 def _cell_of(path, text) -> str:
     """The first cell of the only sheet whose value is or starts with *text*."""
     ws = load_workbook(path).active
@@ -1058,7 +1045,7 @@ def test_a_fund_block_written_label_by_label(tmp_path, variant):
     1,959,300); one amount changed is found at the rate and score cells."""
     unit, block = FUNDS_DOWN[variant]
     path = tmp_path / "form.xlsx"
-    _funds_down_form(path, block)
+    _typed_form(path, funds=block)
     form = _read_one(path)
     assert form.amount_unit == unit
     from perfkit.assess import assess
@@ -1071,7 +1058,7 @@ def test_a_fund_block_written_label_by_label(tmp_path, variant):
           else 1900000 if v == EXECUTED else v) for v in row]
         for row in block
     ]  # fmt: skip
-    _funds_down_form(path, lowered)
+    _typed_form(path, funds=lowered)
     rate = _cell_of(path, "执行率：") if "colon" in variant else "C9"
     score = _cell_of(path, "得分：") if "colon" in variant else "C10"
     assert _findings(path) == [("EXEC_RATE_MISMATCH", rate), ("EXEC_SCORE_MISMATCH", score)]
@@ -1081,7 +1068,7 @@ def test_a_fund_block_written_label_by_label_in_xls_and_adopted(tmp_path, libreo
     from perfkit.writers.adopt import adopt
 
     path = tmp_path / "form.xlsx"
-    _funds_down_form(path, FUNDS_DOWN["a row per amount, 元"][1])
+    _typed_form(path, funds=FUNDS_DOWN["a row per amount, 元"][1])
     xls = tmp_path / "form.xls"
     libreoffice.convert(path, xls)
     assert _findings(xls) == []

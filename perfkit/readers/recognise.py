@@ -665,6 +665,7 @@ class _FormReader:
             "rows": {"total": first},
             "columns": {},
             "cells": near,
+            "values": {k: values[k] for k in near},
             "header": first,
             "pairs": False,
             "last": max(v[0] for v in near.values()),
@@ -1004,7 +1005,7 @@ class _FormReader:
         if not fund:
             return
         if fund.get("cells"):
-            self._fund_cells(form, fund["cells"])
+            self._fund_cells(form, fund["cells"], fund["values"])
             return
         cols = fund["columns"]
         weight_label = self.values.get("exec_weight_label")
@@ -1041,30 +1042,25 @@ class _FormReader:
                     setattr(form, name, _amount(value, self.unit) if name != "exec_rate" else value)
                     form.locs[name] = self.loc(total, c)
 
-    def _fund_cells(self, form, cells: dict[str, tuple[int, int]]) -> None:
-        """The values of a 资金 block written as label–value pairs, each at its cell."""
-
-        def value(key: str) -> Any:
-            r, c = cells[key]
-            hit = self.s.hits.get((r, c))
-            raw = hit.label.value if hit is not None and hit.key("fund_col") else self.s.raw(r, c)
-            return raw, self.loc(r, c)
-
+    def _fund_cells(self, form, cells: dict[str, tuple[int, int]], values: dict[str, Any]) -> None:
+        """The values of a 资金 block written as label–value pairs (found by
+        :meth:`_funds_down`), each at its cell."""
         if form.form == SELF_EVAL:
             row = FundRow("total")
             for amount in AMOUNT_FIELDS:
                 if amount in cells:
-                    raw, row.locs[amount] = value(amount)
-                    setattr(row, amount, _amount(raw, self.unit))
+                    setattr(row, amount, _amount(values[amount], self.unit))
+                    row.locs[amount] = self.loc(*cells[amount])
             form.funds["total"] = row
             names = ("exec_weight", "exec_rate", "exec_score")
         else:
             names = (*AMOUNT_FIELDS, "exec_rate")
         for name in names:
             if name in cells:
-                raw, form.locs[name] = value(name)
+                raw = values[name]
                 is_amount = name in AMOUNT_FIELDS
                 setattr(form, name, _amount(raw, self.unit) if is_amount else _points(raw))
+                form.locs[name] = self.loc(*cells[name])
         weight_label = self.values.get("exec_weight_label")
         if form.form == SELF_EVAL and "exec_weight" not in cells and weight_label is not None:
             form.exec_weight = weight_label[0]
@@ -1262,11 +1258,18 @@ def _project_in_title(title: Any, vocab: Vocab) -> str:
 def _typed_unit(value: Any) -> str | None:
     """万元 / 元 when an amount is typed with it ("195.93万元"), else None."""
     if isinstance(value, str):
-        text = value.strip()
         for unit in ("万元", "元"):
-            if text.endswith(unit) and _looks_numeric(text[: -len(unit)].strip()):
+            if _number_before(value.strip(), unit) is not None:
                 return unit
     return None
+
+
+def _number_before(text: str, unit: str) -> str | None:
+    """The number of "1,200,000.00元" typed before *unit* (元 is not 万元), else None."""
+    if not text.endswith(unit) or (unit == "元" and text.endswith("万元")):
+        return None
+    rest = text[: -len(unit)].strip()
+    return rest if _looks_numeric(rest) else None
 
 
 def _amount(value: Any, unit: str | None) -> Any:
@@ -1277,11 +1280,9 @@ def _amount(value: Any, unit: str | None) -> Any:
         text = value.strip()
         if text[:1] in ("¥", "￥") and _looks_numeric(text[1:].strip()):
             return text[1:].strip()  # ￥1,959,300.00 pasted from a document
-        suffix = unit or "元"
-        if text.endswith(suffix) and not (suffix == "元" and text.endswith("万元")):
-            rest = text[: -len(suffix)].strip()
-            if _looks_numeric(rest):
-                return rest
+        number = _number_before(text, unit or "元")
+        if number is not None:
+            return number
     return value
 
 

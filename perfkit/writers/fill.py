@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..fsutil import refuse_overwrite_input
-from ..layout import KIND_ALIASES, TITLES, Layout, a1, resolve_kind
+from ..layout import KIND_ALIASES, TITLES, Layout, a1, amount_unit_of, default_unit, resolve_kind
 from ..model import (
     EVAL_TABLE,
     FUND_ROWS,
@@ -247,9 +247,7 @@ def fill_workbook(data: dict | Form, template: str | os.PathLike | None = None, 
 def _same_unit(form: Form, layout: Layout, path: str) -> None:
     """Amounts go into a template only in its own unit: 195.93 万元 written
     into a 元 template would read as 195.93 元."""
-    from ..jsonio import default_unit
-
-    data_unit = form.amount_unit or default_unit(form.form)
+    data_unit = amount_unit_of(form)
     template_unit = layout.amount_unit or default_unit(form.form)
     if data_unit != template_unit:
         kind = "selfeval" if form.form == SELF_EVAL else "evaltable"

@@ -17,6 +17,7 @@ from ..layout import (
     SELFEVAL_GROUPS,
     Layout,
     a1,
+    amount_unit_of,
     evaltable_template,
     selfeval_template,
 )
@@ -59,7 +60,7 @@ def layout_for(form: Any, defaults: bool = True) -> Layout:
     has (at least one); with *defaults*, every group of the official form is
     there too, in the official order."""
     filled = [ind for ind in form.indicators if not ind.is_blank()]
-    unit = form.amount_unit or ("元" if form.form == SELF_EVAL else "万元")
+    unit = amount_unit_of(form)
     if form.form == SELF_EVAL:
         counts: dict[tuple[str, str], int] = {}
         for ind in filled:
