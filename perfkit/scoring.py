@@ -660,6 +660,7 @@ def indicator_score(
     name: object = "",
     profile: Profile | str | None = None,
     group: object = "",
+    year: int | None = None,
 ) -> Score:
     """Score of one third-level indicator (DOMAIN.md 1.4, 1.5).
 
@@ -675,8 +676,11 @@ def indicator_score(
     written without a comparison: 成本, 控制率 … in the name make it reverse;
     in the group (成本指标) only for an amount of money (35万元 under 产出成本 is
     a ceiling, "5家" under 成本指标 is a count).
+
+    *year*: the form's year, the year of a deadline written without one
+    ("12月底前" in a 2023 form is 2023-12-31: "2024年1月15日" is late).
     """
-    return _indicator_score(target, actual, weight, direction, name, _profile(profile), group)
+    return _indicator_score(target, actual, weight, direction, name, _profile(profile), group, year)
 
 
 def _worded(
@@ -717,6 +721,7 @@ def _indicator_score(
     name: object,
     prof: Profile,
     group: object = "",
+    year: int | None = None,
 ) -> Score:
     w = to_decimal(weight)
     if w is None:
@@ -771,7 +776,7 @@ def _indicator_score(
 
     if t.kind == Kind.DEADLINE and t.deadline:
         if a.kind == Kind.DEADLINE and a.deadline:
-            met = _deadline_met(t, a)
+            met = _deadline_met(t, a, year)
             if met is not None:
                 level = ACHIEVED if met else NOT_MET
                 lo, hi = qualitative_band(w, level, prof)
@@ -889,11 +894,11 @@ def _typed_percent(
     return actual * HUNDRED
 
 
-def _deadline_met(t: Reading, a: Reading) -> bool | None:
+def _deadline_met(t: Reading, a: Reading, year: int | None = None) -> bool | None:
     td, ad = t.deadline, a.deadline
     if td is None or ad is None:
         return None
-    ty = td.year if td.year is not None else ad.year
+    ty = td.year if td.year is not None else year if year is not None else ad.year
     ay = ad.year if ad.year is not None else ty
     t_key = (ty or 0, td.month, td.day or 31)
     a_key = (ay or 0, ad.month, ad.day or 31)

@@ -66,7 +66,23 @@ _BASE = {
     "亿": (Decimal(100000000), "元"),
     "名": (Decimal(1), "人"),
     "位": (Decimal(1), "人"),
+    "场次": (Decimal(1), "场"),  # 12场次 answers ≥10场; 人次 is no number of 人
+    "批次": (Decimal(1), "批"),
     "‰": (Decimal("0.1"), "%"),
+    # lengths, areas, masses and durations written in other units (6 公里 vs
+    # 5000 米, 1.2 吨 vs 800 千克, 1 天 vs 24 小时); 千米, 千克 come from the
+    # prefix, the letters (km, m2, t, kg, h) from _UNIT_ALIASES
+    "公里": (Decimal(1000), "米"),
+    "厘米": (Decimal("0.01"), "米"),
+    "毫米": (Decimal("0.001"), "米"),
+    "平方公里": (Decimal(1000000), "平方米"),
+    "公顷": (Decimal(10000), "平方米"),
+    "公斤": (Decimal(1000), "克"),
+    "吨": (Decimal(1000000), "克"),
+    "小时": (Decimal(60), "分钟"),
+    "天": (Decimal(1440), "分钟"),
+    "个自然日": (Decimal(1440), "分钟"),
+    "周": (Decimal(10080), "分钟"),
 }
 _PREFIX_FACTOR = {"万": Decimal(10000), "千": Decimal(1000), "亿": Decimal(100000000)}
 
@@ -84,6 +100,8 @@ def _unit_factor(unit: str) -> tuple[Decimal, str]:
     asks it of every measure it compares, from a vocabulary of a few dozen."""
     if unit in _BASE:
         return _BASE[unit]
+    if unit.endswith("/年") and len(unit) > 2:
+        return _unit_factor(unit[:-2])  # a year's form: ≥2次/年 is answered by 3次
     if len(unit) > 1 and unit[0] in _PREFIX_FACTOR:
         rest = unit[1:]
         factor, base = _BASE.get(rest, (Decimal(1), rest))
@@ -271,19 +289,38 @@ _UNITS = sorted(
     个百分点 百分点 百分比 % ‰ 个工作日 工作日 个自然日 自然日 个月 小时 分钟 天 周
     万美元 美元 万港元 港元 亿元 万元 千元 元 万人次 人次 万人 人 万户 户 万家 家
     批次 场次 户次 学时 课时 个 次 期 篇 份 台 条 处 名 位 场 项 件 本 册 套 所 批 辆 张 分
-    平方公里 平方米 立方米 公里 千米 米 万亩 亩 公顷 万吨 吨 千克 公斤 千瓦 万 亿
+    平方公里 平方米 平米 立方米 公里 千米 米 万亩 亩 公顷 万吨 吨 千克 公斤 千瓦 万 亿
+    厘米 毫米 km cm mm m2 m3 m kg t h min
     """.split()
     + list(vocabulary().count_units),  # further units of count, as data (words.toml)
     key=lambda unit: -len(unit),
 )
 _UNIT_RE = re.compile(
-    r"\s*(" + "|".join(re.escape(u) for u in _UNITS) + r")(?:\s*/\s*(" + _DENOMINATORS + r"))?"
+    r"\s*("
+    # a unit in letters ends there: 5m, not the m of 5min or 5mm
+    + "|".join(re.escape(u) + ("(?![A-Za-z])" if u.isascii() else "") for u in _UNITS)
+    + r")(?:\s*/\s*("
+    + _DENOMINATORS
+    + r"))?"
 )
+# units written another way -> the one perfkit shows (㎡ and m² are m2 after NFKC)
 _UNIT_ALIASES = {
     "百分比": "%",
     "工作日": "个工作日",
     "百分点": "个百分点",
     "自然日": "个自然日",
+    "平米": "平方米",
+    "km": "公里",
+    "cm": "厘米",
+    "mm": "毫米",
+    "千米": "公里",
+    "m": "米",
+    "m2": "平方米",
+    "m3": "立方米",
+    "kg": "千克",
+    "t": "吨",
+    "h": "小时",
+    "min": "分钟",
 }
 # units a Chinese numeral may carry without a comparison ("两家", "一百二十人");
 # not 个 / 项 / 分 / 米 (两个健康, 统一项目, 十分, 一米阳光)
@@ -553,21 +590,32 @@ def _prefix_op(text: str, start: int) -> tuple[Op | None, bool, int, bool]:
 
 
 def _unit_at(text: str, pos: int, chinese: bool) -> tuple[str, int]:
-    """The unit written at ``pos`` (spaces allowed before it): (normalised unit, end)."""
+    """The unit written at ``pos`` (spaces allowed before it), or in brackets
+    there ("10(场)"): (normalised unit, end)."""
     match = _UNIT_RE.match(text, pos)
+    closing = 0
     if not match:
-        return "", pos
+        bracket = _BRACKET_AT.match(text, pos)
+        if not bracket:
+            return "", pos
+        match = _UNIT_RE.match(text, bracket.end())
+        if not match or text[match.end() : match.end() + 1] != ")":
+            return "", pos
+        closing = 1
     unit, per = match.groups()
     unit = _UNIT_ALIASES.get(unit, unit)
     if per:
         unit = f"{unit}/{per}"
-    end = match.end()
+    end = match.end() + closing
     nxt = text[end : end + 1]
     if nxt == "性" or (unit in ("分", "米", "万", "亿") and _is_cjk(nxt) and nxt not in "以内"):
         return "", pos  # 一次性, 十分重要, 千万 …
     if chinese and unit not in _CN_UNITS:
         return "", pos
     return unit, end
+
+
+_BRACKET_AT = re.compile(r"\s*\(")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -967,7 +1015,13 @@ def _read_text(original: str) -> Reading:
         return Reading(original, Kind.DEADLINE, deadline=deadline)
     if _only_units(bare):
         return unreadable("只有单位，没有数值")
+    letters = _NUMBER_LETTERS.fullmatch(bare)
+    if letters:  # "12tons", "3pcs": a number, in a unit perfkit does not know
+        return unreadable(f"数值后的单位“{letters.group(1)}”无法识别")
     return Reading(original, Kind.QUALITATIVE)
+
+
+_NUMBER_LETTERS = re.compile(r"[≥≤<>=]?\s*\d[\d,.]*\s*([A-Za-z][A-Za-z/.·]*)")
 
 
 def _malformed_matters(text: str, match: re.Match[str]) -> bool:

@@ -215,6 +215,42 @@ def test_deadline_targets():
     assert indicator_score("2021年12月底前", "2022年1月15日", 10).value == D("0.00")
 
 
+def test_a_deadline_without_its_year_is_in_the_forms_year():
+    """ "12月底前" in a 2023 form is 2023-12-31: done on 2024-01-15 is late.
+    Without the form's year, the year of the actual stands in (as before)."""
+    late = indicator_score("12月底前", "2024年1月15日", 10, year=2023)
+    assert late.value == D("0.00") and late.note == "晚于完成时限"
+    assert indicator_score("12月底前", "2023年12月15日", 10, year=2023).value == D("10.00")
+    assert indicator_score("12月底前", "12月15日", 10, year=2023).value == D("10.00")
+    assert indicator_score("12月底前", "2024年1月15日", 10).value == D("10.00")
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "value"),
+    [
+        ("≥10吨", "8t", "8.00"),  # was read as words: full marks
+        ("≥10吨", "12000kg", "10.00"),
+        ("≥5公里", "4km", "8.00"),
+        ("≥5000米", "6km", "10.00"),
+        ("≥1000平方米", "800㎡", "8.00"),
+        ("≤2小时", "90分钟", "10.00"),
+        ("≤1天", "36小时", "6.67"),  # reverse: 24 ÷ 36
+        ("≥10场", "8（场）", "8.00"),
+        ("≥2次/年", "1次", "5.00"),
+        ("≥10场", "全年共举办8场次培训", "8.00"),
+        ("≥5批", "4批次", "8.00"),
+    ],
+)
+def test_units_written_another_way_are_compared(target, actual, value):
+    assert indicator_score(target, actual, 10).value == D(value)
+
+
+def test_a_number_in_an_unknown_unit_is_no_qualitative_full_mark():
+    s = indicator_score("≥10吨", "8tons", 10)
+    assert s.value is None and s.state == ScoreState.UNREADABLE
+    assert "tons" in s.note
+
+
 def test_not_applicable_and_missing_values():
     assert indicator_score("不适用", "不适用", 0).value == D("0.00")
     assert indicator_score("不适用", "不适用", 10).value is None

@@ -753,3 +753,54 @@ def test_base_units_of_a_unit_are_the_same_each_time():
     assert a.base() == a.base() == (Decimal(27500), "元")
     assert comparable(a, Measure(LE, Decimal(3), None, "万")) is True
     assert comparable(a, Measure(GE, Decimal(3), None, "万人")) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "base"),
+    [
+        # units written in letters (and ㎡, ㎞, m² as NFKC gives them): one unit each
+        ("6km", "6", "公里", ("6000", "米")),
+        ("6 千米", "6", "公里", ("6000", "米")),
+        ("1200㎡", "1200", "平方米", ("1200", "平方米")),
+        ("≥1000m²", "1000", "平方米", ("1000", "平方米")),
+        ("800平米", "800", "平方米", ("800", "平方米")),
+        ("12t", "12", "吨", ("12000000", "克")),
+        ("800kg", "800", "千克", ("800000", "克")),
+        ("1.5h", "1.5", "小时", ("90", "分钟")),
+        ("45min", "45", "分钟", ("45", "分钟")),
+        ("1天", "1", "天", ("1440", "分钟")),
+        ("6mm", "6", "毫米", ("0.006", "米")),
+        # the unit in brackets after the number
+        ("10（场）", "10", "场", ("10", "场")),
+        ("12 (人次)", "12", "人次", ("12", "人次")),
+        # per year: a year's form counts the year's total
+        ("≥2次/年", "2", "次/年", ("2", "次")),
+    ],
+)
+def test_units_in_other_spellings(text, value, unit, base):
+    reading = read(text)
+    assert reading.kind is Kind.QUANTITATIVE, reading
+    (m,) = reading.measures
+    assert (m.value, m.unit) == (Decimal(value), unit)
+    assert m.base() == (Decimal(base[0]), base[1])
+
+
+def test_units_that_stay_apart():
+    """Conversions only where they are exact: a month is no number of days,
+    a working day no number of hours, 次/月 no 次 of the year, 5m not 5min."""
+    pairs = [("3个月", "90天"), ("5个工作日", "5天"), ("1次/月", "12次"), ("≥3项", "3个")]
+    pairs += [("1000人", "1200人次"), ("100户", "120户次")]
+    for a, b in pairs:
+        assert not comparable(read(a).measures[0], read(b).measures[0]), (a, b)
+    assert read("5min").measures[0].unit == "分钟"
+    assert read("5mm").measures[0].unit == "毫米"
+    assert read("≥100个5G基站").measures[0].describe() == "≥ 100 个"
+
+
+@pytest.mark.parametrize("text", ["12tons", "3 pcs", "≥5ft"])
+def test_a_number_in_unknown_letters_is_unreadable(text):
+    """Not qualitative: a qualitative actual is judged by its words, and
+    "8tons" says nothing was missed, so a 10-ton target would get full marks."""
+    reading = read(text)
+    assert reading.kind is U
+    assert reading.note and "tons" in read("12tons").note

@@ -1112,3 +1112,14 @@ def test_a_project_named_only_in_the_title(tmp_path, title, project):
     ws["A2"], ws["B2"] = "项目名称", "园区服务项目"
     wb.save(path)
     assert _read_one(path).project_name == "园区服务项目"  # the field, when there is one
+
+
+def test_a_deadline_in_the_forms_year(tmp_path):
+    """ "12月底前" in the 2023 form, done 2024-01-15: late, so the 15 points
+    typed are out of the 未达成 band; done in December 2023: nothing to say."""
+    path = tmp_path / "form.xlsx"
+    late = ("产出指标", "时效指标", "完成时间", "12月底前", "2024年1月15日", 15, 15)
+    on_time = (*late[:4], "2023年12月15日", 15, 15)
+    for row, found in ((late, [("QUAL_SCORE_OUT_OF_BAND", "G11")]), (on_time, [])):
+        _typed_form(path, [r[:7] for r in ROWS[:2]] + [row] + [r[:7] for r in ROWS[3:]])
+        assert _findings(path) == found
