@@ -11,6 +11,9 @@ of the indicator systems bureaus publish:
 * :class:`BandRule` — 「满意度90%（含）以上得5分，80%（含）-90%得3分，80%以下不得分」,
   「≥95%得满分；90%-95%得80%分值；低于90%不得分」, 「达到100%得3分；达到80%得2分」;
 * :class:`ThresholdRule` — 「未发生超预算的情况得2分，发生超预算的情况该项不得分」;
+* :class:`WordedRule` — 「完成得满分，未完成不得分」, 「按时完成得2分，延迟完成得1分，
+  未完成不得分」, 「有完善的制度得2分，否则不得分」: what each wording of the actual gets;
+* 「得分=实际完成率×分值」 is a :class:`ProportionalRule` with 100 % as the level;
 * :class:`ChecklistRule` — 「①…②…③… 以上三项各占1/3权重分」, 「每项占权重的1/5」,
   「①…得1分 ②…得1分 ③…得1分」, 「缺②扣权重30%，缺③扣权重30%；如不符合①得0分」.
 
@@ -32,6 +35,7 @@ from .profiles import Profile, load
 from .profiles.vocab import vocabulary
 from .scoring import (
     ACHIEVED,
+    NOT_MET,
     NOT_MET_WORDS,
     POSITIVE,
     REVERSE,
@@ -89,6 +93,12 @@ _PROPORTIONAL = re.compile(
     + r"(%|％)?(?:[（(]含(?:本数)?[)）])?(?:及以上|以上)?(?:的)?得满分[，,；;]?"
     r"(?:低于|未达到|不足|达不到|未达)[^，,；;。]{0,8}?按(?:完成)?比例(?:得分|计分|计算|折算)"
 )
+# 「得分=实际完成率×分值」, 「按完成率×权重计分」, 「分值×执行率」
+_RATE = r"[\u4e00-\u9fff]{0,8}?(?:率|比例|满意度)"  # 完成率, 资金到位率, 满意度 …
+_POINTS_OF = r"(?:该指标|该项|本指标|本项)?(?:的)?(?:指标分值|分值|权重分值|权重分|权重|满分)"
+_RATE_TIMES = re.compile(
+    r"(?:率|比例|满意度)[×xX*]" + _POINTS_OF + "|" + _POINTS_OF + r"[×xX*]" + _RATE
+)
 _THRESHOLD = re.compile(
     r"(?:发生|出现|存在)[^，,；;。]{0,12}(?:的情况)?[^，,；;。]{0,6}(?:该项)?\s*(?:不得分|得0分|该项不得分)"
 )
@@ -141,6 +151,12 @@ class Rule:
         """Whether the rule measures a number against a number (≥90%, ≥8次):
         a worded actual then gives no score."""
         return False
+
+    def by_wording(self) -> bool:
+        """Whether an actual in words the rule cannot use may take the
+        qualitative band of its wording (not where the rule leaves it to the
+        reviewer: 「…酌情扣分」)."""
+        return True
 
     def describe(self) -> str:
         raise NotImplementedError
@@ -367,6 +383,118 @@ class ThresholdRule(Rule):
 
     def describe(self):
         return "达到标杆值得满分，否则不得分"
+
+
+_NEGATORS = ("未", "不", "没", "无", "非")
+_NO = ("否", "没有", "未", "没", "不是", "不")  # a whole actual that answers no
+_PUNCT = re.compile(r"[\s，,；;。、:：！!]+")
+
+
+@dataclass(frozen=True)
+class WordedRule(Rule):
+    """What each wording of the actual gets: 「按时完成得2分，延迟完成得1分，
+    未完成不得分」.  The longest wording the actual holds decides (延迟完成, not
+    完成); one it holds after 未 / 不 / 没有 is not held (未按时完成); 否则 / 其余
+    is what an actual saying the opposite gets (未完成, 没有).  「酌情扣分」 and an
+    actual with a number, or in words the rule does not use, are left to the
+    reviewer (None); full marks also need the actual's wording to be 达成
+    (基本完成 is not)."""
+
+    phrases: tuple[tuple[str, Decimal | None, Decimal], ...] = ()  # (words, points, share)
+    rest: tuple[Decimal | None, Decimal] | None = None  # 否则 …
+    discretionary: bool = False  # a clause 「…酌情扣分」
+
+    @property
+    def kind(self) -> ScoreKind:
+        return ScoreKind.RULE_BAND
+
+    def by_wording(self) -> bool:
+        return not self.discretionary
+
+    def _points(self, points: Decimal | None, share: Decimal, w: Decimal) -> Decimal:
+        return round2(points if points is not None else w * share)
+
+    def max_points(self, weight):
+        w = to_decimal(weight)
+        if w is None:
+            return None
+        gives = [self._points(p, sh, w) for _, p, sh in self.phrases]
+        return max([*gives, w]) if any(p is None for _, p, _ in self.phrases) else max(gives)
+
+    def score(self, actual, weight, benchmark=None):
+        w = to_decimal(weight)
+        reading = targets.read(actual)
+        if w is None or reading.kind is not Kind.QUALITATIVE:
+            return None  # a number (完成90%) or nothing: for the reviewer
+        text = _PUNCT.sub("", reading.text)
+        if not text:
+            return None
+        held = []
+        for words, points, share in self.phrases:
+            at = text.find(words)
+            while at >= 0 and at and text[at - 1] in _NEGATORS and words[0] not in _NEGATORS:
+                at = text.find(words, at + 1)  # 未按时完成 does not hold 按时完成
+            if at >= 0:
+                held.append((len(words), words, points, share))
+        level = NOT_MET if text in _NO else qualitative_level(benchmark, actual)
+        if held:
+            _, words, points, share = max(held, key=lambda h: h[0])
+            value = self._points(points, share, w)
+            if value >= (self.max_points(w) or w) and level != ACHIEVED:
+                return None  # 基本完成 under 「完成得满分」
+            return value
+        if self.rest is not None and level == NOT_MET:
+            return self._points(*self.rest, w)
+        # 「有完善的制度得2分」 answered 「有」: the one wording it can be
+        lone = [p for p in self.phrases if text in p[0]]
+        if len(lone) == 1 and level == ACHIEVED and not self.discretionary:
+            return self._points(lone[0][1], lone[0][2], w)
+        return None
+
+    def describe(self):
+        def gives(points: Decimal | None, share: Decimal) -> str:
+            if points is not None:
+                return f"得{fmt(points)}分" if points else "不得分"
+            return "得满分" if share == 1 else f"得分值的{fmt(share * HUNDRED)}%"
+
+        parts = [f"{words}{gives(p, sh)}" for words, p, sh in self.phrases]
+        if self.rest is not None:
+            parts.append(f"否则{gives(*self.rest)}")
+        if self.discretionary:
+            parts.append("其余酌情评分")
+        return "按表述计分：" + "；".join(parts)
+
+
+_DISCRETION = re.compile(r"(?:的|者)?(?:酌情|视情况|根据情况)(?:扣分|扣减|给分|得分|评分|计分)$")
+_CONDITION_LEAD = re.compile(r"^(?:如|若|凡|如果)")
+
+
+def _parse_worded(raw: str, t: str) -> WordedRule | None:
+    """「按时完成得2分，延迟完成得1分，未完成不得分」: every clause a wording and
+    what it gives (no numbers in the wordings: those are bands)."""
+    phrases: list[tuple[str, Decimal | None, Decimal]] = []
+    rest = None
+    discretionary = False
+    for clause in filter(None, re.split(r"[，,；;。、]", t)):
+        if _DISCRETION.search(clause):
+            discretionary = True
+            continue
+        gives = _BAND_GIVES.search(clause)
+        if gives is None:
+            return None
+        cond = _CONDITION_LEAD.sub("", clause[: gives.start()])
+        if not cond or re.search(r"\d", cond):
+            return None
+        if cond in _BAND_ELSE:
+            rest = _band_gives(gives)
+            continue
+        phrases.append((cond, *_band_gives(gives)))
+    if len(phrases) < 2 and rest is None:
+        return None  # 「完成得满分」, 「符合要求得满分，否则酌情扣分」: the reviewer's call
+
+    if len({words for words, _, _ in phrases}) != len(phrases):
+        return None
+    return WordedRule(text=raw, phrases=tuple(phrases), rest=rest, discretionary=discretionary)
 
 
 @dataclass(frozen=True)
@@ -721,6 +849,15 @@ def _parse(raw: str, t: str) -> Rule | None:
             zero_below=_n(zb.group(1)) if zb else None,
         )
 
+    if _RATE_TIMES.search(t):
+        return ProportionalRule(
+            text=raw,
+            step=Decimal(1),
+            per_step=Decimal(1),
+            per_step_of_weight=True,
+            benchmark=HUNDRED,
+            unit="%",
+        )
     m = _PROPORTIONAL.search(t)
     if m:
         level = _n(m.group(1))
@@ -763,7 +900,7 @@ def _parse(raw: str, t: str) -> Rule | None:
         return band
     if _THRESHOLD.search(t):
         return ThresholdRule(text=raw)
-    return None
+    return _parse_worded(raw, t)
 
 
 # --------------------------------------------------------------------------
@@ -916,7 +1053,7 @@ def eval_score(
                 note=f"实际值无法识别：{a.note}" if a.note else "实际值无法识别",
                 state=ScoreState.UNREADABLE,
             )
-        if worded and not rule.needs_number(benchmark):
+        if worded and not rule.needs_number(benchmark) and rule.by_wording():
             level = qualitative_level(benchmark, value_in, prof)
             band = band_score(w, level, prof, rule.kind, "评分标准无法逐项计算，按实际值的表述定档")
             return replace(band, how=f"评分标准无法逐项计算，按实际值的表述定档：{band.how}")

@@ -599,3 +599,91 @@ def test_proportional_and_delay_rules_written_every_way():
         rule = parse_rule(text)
         assert isinstance(rule, DelayRule), text
         assert [rule.score(a, 5) for a in ("按时完成", "延迟2天", "逾期4日")] == [5, 4, 3], text
+
+
+WORDED = "按时完成得2分，延迟完成得1分，未完成不得分"
+SYSTEM = "有完善的制度得2分，否则不得分"
+
+
+@pytest.mark.parametrize(
+    ("text", "actual", "weight", "expected"),
+    [
+        ("完成得满分，未完成不得分", "已完成", 5, "5.00"),
+        ("完成得满分，未完成不得分", "未完成", 5, "0.00"),
+        (WORDED, "已按时完成", 2, "2.00"),
+        (WORDED, "延迟完成", 2, "1.00"),  # the longest wording held: not 完成 alone
+        (SYSTEM, "有", 2, "2.00"),  # the one wording the answer can be
+        (SYSTEM, "没有", 2, "0.00"),
+        (SYSTEM, "制度不完善", 2, "0.00"),  # the opposite: 否则
+        ("按时完成得满分，延期完成得一半分", "延期完成", 6, "3.00"),
+        ("完成得满分，部分完成得分值的60%，未完成不得分", "部分完成", 5, "3.00"),
+        ("得分=实际完成率×分值", "96%", 10, "9.60"),
+        ("按完成率×该指标分值计分", "105%", 10, "10.00"),
+        ("得分=分值×执行率", "88%", 5, "4.40"),
+    ],
+)
+def test_rules_in_words_and_rate_times_weight(text, actual, weight, expected):
+    score = eval_score(text, actual, weight)
+    assert score.value == D(expected), score
+    assert score.state == ScoreState.SCORED
+
+
+@pytest.mark.parametrize(
+    ("text", "actual"),
+    [
+        ("完成得满分，未完成不得分", "完成90%"),  # a number: for the reviewer
+        ("按时完成得满分，延期完成得一半，其余酌情扣分", "延期"),  # 酌情: the reviewer
+        ("项目立项依据充分得满分，不充分酌情扣分", "不充分"),  # no rule read: the same
+        ("完成得满分，否则酌情扣分", "部分完成"),
+    ],
+)
+def test_rules_in_words_leave_to_the_reviewer(text, actual):
+    """酌情 and a number in the actual: no score derived, the typed one stands."""
+    score = eval_score(text, actual, 5)
+    assert score.value is None and score.state == ScoreState.UNDERIVABLE
+    assert "手工评分" in score.note
+
+
+def test_full_marks_in_words_need_an_actual_that_says_so():
+    """基本完成 holds 完成, but says 部分达成: the band of its wording, not 5;
+    未按时完成 does not hold 按时完成 (after 未): the 未达成 band, not 2."""
+    score = eval_score("完成得满分，未完成不得分", "基本完成", 5)
+    assert score.value == D("3.00") and score.band == (D("3.00"), D("4.00"))
+    score = eval_score(WORDED, "未按时完成", 2)
+    assert score.value == D("0.00") and score.level == "未达成"
+
+
+def test_rule_in_words_described():
+    assert parse_rule(WORDED).describe() == "按表述计分：按时完成得2分；延迟完成得1分；未完成不得分"
+    assert parse_rule(SYSTEM).describe() == "按表述计分：有完善的制度得2分；否则不得分"
+    assert parse_rule(WORDED).max_points(5) == D("2.00")
+    assert parse_rule("得分=实际完成率×分值").describe().startswith("达到 100% 得满分")
+
+
+def test_a_rule_in_words_in_an_evaltable(tmp_path):
+    """The score a wording gets is checked like any rule: 2 typed for 延迟完成
+    is RULE_SCORE_MISMATCH at its cell."""
+    from tests.test_unseen_layouts import _evaltable, _findings
+
+    path = tmp_path / "评分表.xlsx"
+    heads = ("分值", "评分标准", "实际完成值", "得分", "扣分原因")
+    wb, ws = _evaltable("社区养老服务补助", heads)
+    ws.append(["产出", "产出时效", "完成及时性", 2, WORDED, "延迟完成", 1, "延迟完成"])
+    ws.append(
+        [
+            "产出",
+            "产出数量",
+            "助餐服务完成率",
+            98,
+            "得分=实际完成率×分值",
+            "96%",
+            94.08,
+            "未全部完成",
+        ]
+    )
+    ws.append(["合计", None, None, 100, None, None, 95.08])
+    wb.save(path)
+    assert _findings(path) == []
+    ws["G4"], ws["G6"] = 2, 96.08
+    wb.save(path)
+    assert ("RULE_SCORE_MISMATCH", "G4") in _findings(path)

@@ -770,9 +770,9 @@ def test_evaltable_with_a_completion_column(tmp_path):
     wb.save(path)
     assert [r.actual for r in _read_one(path).indicators] == ["90%", "95%", "92%"]
     assert _findings(path) == []
-    ws["G4"] = 10
+    ws["G4"] = 10  # 预算执行率×分值 is the rule written: 90 % of 10 is 9
     wb.save(path)
-    assert ("SCORE_MISMATCH", "G4") in _findings(path)
+    assert ("RULE_SCORE_MISMATCH", "G4") in _findings(path)
 
 
 def test_head_values_under_a_row_of_head_labels(tmp_path):

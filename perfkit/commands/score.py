@@ -82,7 +82,8 @@ def _exec_reason(executed: str, budget: str) -> str:
 
 def _rule_reason(rule, text: str, actual: str, weight: str, benchmark: str | None) -> str:
     if rule is not None:
-        return f"实际值“{actual}”无法按此评分标准计分：应为该标准所用的数值（如 99.11% 或 7次）"
+        note = rules.eval_score(text, actual, weight, benchmark).note
+        return note or f"实际值“{actual}”无法按此评分标准计分"
     if benchmark in (None, ""):
         return "评分标准无法识别，也没有给出标杆值，无法计分"
     note = scoring.indicator_score(benchmark, actual, weight).note
