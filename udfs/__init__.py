@@ -88,7 +88,7 @@ def PERF_DEDUCT(actual, benchmark, weight, step, per_step, zero_below=None):
 def PERF_RULE(
     rule_text, actual, weight, benchmark=None, name=None, executed=None, budget=None, profile=None
 ):
-    """按书面评分标准计分：识别“每降低…扣…分”“低于…按比例得分”“分档得分”“每延迟…扣…分”“发生…不得分”“①②③逐项计分”等写法；识别不了时与标杆值比较；预算执行率一行可由执行数、预算数计算。"""
+    """按书面评分标准计分：识别“每降低…扣…分”“低于…按比例得分”“分档得分”“每延迟…扣…分”“发生…不得分”“①②③逐项计分”“按时完成得2分，延迟完成得1分…”“得分=完成率×分值”等写法；识别不了时与标杆值比较；预算执行率一行可由执行数、预算数计算。"""
     return cellfuncs.perf_rule(
         rule_text, actual, weight, benchmark, name, executed, budget, profile
     )
