@@ -56,7 +56,7 @@ from .targets import Kind, Measure, Op
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _NUM = r"(\d+(?:\.\d+)?)"
-_UNIT = r"(%|％|个百分点|次|期|个|家|项|人次|人|天|日|分)?"
+_UNIT = r"(%|％|个百分点|人次|场次|次|期|个|家|项|人|场|篇|份|户|批|所|件|条|处|天|日|分)?"
 
 # 「每降低1%扣0.1分」, 「每延迟一天，扣权重的10%」: the step, then what each step takes
 _STEP = r"\s*(?P<step>\d+(?:\.\d+)?|一)"
@@ -66,7 +66,8 @@ _TAKES = (
 )
 _DEDUCT = re.compile(
     r"每(?P<dir>下降|降低|减少|低于|低|少|超过|超出|增加|高于|高|多)" + _STEP + r"\s*"
-    r"(?P<unit>%|％|个百分点|次|期|个|家|项|人次|人|天|日|分)?" + _TAKES
+    r"(?P<unit>%|％|个百分点|人次|场次|次|期|个|家|项|人|场|篇|份|户|批|所|件|条|处|天|日|分)?"
+    + _TAKES
 )
 _DELAY = re.compile(
     r"每(?:延迟|推迟|逾期|延期|滞后|超期|拖延)(?:" + _STEP + r")?\s*"
@@ -75,18 +76,27 @@ _DELAY = re.compile(
 _PER_ITEM = re.compile(
     r"每(?:存在|发现|出现|有|查出)" + _STEP + r"\s*(?P<unit>项|个|次|处|例|起|条|件)" + _TAKES
 )
+# 「每项不符合扣0.5分」, 「每个问题扣1分」, 「每处问题扣0.5分」: the item is the step
+_EACH_ITEM = re.compile(
+    r"每(?P<step>一)?(?P<unit>项|处|个|条|件|例|起)"
+    r"(?:问题|不符合|不合格|未完成|未落实|未达标|差错|违规|错误|缺失)" + _TAKES
+)
 _ZERO_BELOW = re.compile(
     r"(?:低于|不足|少于)\s*" + _NUM + r"\s*(%|％)?\s*(?:的)?\s*(?:不得分|得0分|得 0 分|不计分)"
 )
 _FULL = re.compile(
     r"(?:≥|>=|≤|<=|达到|不低于|不少于|不超过|不高于)?\s*"
     + _NUM
-    + r"\s*(%|％|次|期|个|家|项|人次|人)?\s*(?:[（(]含(?:本数)?[)）])?\s*(?:及以上|以上|以内)?"
+    + r"\s*(%|％|人次|场次|次|期|个|家|项|人|场|篇|份|户|批|所|件|条|处)?\s*(?:[（(]含(?:本数)?[)）])?\s*(?:及以上|以上|以内)?"
     + r"\s*(?:的)?\s*[，,]?\s*[得计]\s*(?:满分|"
     + _NUM
     + r"\s*分)"
 )
-_STANDARD = re.compile(r"以\s*" + _NUM + r"\s*(%|％)?\s*为(?:标准|基准|满分标准)")
+_STANDARD = re.compile(
+    r"以\s*"
+    + _NUM
+    + r"\s*(%|％|人次|场次|次|期|个|家|项|人|场|篇|份|户|批)?\s*为(?:标准|基准|满分标准)"
+)
 _PROPORTIONAL = re.compile(
     r"(?:≥|>=|达到|不低于|不少于)?"
     + _NUM
@@ -341,7 +351,10 @@ class CountRule(_FromNone):
 
 
 # words saying no item was found ("无" and "没有" only as the whole text: 无法…)
-_NONE_FOUND = ("未发现", "未出现", "不存在", "均已", "全部及时", "全部按时", "无问题")
+_NONE_FOUND = (
+    "未发现", "未出现", "不存在", "均已", "全部及时", "全部按时", "无问题", "没有问题",
+    "全部符合", "均符合", "全部合格", "均合格",
+)  # fmt: skip
 _ON_TIME = ("按时", "按期", "如期", "准时", "提前", "未延迟", "无延迟", "未逾期", "无逾期")
 _NOT_ON_TIME = ("未按", "没有按", "未能按", "不按", "未如期", "未能如期")
 _TIME_UNITS = {"日": "天", "个自然日": "天", "自然日": "天", "月": "个月", "工作日": "个工作日"}
@@ -892,7 +905,7 @@ def _parse(raw: str, t: str) -> Rule | None:
             share = _n(frac.group(1)) / _n(frac.group(2))
         return ChecklistRule(text=raw, items=items, shares=tuple(share for _ in items))
 
-    m = _PER_ITEM.search(t)
+    m = _PER_ITEM.search(t) or _EACH_ITEM.search(t)
     if m:
         return CountRule(text=raw, unit=m.group("unit"), **_steps(m))
     band = _parse_band(raw, t)

@@ -501,6 +501,10 @@ TIMELY = "其他工作项目活动开展及时得2分，每存在一项工作未
         (TIMELY, "未发现", "2"),
         (TIMELY, "无", "2"),  # none found (not 不适用, as "无" is elsewhere)
         ("每发现1处问题扣0.5分", "发现3处问题", "0.5"),
+        ("每项不符合扣0.5分，扣完为止", "2项不符合", "1"),  # the item is the step
+        ("每项不符合扣0.5分，扣完为止", "全部符合", "2"),
+        ("存在问题的，每个问题扣1分", "2个问题", "0"),
+        ("每处问题扣0.2分", "无问题", "2"),
     ],
 )
 def test_count_rules(text, actual, expected):
@@ -687,3 +691,16 @@ def test_a_rule_in_words_in_an_evaltable(tmp_path):
     ws["G4"], ws["G6"] = 2, 96.08
     wb.save(path)
     assert ("RULE_SCORE_MISMATCH", "G4") in _findings(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "actual", "weight", "expected"),
+    [
+        ("以10场为标准，每少1场扣1分", "8场", 10, "8.00"),  # units of count beyond 次 / 家
+        ("完成10场得满分，每少1场扣1分", "8场", 10, "8.00"),
+        ("≥10篇得5分，每少1篇扣1分", "8篇", 5, "3.00"),
+        ("以20户为基准，每少1户扣0.5分", "18户", 5, "4.00"),
+    ],
+)
+def test_deductions_in_more_units_of_count(text, actual, weight, expected):
+    assert eval_score(text, actual, weight).value == D(expected)
