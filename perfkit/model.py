@@ -62,6 +62,11 @@ class FundRow:
 
 
 AMOUNT_FIELDS = ("initial_budget", "annual_budget", "executed")
+AMOUNT_LABELS = {
+    "initial_budget": "年初预算数",
+    "annual_budget": "全年预算数",
+    "executed": "全年执行数",
+}
 """The amounts of a fund row (and of a 评分表's header), in the form's column order."""
 
 
@@ -255,6 +260,7 @@ def plain(obj: Any) -> Any:
 
 __all__ = [
     "AMOUNT_FIELDS",
+    "AMOUNT_LABELS",
     "EVAL_TABLE",
     "FUND_LABELS",
     "FUND_ROWS",

@@ -709,8 +709,9 @@ def test_an_adjusted_target_is_the_one_scored(tmp_path):
 
 
 def test_amounts_typed_with_their_unit(tmp_path):
-    """ "1,959,300.00元" in a 元 block is 1959300; "195.93万元" there is a finding
-    (another unit is never guessed); adopt writes the amounts as numbers."""
+    """ "1,959,300.00元" in a 元 block is 1959300; "193.718902万元" there is the
+    1,937,189.02 元 it says, with a finding at its cell (the unit is written,
+    not guessed); adopt writes the amounts as numbers, in the block's unit."""
     from perfkit.writers.adopt import adopt
 
     path = tmp_path / "form.xlsx"
@@ -728,7 +729,10 @@ def test_amounts_typed_with_their_unit(tmp_path):
     assert [adopted[c].value for c in ("C6", "D6", "E6")] == [1959300, 1959300, 1937189.02]
     ws["E6"] = "193.718902万元"
     wb.save(path)
-    assert ("NOT_A_NUMBER", "E6") in _findings(path)
+    assert _findings(path) == [("AMOUNT_UNIT_TYPED", "E6")]
+    (result,) = adopt(path, tmp_path / "again")
+    adopted = load_workbook(result.path).worksheets[0]
+    assert adopted["E6"].value == 1937189.02
 
 
 def test_a_file_whose_name_says_the_other_format(tmp_path, corpus):
@@ -1123,3 +1127,51 @@ def test_a_deadline_in_the_forms_year(tmp_path):
     for row, found in ((late, [("QUAL_SCORE_OUT_OF_BAND", "G11")]), (on_time, [])):
         _typed_form(path, [r[:7] for r in ROWS[:2]] + [row] + [r[:7] for r in ROWS[3:]])
         assert _findings(path) == found
+
+
+FUNDS_HEAD = FUNDS_TABLE[0]
+
+
+@pytest.mark.parametrize(
+    ("funds", "cells", "converted"),
+    [
+        (  # a 元 table, every amount typed in 万元
+            [FUNDS_HEAD, [None, "年度资金总额", "195.93万元", "195.93万元", "193.718902万元",
+                          10, "98.87%", 9.89]],
+            ["C6", "D6", "E6"],
+            "1937189.02 元",
+        ),
+        (  # one amount in 万元 among numbers
+            [FUNDS_HEAD, [None, "年度资金总额", BUDGET, "195.93万元", EXECUTED, 10, "98.87%", 9.89]],
+            ["D6"],
+            "1959300 元",
+        ),
+        (  # a 万元 table, one amount typed in 元
+            [["项目资金（万元）", *FUNDS_HEAD[1:]],
+             [None, "年度资金总额", 195.93, 195.93, "1,937,189.02元", 10, "98.87%", 9.89]],
+            ["E6"],
+            "193.718902 万元",
+        ),
+        (  # label by label in a 元 block
+            [["项目资金（元）", "年初预算数", BUDGET], [None, "全年预算数", "195.93万元"],
+             [None, "全年执行数", EXECUTED], [None, "分值", 10], [None, "执行率", "98.87%"],
+             [None, "得分", 9.89]],
+            ["C6"],
+            "1959300 元",
+        ),
+    ],
+)  # fmt: skip
+def test_an_amount_typed_in_the_other_unit(tmp_path, funds, cells, converted):
+    """“195.93万元” under 项目资金（元）: read as the 1,959,300 元 it says, so the
+    execution score is checked (9.89), with AMOUNT_UNIT_TYPED at each such cell
+    (it was NOT_A_NUMBER, and the rate and score went unchecked)."""
+    path = tmp_path / "form.xlsx"
+    _typed_form(path, funds=funds)
+    found = validate_workbook(path)
+    assert [(f.code, f.cell) for f in found] == [("AMOUNT_UNIT_TYPED", c) for c in cells]
+    assert converted in found[-1].message and "表头的金额单位" in found[-1].message
+    form = _read_one(path)
+    from perfkit.assess import assess
+
+    a = assess(form, resolve_profile(form, None))
+    assert a.exec.rate == Decimal("98.87") and a.exec.score.value == Decimal("9.89")

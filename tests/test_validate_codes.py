@@ -155,6 +155,7 @@ CASES = [
     ("CELLS_IGNORED", "", lambda: _read(_far_cell)),
     ("LAYOUT_NAME_MOVED", "H24", lambda: _read(_moved_name)),
     ("ROWS_HIDDEN", "D14", lambda: _read(_hidden_row)),
+    ("AMOUNT_UNIT_TYPED", "E6", lambda: _read(_budget_in_wan)),
     # the platform's self-evaluation warnings (issue 13)
     # 85 % executed (1959300 × 0.85 = 1665405), indicators 90/90: (100% − 85%) / 100% = 15%
     (
@@ -226,6 +227,15 @@ def _hidden_row(path):
 
     wb = openpyxl.load_workbook(EXAMPLES / "longgang2023_falv.xlsx")
     wb["自评表"].row_dimensions[14].hidden = True
+    wb.save(path)
+
+
+def _budget_in_wan(path):
+    """The 全年执行数 of the 元 template typed as “万元” text."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(EXAMPLES / "longgang2023_falv.xlsx")
+    wb["自评表"]["E6"] = f"{wb['自评表']['E6'].value / 10000}万元"
     wb.save(path)
 
 

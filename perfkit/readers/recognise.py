@@ -35,7 +35,9 @@ from typing import Any
 from ..layout import RECOGNISED, Group, Layout, a1
 from ..model import (
     AMOUNT_FIELDS,
+    AMOUNT_LABELS,
     EVAL_TABLE,
+    FUND_LABELS,
     INDICATOR_FIELDS,
     SELF_EVAL,
     EvalIndicator,
@@ -1018,7 +1020,8 @@ class _FormReader:
                         continue
                     if fund["pairs"]:
                         c = c  # the columns of pairs already point at the value
-                    setattr(row, amount, _amount(self.s.raw(r, c), self.unit))
+                    what = f"{FUND_LABELS[key]}的{AMOUNT_LABELS[amount]}"
+                    setattr(row, amount, self._money(form, self.s.raw(r, c), r, c, what))
                     row.locs[amount] = self.loc(r, c)
                 form.funds[key] = row
             total = fund["rows"].get("total")
@@ -1039,8 +1042,27 @@ class _FormReader:
                 c = cols.get(name)
                 if c is not None:
                     value = self.s.raw(total, c)
-                    setattr(form, name, _amount(value, self.unit) if name != "exec_rate" else value)
+                    if name != "exec_rate":
+                        value = self._money(form, value, total, c, AMOUNT_LABELS[name])
+                    setattr(form, name, value)
                     form.locs[name] = self.loc(total, c)
+
+    def _money(self, form, value: Any, r: int, c: int, what: str) -> Any:
+        """An amount of the 资金 block (see :func:`_amount`); one typed in the
+        other unit ("195.93万元" where the block is in 元) is converted, exactly,
+        and the form says so at its cell (AMOUNT_UNIT_TYPED)."""
+        converted = _in_unit(value, self.unit)
+        if converted is None:
+            return _amount(value, self.unit)
+        form.issues.append(
+            (
+                "AMOUNT_UNIT_TYPED",
+                a1(r + 1, c + 1),
+                f"{what}填写的是“{str(value).strip()}”，与表头的金额单位（{self.unit}）不同："
+                f"按写明的单位换算为 {converted} {self.unit} 读取；请按表头的单位只填数字",
+            )
+        )
+        return converted
 
     def _fund_cells(self, form, cells: dict[str, tuple[int, int]], values: dict[str, Any]) -> None:
         """The values of a 资金 block written as label–value pairs (found by
@@ -1049,7 +1071,8 @@ class _FormReader:
             row = FundRow("total")
             for amount in AMOUNT_FIELDS:
                 if amount in cells:
-                    setattr(row, amount, _amount(values[amount], self.unit))
+                    what = f"{FUND_LABELS['total']}的{AMOUNT_LABELS[amount]}"
+                    setattr(row, amount, self._money(form, values[amount], *cells[amount], what))
                     row.locs[amount] = self.loc(*cells[amount])
             form.funds["total"] = row
             names = ("exec_weight", "exec_rate", "exec_score")
@@ -1059,7 +1082,9 @@ class _FormReader:
             if name in cells:
                 raw = values[name]
                 is_amount = name in AMOUNT_FIELDS
-                setattr(form, name, _amount(raw, self.unit) if is_amount else _points(raw))
+                if is_amount:
+                    raw = self._money(form, raw, *cells[name], AMOUNT_LABELS[name])
+                setattr(form, name, raw if is_amount else _points(raw))
                 form.locs[name] = self.loc(*cells[name])
         weight_label = self.values.get("exec_weight_label")
         if form.form == SELF_EVAL and "exec_weight" not in cells and weight_label is not None:
@@ -1284,6 +1309,28 @@ def _amount(value: Any, unit: str | None) -> Any:
         if number is not None:
             return number
     return value
+
+
+_TEN_THOUSAND = Decimal(10000)
+
+
+def _in_unit(value: Any, unit: str | None) -> str | None:
+    """An amount typed in the other unit than its block's, in the block's unit
+    ("195.93万元" in a 元 block -> "1959300"; "1959300元" in a 万元 block ->
+    "195.93"), else None.  Only where the block's unit is known."""
+    if unit not in ("元", "万元") or not isinstance(value, str):
+        return None
+    other = "万元" if unit == "元" else "元"
+    number = _number_before(value.strip(), other)
+    if number is None:
+        return None
+    try:
+        amount = Decimal(number.replace(",", ""))
+    except ArithmeticError:
+        return None
+    amount = amount * _TEN_THOUSAND if other == "万元" else amount / _TEN_THOUSAND
+    text = format(amount.normalize(), "f")
+    return text
 
 
 def percent_text(value: int | float) -> str:

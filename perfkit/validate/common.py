@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import Any
 
 from .. import targets
-from ..model import AMOUNT_FIELDS, EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula, Loc
+from ..model import AMOUNT_FIELDS, AMOUNT_LABELS, EVAL_TABLE, FUND_LABELS, SELF_EVAL, Formula, Loc
 from ..numbers import fmt, round2
 from ..values import UNKNOWN, excel_error, is_blank, read_number, text_of
 from . import codes as C
@@ -149,13 +149,6 @@ def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple]:
     if len(names) > 1:
         return attrgetter(*names)
     return lambda obj: tuple(getattr(obj, name) for name in names)
-
-
-AMOUNT_LABELS = {
-    "initial_budget": "年初预算数",
-    "annual_budget": "全年预算数",
-    "executed": "全年执行数",
-}
 
 
 def amount_findings(
@@ -516,7 +509,13 @@ def subtotals(ctx: Context) -> Iterator[Finding]:
 @check(
     SELF_EVAL,
     EVAL_TABLE,
-    codes=[C.PART_MISSING, C.CELLS_IGNORED, C.ROWS_HIDDEN, C.LAYOUT_NAME_MOVED],
+    codes=[
+        C.PART_MISSING,
+        C.CELLS_IGNORED,
+        C.ROWS_HIDDEN,
+        C.AMOUNT_UNIT_TYPED,
+        C.LAYOUT_NAME_MOVED,
+    ],
 )
 def form_reading(ctx: Context) -> Iterator[Finding]:
     """What the reader found missing or had to leave out."""
