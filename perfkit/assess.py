@@ -36,7 +36,7 @@ from .model import SELF_EVAL, Formula
 from .numbers import HUNDRED, ZERO, round2
 from .profiles import Profile, load
 from .scoring import Score, ScoreState
-from .values import UNKNOWN, read_number, text_of, years_in
+from .values import UNKNOWN, form_year, read_number, text_of
 
 NA_WORDS = ("不适用", "无")
 # Finding codes behind a difference between the submitted and the recomputed total.
@@ -195,8 +195,7 @@ class _Base:
     def __init__(self, form: Any, profile: Profile):
         self.form = form
         self.profile = profile
-        years = years_in(text_of(getattr(form, "year", None)) + "年")
-        self.year = years[0] if years else None  # of a deadline written without one
+        self.year = form_year(form)  # the year of a deadline written without one
 
     def _row(self, ind: Any) -> RowResult:
         texts = {}

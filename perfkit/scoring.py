@@ -137,6 +137,7 @@ REVERSE_NAME_HINTS = _VOCAB.reverse_hints
 NOT_MET_WORDS = _VOCAB.not_met
 PARTLY_MET_WORDS = _VOCAB.partly_met
 NOT_MEASURED_WORDS = _VOCAB.not_measured
+_ASIDE = _VOCAB.aside
 
 # Looking up a member of an Enum class is slow enough to matter per indicator.
 _UP_OPS = (Op.GE, Op.GT, Op.RANGE)
@@ -637,6 +638,9 @@ def _pair(target: Measure, actuals: tuple[Measure, ...]) -> Decimal | None:
     same = [m for m in actuals if targets.comparable(target, m)]
     if not same:
         return None
+    if len(same) > 1:  # 12场，其中线上5场: the part is not counted again
+        done = [m for m in same if not any(word in m.label for word in _ASIDE)]
+        same = done or same
     if len(same) > 1:
         units = {m.base()[1] for m in same}
         if len(units) == 1 and target.unit and same[0].unit:

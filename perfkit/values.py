@@ -138,3 +138,16 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 
 def years_in(text: str) -> list[int]:
     return [int(y) for y in _YEAR.findall(text)]
+
+
+_YEAR_DIGITS = re.compile(r"20\d{2}")
+
+
+def form_year(form: Any) -> int | None:
+    """The year a form evaluates (its 年度: "2023", "2023年度", 2023), or None."""
+    text = text_of(getattr(form, "year", None))
+    years = years_in(text + "年")
+    if years:
+        return years[0]
+    m = _YEAR_DIGITS.search(text)
+    return int(m.group(0)) if m else None

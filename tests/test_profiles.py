@@ -205,7 +205,7 @@ def test_a_unit_of_count_is_a_data_change(tmp_path):
     ("text", "fragment"),
     [
         ("[level]\nnot_met = []\n", "词表 words.toml：未知的表 level"),
-        ("[units]\ncount = []\n", "未知的键 units.count（可用：counts）"),
+        ("[units]\ncount = []\n", "未知的键 units.count（可用：counts、aside）"),
         ("[levels]\nnotmet = []\n", "未知的键 levels.notmet（可用：not_measured、not_met"),
         ('[levels]\nnot_met = "未完成"\n', "levels.not_met 应为非空文字的列表"),
         ('[levels]\nnot_met = [""]\n', "levels.not_met 应为非空文字的列表"),

@@ -245,6 +245,23 @@ def test_units_written_another_way_are_compared(target, actual, value):
     assert indicator_score(target, actual, 10).value == D(value)
 
 
+@pytest.mark.parametrize(
+    ("actual", "value"),
+    [
+        ("完成12场，其中线上5场", "10.00"),  # not 17
+        ("8场，其中线上5场", "8.00"),  # not 13: full marks
+        ("12场，较2022年增加2场", "10.00"),
+        ("9场，比上年增加2场", "9.00"),  # not 11
+        ("9场（上年10场）", "9.00"),
+    ],
+)
+def test_a_part_or_a_change_beside_the_count_is_not_added(actual, value):
+    """Counts of one unit are added up (成立1家换届1家 is 2), but not a part
+    (其中…) or a change against last year (较上年增加…): words of the
+    vocabulary ([units] aside)."""
+    assert indicator_score("≥10场", actual, 10).value == D(value)
+
+
 def test_a_number_in_an_unknown_unit_is_no_qualitative_full_mark():
     s = indicator_score("≥10吨", "8tons", 10)
     assert s.value is None and s.state == ScoreState.UNREADABLE

@@ -1175,3 +1175,22 @@ def test_an_amount_typed_in_the_other_unit(tmp_path, funds, cells, converted):
 
     a = assess(form, resolve_profile(form, None))
     assert a.exec.rate == Decimal("98.87") and a.exec.score.value == Decimal("9.89")
+
+
+def test_last_years_time_limit_in_this_years_form(tmp_path):
+    """A 2023 form with 2022年12月底前 (the row copied from last year's form):
+    TEXT_OTHER_YEAR at the target, beside what the late date gives; a
+    comparison with last year in the actual (较2022年) is no time limit."""
+    path = tmp_path / "form.xlsx"
+    copied = ("产出指标", "时效指标", "完成时间", "2022年12月底前", "2023年12月15日", 15, 15)
+    grid = [r[:7] for r in ROWS]
+    _typed_form(path, [*grid[:2], copied, *grid[3:]])
+    found = validate_workbook(path)
+    assert [(f.code, f.cell) for f in found] == [
+        ("TEXT_OTHER_YEAR", "D11"),
+        ("QUAL_SCORE_OUT_OF_BAND", "G11"),
+    ]
+    assert "2022 年的时限" in found[0].message and "2023 年" in found[0].message
+    compared = ("产出指标", "数量指标", "举办培训场次", "≥10场", "12场，较2022年增加2场", 20, 20)
+    _typed_form(path, [compared, *grid[1:]])
+    assert _findings(path) == []

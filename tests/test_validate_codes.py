@@ -167,6 +167,8 @@ CASES = [
     ("EXEC_RATE_LOW", "G6", lambda: _executed(longgang1(), 1400000)),
     ("WEIGHT_ZERO", "G14", lambda: _set(longgang1(), 14, weight=0, score=0)),
     ("TARGET_PLACEHOLDER", "E14", lambda: _set(longgang1(), 14, target="≥**家")),
+    # a 2023 自评表 whose time limit is last year's (copied from the 2022 form)
+    ("TEXT_OTHER_YEAR", "E14", lambda: _set(longgang1(), 14, target="2022年12月底前")),
 ]
 
 

@@ -46,7 +46,8 @@ VOCAB_KEYS: dict[str, dict[str, str]] = {
     },
     "not_applicable": {"words": "整格为这些文字时表示不适用（不计入总分）"},
     "units": {
-        "counts": "计数单位（起、例、株 …）：数字后面的这些字读作计量单位；常用单位（个、次、人、元、% …）已内置"
+        "counts": "计数单位（起、例、株 …）：数字后面的这些字读作计量单位；常用单位（个、次、人、元、% …）已内置",
+        "aside": "实际完成值中写在这些词之后的数不是完成数（其中线上5场、较上年增加2场），与指标值比较时不计入",
     },
     "placeholder": {
         "whole": "年度指标值整格为这些文字时只是占位，不是指标值（待定、同上 …）",
@@ -82,6 +83,7 @@ class Vocabulary:
     exec_exclude: tuple[str, ...]
     not_applicable: frozenset[str]
     count_units: tuple[str, ...] = ()
+    aside: tuple[str, ...] = ()
     placeholder_whole: frozenset[str] = frozenset()
     placeholder_starts: tuple[str, ...] = ()
     source: str = ""
@@ -181,6 +183,7 @@ def _parse(text: str, source: str) -> Vocabulary:
         exec_exclude=get("exec_row.exclude"),
         not_applicable=frozenset(w.lower() for w in get("not_applicable.words")),
         count_units=get("units.counts"),
+        aside=get("units.aside"),
         placeholder_whole=frozenset(get("placeholder.whole")),
         placeholder_starts=get("placeholder.starts"),
         source=source,

@@ -13,7 +13,7 @@ from ..errors import PerfkitError
 from ..model import EVAL_TABLE, Loc
 from ..numbers import HUNDRED, ZERO, fmt, round2
 from ..scoring import ScoreKind, ScoreState
-from ..values import UNKNOWN, is_blank, read_number, text_of, years_in
+from ..values import UNKNOWN, form_year, is_blank, read_number, text_of, years_in
 from . import codes as C
 from .common import (
     AMOUNT_FIELDS,
@@ -390,12 +390,7 @@ _WEIGHT_IN_TEXT = re.compile(r"(?:分值|权重|满分)\s*(?:为|是|:|：)?\s*(
 def evaltable_text(ctx: Context) -> Iterator[Finding]:
     """Weights written in the text, copied rules, other years in the text."""
     form = ctx.form
-    year = None
-    for y in years_in(text_of(form.year) + "年"):
-        year = y
-    if year is None:
-        m = re.search(r"20\d{2}", text_of(form.year))
-        year = int(m.group(0)) if m else None
+    year = form_year(form)
     seen_rules: dict[str, Row] = {}
     for row in rows(ctx):
         st = _state(ctx, row)

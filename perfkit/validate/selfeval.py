@@ -11,7 +11,7 @@ from typing import Any
 from ..model import FUND_LABELS, FUND_ROWS, SELF_EVAL, Loc
 from ..numbers import HUNDRED, ZERO, fmt, round2
 from ..scoring import ScoreState
-from ..values import UNKNOWN, is_blank, text_of
+from ..values import UNKNOWN, form_year, is_blank, text_of
 from . import codes as C
 from .common import (
     AMOUNT_FIELDS,
@@ -482,6 +482,29 @@ def text_findings(
             ctx.loc(ind, "level3"),
             f"三级指标名称“{texts['level3']}”含有指标值（{name.describe()}），数值应写在{target_label}列",
         )
+
+
+@check(SELF_EVAL, codes=[C.TEXT_OTHER_YEAR])
+def selfeval_years(ctx: Context) -> Iterator[Finding]:
+    """A time limit in another year than the form's (2022年12月底前 in a 2023
+    form): the row was most likely copied from last year's form."""
+    year = form_year(ctx.form)
+    if year is None:
+        return
+    for row in rows(ctx):
+        for field, name in (("target", "年度指标值"), ("actual", "实际完成值")):
+            if "年" not in row.texts[field]:
+                continue
+            deadline = getattr(row.reading(field), "deadline", None)
+            other = getattr(deadline, "year", None)
+            if other is None or other in (year, year + 1):
+                continue
+            yield ctx.finding(
+                C.TEXT_OTHER_YEAR.code,
+                ctx.loc(row.ind, field),
+                f"{row.label}的{name}写的是 {other} 年的时限（{row.texts[field]}），"
+                f"自评年度为 {year} 年，可能沿用了其他年度的文字",
+            )
 
 
 @check(SELF_EVAL, codes=[C.DEVIATION_REASON_MISSING, C.OVER_ACHIEVEMENT])
