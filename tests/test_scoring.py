@@ -559,10 +559,10 @@ def test_platform_fixed_qualitative_phrases_and_bands():
 def test_profile_phrases_decide_before_the_vocabulary(tmp_path):
     path = tmp_path / "p.toml"
     path.write_text(
-        'extends = "platform"\n[qualitative.phrases]\n"效果一般" = "部分达成"\n', encoding="utf-8"
+        'extends = "platform"\n[qualitative.phrases]\n"效果尚可" = "部分达成"\n', encoding="utf-8"
     )
-    assert indicator_score("按计划推进", "效果一般", 10).level == "达成"
-    assert indicator_score("按计划推进", "效果一般", 10, profile=str(path)).level == "部分达成"
+    assert indicator_score("按计划推进", "效果尚可", 10).level == "达成"
+    assert indicator_score("按计划推进", "效果尚可", 10, profile=str(path)).level == "部分达成"
 
 
 def test_platform_deviation_deduction_at_130_percent():
@@ -672,3 +672,33 @@ def test_a_share_in_the_cell_function_and_the_validator_agree():
 
     assert PERF_SCORE("≥95%", 0.96, 15) == 15
     assert PERF_SCORE("≥95%", 0.9, 15) == pytest.approx(14.21)
+
+
+@pytest.mark.parametrize(
+    ("actual", "level"),
+    [
+        # said not met, and were full marks: the words are now in words.toml
+        ("未全部完成", "未达成"),
+        ("未如期完成", "未达成"),
+        ("延迟完成", "未达成"),
+        ("推迟至2024年3月完成", "未达成"),
+        ("项目暂停", "未达成"),
+        ("项目已取消", "未达成"),
+        ("未启动", "未达成"),
+        ("未达预期", "未达成"),
+        ("效果不理想", "未达成"),
+        ("基本达到", "部分达成"),
+        ("仍需加强", "部分达成"),
+        ("尚有差距", "部分达成"),
+        ("存在不足", "部分达成"),
+        ("筹备中", "部分达成"),
+        ("效果一般", "部分达成"),
+        # achievements that hold those words
+        ("按时完成，未延迟", "达成"),
+        ("无延迟", "达成"),
+        ("取消行政审批事项10项", "达成"),
+        ("缩小城乡差距", "达成"),
+    ],
+)
+def test_worded_actuals_that_say_how_far_they_got(actual, level):
+    assert scoring.qualitative_level("效果明显", actual) == level
