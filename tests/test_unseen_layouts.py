@@ -1194,3 +1194,21 @@ def test_last_years_time_limit_in_this_years_form(tmp_path):
     compared = ("产出指标", "数量指标", "举办培训场次", "≥10场", "12场，较2022年增加2场", 20, 20)
     _typed_form(path, [compared, *grid[1:]])
     assert _findings(path) == []
+
+
+def test_a_template_saved_as_xls_by_libreoffice(tmp_path, libreoffice):
+    """LibreOffice writes perfkit's functions into .xls as =#N/A (keeping an old
+    result beside, 0 for the grade): one FORMULA_ERROR names the lost formulas,
+    and their stored results are not checked — it was GRADE_MISMATCH “表中为0”.
+    The amounts, the typed total and its TOTAL_MISMATCH (the seed's) stay."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parent.parent / "examples" / "futian2021_selfeval.xlsx"
+    xls = tmp_path / "自评表.xls"
+    libreoffice.convert(src, xls)
+    found = validate_workbook(xls)
+    errors = [(f.code, f.cell) for f in found if f.severity == "error"]
+    assert errors == [("FORMULA_ERROR", "G6"), ("TOTAL_MISMATCH", "H24")]
+    lost = next(f for f in found if f.code == "FORMULA_ERROR")
+    assert lost.message.startswith("5 个单元格的公式只剩一个错误值（G6、H6、H17、H23、H25")
+    assert not [f for f in validate_workbook(src) if f.code == "FORMULA_ERROR"]

@@ -9,8 +9,11 @@ record, no values decoded); cells beyond the block perfkit reads are turned
 into records calamine ignores, in a private copy of the file, and the sheet
 reports the far cell.  The same scan reads the cell formats (XF and FORMAT
 records) calamine does not give: a number typed "96%" is stored as 0.96 with a
-percent format, and is read as shown, as in an .xlsx.  An .xls holds values
-only: formula text and defined names are .xlsx features here.
+percent format, and is read as shown, as in an .xlsx; and the formulas that are
+one error constant (=#N/A, what LibreOffice writes for a function .xls cannot
+hold: perfkit's own), read as that error, not as the result stored beside them.
+Otherwise an .xls holds values only: formula text and defined names are .xlsx
+features here.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ FORMAT, XF = 0x041E, 0x00E0
 CELLS = {0x0006, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6}
 MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, …, last column (u16 at the end)
 NUMBER_CELLS = {0x0006, 0x0203, 0x027E}  # FORMULA, NUMBER, RK: the XF index follows (u16)
+FORMULA = 0x0006  # row, col, XF, result (8 bytes), flags (u16), chn (u32), cce (u16), rgce
+PTG_ERR = 0x1C  # a formula that is one error constant: =#N/A
+# BIFF error codes -> the error value shown
+ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
+          0x24: "#NUM!", 0x2A: "#N/A"}  # fmt: skip
 MULRK = 0x00BD  # row, first column, (XF index u16, RK u32) per cell, last column
 ROW = 0x0208  # row, …, option flags (u16 at offset 12): 0x20 = the row is hidden (fDyZero)
 IGNORED = 0x00EF  # a record type calamine does not read (BIFF "unused")
@@ -55,6 +63,7 @@ class XlsBook(Book):
         self._far: dict[str, str] = {}
         self._percent: dict[str, set[tuple[int, int]]] = {}
         self._hidden: dict[str, set[int]] = {}
+        self._constant: dict[str, dict[tuple[int, int], str]] = {}
         self._sheets: dict[str, SheetData] = {}
         self._book = None
         content = self._bounded_bytes(path)
@@ -109,7 +118,14 @@ class XlsBook(Book):
             if r < len(values) and c < len(values[r]) and type(values[r][c]) in (int, float)
         )
         hidden = frozenset(self._hidden.get(name, ()))
-        return SheetData(name, values, {}, merged, self._far.get(name, ""), percent, hidden)
+        formulas = {}
+        for (r, c), err in self._constant.get(name, {}).items():
+            if r < len(values) and c < len(values[r]):
+                # the file's formula is the error itself: what it shows once
+                # recalculated, whatever result was stored with it
+                values[r][c] = err
+                formulas[(r, c)] = "=" + err
+        return SheetData(name, values, formulas, merged, self._far.get(name, ""), percent, hidden)
 
     # -- bounding ------------------------------------------------------------
     def _bounded_bytes(self, path: str) -> bytes:
@@ -138,7 +154,7 @@ class XlsBook(Book):
                 "文件已损坏，无法读取（.xls）；请在 Excel 或 WPS 中打开后另存为 .xlsx 再试",
                 path=path,
             ) from None
-        far, self._percent, self._hidden = _scan(data)
+        far, self._percent, self._hidden, self._constant = _scan(data)
         if not far:
             return content
         self._far = far
@@ -161,19 +177,28 @@ def _workbook_stream(ole) -> str | None:
 
 def _scan(
     data: bytearray,
-) -> tuple[dict[str, str], dict[str, set[tuple[int, int]]], dict[str, set[int]]]:
+) -> tuple[
+    dict[str, str],
+    dict[str, set[tuple[int, int]]],
+    dict[str, set[int]],
+    dict[str, dict[tuple[int, int], str]],
+]:
     """One pass over the cell records of every sheet: the records beyond the
     block are turned into ignored records, in place; returns sheet name -> the
     first far cell found, sheet name -> the number cells (in the block) whose
-    format shows a percentage, and sheet name -> the rows it hides."""
+    format shows a percentage, sheet name -> the rows it hides, and sheet name
+    -> the formulas that are one error constant (=#N/A: what LibreOffice
+    writes for a function .xls cannot hold, perfkit's among them)."""
     sheets, percent_xfs = _globals(data)
     far: dict[str, str] = {}
     percent: dict[str, set[tuple[int, int]]] = {}
     hidden: dict[str, set[int]] = {}
+    constant: dict[str, dict[tuple[int, int], str]] = {}
     for name, offset in sheets:
         pos, depth = offset, 0
         shown = percent.setdefault(name, set())
         hides = hidden.setdefault(name, set())
+        errors = constant.setdefault(name, {})
         while pos + 4 <= len(data):
             kind, size = _HEAD.unpack_from(data, pos)
             body = pos + 4
@@ -192,7 +217,12 @@ def _scan(
                 if row >= MAX_ROWS or col >= MAX_COLS:
                     struct.pack_into("<H", data, pos, IGNORED)
                     far.setdefault(name, address(row, col))
-                elif percent_xfs and kind in NUMBER_CELLS and size >= 6:
+                    pos = body + size
+                    continue
+                if kind == FORMULA and size >= 24 and data[body + 22] == PTG_ERR:
+                    if struct.unpack_from("<H", data, body + 20)[0] == 2:  # cce: the token alone
+                        errors[(row, col)] = ERRORS.get(data[body + 23], "#N/A")
+                if percent_xfs and kind in NUMBER_CELLS and size >= 6:
                     if _CELL_XF.unpack_from(data, body)[2] in percent_xfs:
                         shown.add((row, col))
                 elif percent_xfs and kind == MULRK and size >= 12:
@@ -201,7 +231,7 @@ def _scan(
                         if xf in percent_xfs and col + i < MAX_COLS:
                             shown.add((row, col + i))
             pos = body + size
-    return far, percent, hidden
+    return far, percent, hidden, constant
 
 
 def _globals(data: bytes) -> tuple[list[tuple[str, int]], frozenset[int]]:

@@ -19,9 +19,9 @@ NOT_A_NUMBER = code(
 FORMULA_ERROR = code(
     "FORMULA_ERROR",
     ERROR,
-    "单元格的公式结果是错误值（#DIV/0!、#VALUE!、#REF!、#NAME? …）",
-    "自评表!G6 执行率为 #DIV/0!（全年预算数为空）",
-    "补全公式引用的单元格；#NAME? 说明没有加载 perfkit 加载项，可先用 perfkit freeze 固化",
+    "单元格的公式结果是错误值（#DIV/0!、#VALUE!、#REF!、#NAME? …），或公式本身只剩一个错误值（另存为 .xls 时丢失的 =#N/A）",
+    "自评表!G6 执行率为 #DIV/0!（全年预算数为空）；LibreOffice 另存的 .xls 中 G6、H6、H25 的公式成了 =#N/A",
+    "补全公式引用的单元格；#NAME? 说明没有加载 perfkit 加载项，可先用 perfkit freeze 固化；=#N/A 的表格请保存为 .xlsx",
 )
 FORMULA_NOT_COMPUTED = code(
     "FORMULA_NOT_COMPUTED",

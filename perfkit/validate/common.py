@@ -322,6 +322,7 @@ def formula_errors(ctx: Context) -> Iterator[Finding]:
     program and never opened in a spreadsheet program): their cells are not
     checked, and the user is told so rather than shown a clean form."""
     names_at: list[Loc] = []
+    lost: list[Loc] = []  # =#N/A: the formula itself lost on the way to .xls
     uncomputed: list[Loc] = []
     for names, objects in located_groups(ctx.form):
         values_of = _getter(names)
@@ -339,6 +340,9 @@ def formula_errors(ctx: Context) -> Iterator[Finding]:
                 err = excel_error(raw)
                 if not err:
                     continue
+                if type(raw) is Formula and raw.text == "=" + err:
+                    lost.append(ctx.loc(obj, name))
+                    continue
                 if err == "#NAME?":
                     names_at.append(ctx.loc(obj, name))
                     continue
@@ -354,6 +358,13 @@ def formula_errors(ctx: Context) -> Iterator[Finding]:
             "的结果是 #NAME?（{cells}）：perfkit 函数未能计算，"
             "表格是在未加载 perfkit 加载项的 Excel 或 WPS、LibreOffice 中重新计算后保存的；"
             "请在装有 perfkit 加载项的 Excel 中打开，按 Ctrl+Alt+F9 重新计算后保存",
+        ),
+        (
+            C.FORMULA_ERROR.code,
+            lost,
+            "的公式只剩一个错误值（{cells}，如 =#N/A）：另存为 .xls 时原公式没能写入"
+            "（LibreOffice 等无法把 perfkit 函数写进 .xls），在 Excel 中打开会显示错误值，"
+            "表中保存的结果不再可信，这些单元格没有参与校验；请保存为 .xlsx（原文件或 perfkit adopt 生成的副本）",
         ),
         (
             C.FORMULA_NOT_COMPUTED.code,

@@ -13,7 +13,7 @@ from ..errors import PerfkitError
 from ..model import EVAL_TABLE, Loc
 from ..numbers import HUNDRED, ZERO, fmt, round2
 from ..scoring import ScoreKind, ScoreState
-from ..values import UNKNOWN, form_year, is_blank, read_number, text_of, years_in
+from ..values import UNKNOWN, excel_error, form_year, is_blank, read_number, text_of, years_in
 from . import codes as C
 from .common import (
     AMOUNT_FIELDS,
@@ -372,7 +372,7 @@ def evaltable_total(ctx: Context) -> Iterator[Finding]:
         )
     total = shown if isinstance(shown, Decimal) else expected
     grade_text = text_of(form.grade)
-    if total is not None and grade_text:
+    if total is not None and grade_text and not excel_error(form.grade):
         want = ctx.profile.grade(total)
         if grade_text != want:
             yield ctx.finding(

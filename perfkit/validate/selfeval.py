@@ -11,7 +11,7 @@ from typing import Any
 from ..model import FUND_LABELS, FUND_ROWS, SELF_EVAL, Loc
 from ..numbers import HUNDRED, ZERO, fmt, round2
 from ..scoring import ScoreState
-from ..values import UNKNOWN, form_year, is_blank, text_of
+from ..values import UNKNOWN, excel_error, form_year, is_blank, text_of
 from . import codes as C
 from .common import (
     AMOUNT_FIELDS,
@@ -687,7 +687,7 @@ def selfeval_total(ctx: Context) -> Iterator[Finding]:
                 f"执行率 {fmt(ex['rate'])}% 时总分最高为 {fmt(cap)}（评分规则“{ctx.profile.name}”），表中为 {fmt(total)}",
             )
     grade_text = text_of(form.grade)
-    if grade_text and form.grade is not UNKNOWN:
+    if grade_text and form.grade is not UNKNOWN and not excel_error(form.grade):
         want = ctx.profile.grade(total)
         if grade_text != want:
             yield ctx.finding(
