@@ -504,6 +504,10 @@ def _parse_worded(raw: str, t: str) -> WordedRule | None:
         phrases.append((cond, *_band_gives(gives)))
     if len(phrases) < 2 and rest is None:
         return None  # 「完成得满分」, 「符合要求得满分，否则酌情扣分」: the reviewer's call
+    if rest is None and all(p is not None and p > 0 for _, p, _ in phrases):
+        # 「符合法律法规得1分；符合行业规划得1分；与部门职责相符得1分」: criteria
+        # that add up, not wordings of one outcome
+        return None
 
     if len({words for words, _, _ in phrases}) != len(phrases):
         return None

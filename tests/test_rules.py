@@ -704,3 +704,14 @@ def test_a_rule_in_words_in_an_evaltable(tmp_path):
 )
 def test_deductions_in_more_units_of_count(text, actual, weight, expected):
     assert eval_score(text, actual, weight).value == D(expected)
+
+
+def test_criteria_that_add_up_are_no_rule_in_words():
+    """Each clause a criterion worth its points, none saying what the rest
+    gets: they add up (1 + 1 + 1), so the one an actual restates is not the score."""
+    text = (
+        "项目立项符合国家法律法规得1分；项目立项符合行业发展规划得1分；"
+        "项目立项与部门职责范围相符得1分"
+    )
+    assert parse_rule(text) is None
+    assert eval_score(text, "项目立项符合国家法律法规", 3).value != D("1.00")
