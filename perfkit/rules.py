@@ -425,6 +425,8 @@ class WordedRule(Rule):
         return not self.discretionary
 
     def _points(self, points: Decimal | None, share: Decimal, w: Decimal) -> Decimal:
+        if points is not None and points < 0:  # 「…扣1分」: from the weight
+            return round2(max(ZERO, w + points))
         return round2(points if points is not None else w * share)
 
     def max_points(self, weight):
@@ -466,6 +468,8 @@ class WordedRule(Rule):
 
     def describe(self):
         def gives(points: Decimal | None, share: Decimal) -> str:
+            if points is not None and points < 0:
+                return f"扣{fmt(-points)}分"
             if points is not None:
                 return f"得{fmt(points)}分" if points else "不得分"
             return "得满分" if share == 1 else f"得分值的{fmt(share * HUNDRED)}%"
@@ -478,6 +482,7 @@ class WordedRule(Rule):
         return "按表述计分：" + "；".join(parts)
 
 
+_WORDED_TAKES = re.compile(r"(?:的|者)?(?:扣|扣除|扣减)(\d+(?:\.\d+)?)分$")
 _DISCRETION = re.compile(r"(?:的|者)?(?:酌情|视情况|根据情况)(?:扣分|扣减|给分|得分|评分|计分)$")
 _CONDITION_LEAD = re.compile(r"^(?:如|若|凡|如果)")
 
@@ -493,15 +498,18 @@ def _parse_worded(raw: str, t: str) -> WordedRule | None:
             discretionary = True
             continue
         gives = _BAND_GIVES.search(clause)
-        if gives is None:
+        takes = None if gives else _WORDED_TAKES.search(clause)
+        if gives is None and takes is None:
             return None
-        cond = _CONDITION_LEAD.sub("", clause[: gives.start()])
+        cond = _CONDITION_LEAD.sub("", clause[: (gives or takes).start()])
         if not cond or re.search(r"\d", cond):
             return None
+        # 「未按时完成扣1分」: the weight less 1, written as −1 points
+        outcome = _band_gives(gives) if gives else (-_n(takes.group(1)), Decimal(1))
         if cond in _BAND_ELSE:
-            rest = _band_gives(gives)
+            rest = outcome
             continue
-        phrases.append((cond, *_band_gives(gives)))
+        phrases.append((cond, *outcome))
     if len(phrases) < 2 and rest is None:
         return None  # 「完成得满分」, 「符合要求得满分，否则酌情扣分」: the reviewer's call
     if rest is None and all(p is not None and p > 0 for _, p, _ in phrases):

@@ -621,6 +621,9 @@ SYSTEM = "有完善的制度得2分，否则不得分"
         (SYSTEM, "制度不完善", 2, "0.00"),  # the opposite: 否则
         ("按时完成得满分，延期完成得一半分", "延期完成", 6, "3.00"),
         ("完成得满分，部分完成得分值的60%，未完成不得分", "部分完成", 5, "3.00"),
+        ("按时完成得满分，未按时完成扣1分", "未按时完成", 3, "2.00"),  # from the weight
+        ("按时完成得满分，未按时完成扣1分", "已按时完成", 3, "3.00"),
+        ("制度健全得满分，不健全扣2分，无制度不得分", "制度不健全", 5, "3.00"),
         ("得分=实际完成率×分值", "96%", 10, "9.60"),
         ("按完成率×该指标分值计分", "105%", 10, "10.00"),
         ("得分=分值×执行率", "88%", 5, "4.40"),
@@ -660,6 +663,9 @@ def test_full_marks_in_words_need_an_actual_that_says_so():
 def test_rule_in_words_described():
     assert parse_rule(WORDED).describe() == "按表述计分：按时完成得2分；延迟完成得1分；未完成不得分"
     assert parse_rule(SYSTEM).describe() == "按表述计分：有完善的制度得2分；否则不得分"
+    assert parse_rule("按时完成得满分，未按时完成扣1分").describe() == (
+        "按表述计分：按时完成得满分；未按时完成扣1分"
+    )
     assert parse_rule(WORDED).max_points(5) == D("2.00")
     assert parse_rule("得分=实际完成率×分值").describe().startswith("达到 100% 得满分")
 
