@@ -56,7 +56,9 @@ from .targets import Kind, Measure, Op
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _NUM = r"(\d+(?:\.\d+)?)"
-_UNIT = r"(%|％|个百分点|人次|场次|次|期|个|家|项|人|场|篇|份|户|批|所|件|条|处|天|日|分)?"
+# units of count a rule steps or aims in (每少1场, 以10场为标准, ≥10篇得5分)
+_COUNTS = "人次|场次|次|期|个|家|项|人|场|篇|份|户|批|所|件|条|处"
+_UNIT = r"(%|％|个百分点|" + _COUNTS + r"|天|日|分)?"
 
 # 「每降低1%扣0.1分」, 「每延迟一天，扣权重的10%」: the step, then what each step takes
 _STEP = r"\s*(?P<step>\d+(?:\.\d+)?|一)"
@@ -66,8 +68,7 @@ _TAKES = (
 )
 _DEDUCT = re.compile(
     r"每(?P<dir>下降|降低|减少|低于|低|少|超过|超出|增加|高于|高|多)" + _STEP + r"\s*"
-    r"(?P<unit>%|％|个百分点|人次|场次|次|期|个|家|项|人|场|篇|份|户|批|所|件|条|处|天|日|分)?"
-    + _TAKES
+    r"(?P<unit>%|％|个百分点|" + _COUNTS + r"|天|日|分)?" + _TAKES
 )
 _DELAY = re.compile(
     r"每(?:延迟|推迟|逾期|延期|滞后|超期|拖延)(?:" + _STEP + r")?\s*"
@@ -87,16 +88,14 @@ _ZERO_BELOW = re.compile(
 _FULL = re.compile(
     r"(?:≥|>=|≤|<=|达到|不低于|不少于|不超过|不高于)?\s*"
     + _NUM
-    + r"\s*(%|％|人次|场次|次|期|个|家|项|人|场|篇|份|户|批|所|件|条|处)?\s*(?:[（(]含(?:本数)?[)）])?\s*(?:及以上|以上|以内)?"
+    + r"\s*(%|％|"
+    + _COUNTS
+    + r")?\s*(?:[（(]含(?:本数)?[)）])?\s*(?:及以上|以上|以内)?"
     + r"\s*(?:的)?\s*[，,]?\s*[得计]\s*(?:满分|"
     + _NUM
     + r"\s*分)"
 )
-_STANDARD = re.compile(
-    r"以\s*"
-    + _NUM
-    + r"\s*(%|％|人次|场次|次|期|个|家|项|人|场|篇|份|户|批)?\s*为(?:标准|基准|满分标准)"
-)
+_STANDARD = re.compile(r"以\s*" + _NUM + r"\s*(%|％|" + _COUNTS + r")?\s*为(?:标准|基准|满分标准)")
 _PROPORTIONAL = re.compile(
     r"(?:≥|>=|达到|不低于|不少于)?"
     + _NUM
@@ -516,7 +515,6 @@ def _parse_worded(raw: str, t: str) -> WordedRule | None:
         # 「符合法律法规得1分；符合行业规划得1分；与部门职责相符得1分」: criteria
         # that add up, not wordings of one outcome
         return None
-
     if len({words for words, _, _ in phrases}) != len(phrases):
         return None
     return WordedRule(text=raw, phrases=tuple(phrases), rest=rest, discretionary=discretionary)

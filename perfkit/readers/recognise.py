@@ -1300,7 +1300,7 @@ def _number_before(text: str, unit: str) -> str | None:
 def _amount(value: Any, unit: str | None) -> Any:
     """An amount typed with its block's unit after it ("1,200,000.00元" where the
     block is in 元, "120万元" where it is in 万元) or a ￥ before it is that number; any other text
-    stays as typed (a different unit is a finding, never a guess)."""
+    stays as typed (the block's other unit is converted before, by :func:`_in_unit`)."""
     if isinstance(value, str):
         text = value.strip()
         if text[:1] in ("¥", "￥") and _looks_numeric(text[1:].strip()):
@@ -1329,8 +1329,7 @@ def _in_unit(value: Any, unit: str | None) -> str | None:
     except ArithmeticError:
         return None
     amount = amount * _TEN_THOUSAND if other == "万元" else amount / _TEN_THOUSAND
-    text = format(amount.normalize(), "f")
-    return text
+    return format(amount.normalize(), "f")
 
 
 def percent_text(value: int | float) -> str:
