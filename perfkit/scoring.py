@@ -904,6 +904,8 @@ def _deadline_met(t: Reading, a: Reading, year: int | None = None) -> bool | Non
         return None
     ty = td.year if td.year is not None else year if year is not None else ad.year
     ay = ad.year if ad.year is not None else ty
+    if ad.day is None and td.day is not None and (ay, ad.month) == (ty, td.month):
+        return None  # done "in June" against "by 30 June": the day decides, and is not said
     t_key = (ty or 0, td.month, td.day or 31)
     a_key = (ay or 0, ad.month, ad.day or 31)
     return a_key <= t_key

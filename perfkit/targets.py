@@ -465,10 +465,32 @@ def _convert_dates_and_percent(text: str) -> str:
         text = _CN_PERCENT.sub(_percent, text.replace("百分之百", "100%"))
     if "年" in text:
         text = _CN_YEAR.sub(_year, text)
+    if "季度" in text or "半年" in text:  # 三季度末, 2023年上半年: the last month's end
+        text = _PERIOD.sub(_period_end, text)
     if "月" in text:
         text = _CN_MONTH.sub(_month, text)
         text = _CN_DAY.sub(_day, text)
     return text
+
+
+_PERIOD = re.compile(
+    r"(?:(?P<y>\d{4})\s*年(?:度)?\s*)?"
+    r"(?:第?(?P<q>[一二三四1-4])\s*季度|(?P<h>[上下])半年)(?:末|底)?"
+)
+_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _period_end(match: re.Match[str]) -> str:
+    """ "三季度末" -> "9月底", "2023年上半年" -> "2023年6月底"."""
+    month = (
+        _QUARTER[match.group("q")] * 3
+        if match.group("q")
+        else 6
+        if match.group("h") == "上"
+        else 12
+    )
+    year = f"{match.group('y')}年" if match.group("y") else ""
+    return f"{year}{month}月底"
 
 
 # --------------------------------------------------------------------------- normalising

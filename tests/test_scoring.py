@@ -225,6 +225,16 @@ def test_a_deadline_without_its_year_is_in_the_forms_year():
     assert indicator_score("12月底前", "2024年1月15日", 10).value == D("10.00")
 
 
+def test_a_period_and_a_month_without_its_day():
+    """ "三季度末前" is 30 September; done "2023年6月" against "by 30 June 2023"
+    cannot be told late (it was 未达成 0): the wording decides, as for words."""
+    assert indicator_score("三季度末前", "2023年10月15日", 10, year=2023).value == D("0.00")
+    assert indicator_score("上半年", "2023年5月", 10, year=2023).value == D("10.00")
+    same_month = indicator_score("2023年6月30日前", "2023年6月", 10)
+    assert same_month.value == D("10.00") and same_month.kind == "qualitative"
+    assert indicator_score("2023年6月30日前", "2023年7月", 10).value == D("0.00")
+
+
 @pytest.mark.parametrize(
     ("target", "actual", "value"),
     [

@@ -172,6 +172,13 @@ def test_domain_rows_all_covered():
         ("2021.12.31", Deadline(2021, 12, 31, LE)),
         ("2021/12/31", Deadline(2021, 12, 31, LE)),
         ("12月31日前", Deadline(None, 12, 31, LE)),
+        # a quarter or a half year ends with its last month
+        ("上半年完成", Deadline(None, 6, None, LE)),
+        ("2023年上半年", Deadline(2023, 6, None, LE)),
+        ("三季度末前", Deadline(None, 9, None, LE)),
+        ("第一季度", Deadline(None, 3, None, LE)),
+        ("2023年第4季度前完成", Deadline(2023, 12, None, LE)),
+        ("下半年", Deadline(None, 12, None, LE)),
     ],
 )
 def test_deadlines(text, deadline):
@@ -804,3 +811,8 @@ def test_a_number_in_unknown_letters_is_unreadable(text):
     reading = read(text)
     assert reading.kind is U
     assert reading.note and "tons" in read("12tons").note
+
+
+def test_quarters_in_counts_are_no_dates():
+    assert read("每季度1次").describe() == "1 次"
+    assert [m.describe() for m in read("下半年开展培训10场").measures] == ["10 场"]
