@@ -380,8 +380,7 @@ class ThresholdRule(Rule):
             if actual not in (None, "") and _restates(actual, benchmark):
                 return round2(w)
             return None
-        a, _ = am.base()
-        b, _ = bm.base()
+        a, b = am.base_as(bm), bm.base()[0]
         op = bm.op or Op.GE
         met = {
             Op.GE: a >= b,

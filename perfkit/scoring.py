@@ -651,9 +651,10 @@ def _pair(target: Measure, actuals: tuple[Measure, ...]) -> Decimal | None:
             if m.label and target.label and (m.label in target.label or target.label in m.label)
         ]
         if labelled:
-            return labelled[0].base()[0]
-    # A unit-less target ("满意度 ≥ 九十") against "100%" compares the numbers.
-    return same[0].base()[0]
+            return labelled[0].base_as(target)
+    # A unit-less target ("满意度 ≥ 九十") against "100%" compares the numbers;
+    # a unit-less actual ("120" against "≥100万元") is in the target's unit.
+    return same[0].base_as(target)
 
 
 def indicator_score(

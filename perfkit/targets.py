@@ -84,6 +84,7 @@ _BASE = {
     "个自然日": (Decimal(1440), "分钟"),
     "周": (Decimal(10080), "分钟"),
 }
+_ONE = Decimal(1)
 _PREFIX_FACTOR = {"万": Decimal(10000), "千": Decimal(1000), "亿": Decimal(100000000)}
 
 
@@ -126,6 +127,25 @@ class Measure:
         """Value in the base unit: 3 万 -> (30000, "元"), 2.75 万元 -> (27500, "元")."""
         factor, unit = self._factor()
         return self.value * factor, unit
+
+    def base_as(self, other: Measure) -> Decimal:
+        """The amount in base units, a number written without a unit read in
+        *other*'s unit or in its base unit, whichever is nearer *other*'s
+        amount: "120" against "≥100万元" is 120 万元, "6" against "≥5公里" 6
+        公里, but "27500" against "≤3万" 27500 元 and "12000" against "≥1万人"
+        12000 人 (the unit stands in the target; the number is the actual's)."""
+        factor = other._factor()[0] if other.unit and not self.unit else _ONE
+        if factor == _ONE:
+            return self.base()[0]
+        scaled, goal = self.value * factor, abs(other.base()[0])
+        if not goal or not self.value:
+            return scaled
+
+        def off(amount: Decimal) -> Decimal:  # how many times away from the target
+            amount = abs(amount)
+            return max(amount / goal, goal / amount)
+
+        return scaled if off(scaled) <= off(self.value) else self.value
 
     def base_upper(self) -> Decimal | None:
         """Upper bound of a range in the base unit (None when not a range)."""

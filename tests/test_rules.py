@@ -104,6 +104,9 @@ def test_cost_threshold_rule_uses_benchmark():
     rule = parse_rule(COST)
     assert rule.score("99.11%", 2, "≤100%") == D("2.00")  # published 2
     assert rule.score("101%", 2, "≤100%") == D("0.00")
+    # a bare actual is in the 标杆值's unit: 180 万元 is over 175 万元, 170 万元 is not
+    assert rule.score("180", 2, "≤175万元") == D("0.00")
+    assert rule.score("170", 2, "≤175万元") == D("2.00")
 
 
 def test_checklist_max_points_equal_weights():

@@ -272,6 +272,25 @@ def test_a_part_or_a_change_beside_the_count_is_not_added(actual, value):
     assert indicator_score("≥10场", actual, 10).value == D(value)
 
 
+@pytest.mark.parametrize(
+    ("target", "actual", "value"),
+    [
+        ("≥100万元", "80", "8.00"),  # 80 万元, not 80 元 (it was 0)
+        ("≥5公里", "6", "10.00"),  # 6 公里, not 6 米
+        ("≥2小时", "1.5", "7.50"),
+        ("≤3万", "27500", "10.00"),  # 27,500 元: nearer 3 万 than 27,500 万
+        ("≤3万", "3.3", "9.09"),  # 3.3 万
+        ("≥1万人", "8000", "8.00"),
+        ("≥1万人", "0.8", "8.00"),
+        ("≥50万元", "450000", "9.00"),
+    ],
+)
+def test_a_bare_number_against_a_target_with_its_unit(target, actual, value):
+    """The unit is written in the target, the actual gives the number: it is
+    read in the target's unit or in the base unit, whichever is nearer."""
+    assert indicator_score(target, actual, 10).value == D(value)
+
+
 def test_a_number_in_an_unknown_unit_is_no_qualitative_full_mark():
     s = indicator_score("≥10吨", "8tons", 10)
     assert s.value is None and s.state == ScoreState.UNREADABLE
