@@ -156,6 +156,7 @@ CASES = [
     ("LAYOUT_NAME_MOVED", "H24", lambda: _read(_moved_name)),
     ("ROWS_HIDDEN", "D14", lambda: _read(_hidden_row)),
     ("AMOUNT_UNIT_TYPED", "E6", lambda: _read(_budget_in_wan)),
+    ("INDICATOR_DUPLICATE", "D18", lambda: _copied_row(longgang1(), 17, 18)),
     # the platform's self-evaluation warnings (issue 13)
     # 85 % executed (1959300 × 0.85 = 1665405), indicators 90/90: (100% − 85%) / 100% = 15%
     (
@@ -230,6 +231,12 @@ def _hidden_row(path):
     wb = openpyxl.load_workbook(EXAMPLES / "longgang2023_falv.xlsx")
     wb["自评表"].row_dimensions[14].hidden = True
     wb.save(path)
+
+
+def _copied_row(form, source, row):
+    """Row *row* given the 二级指标, 三级指标 and 年度指标值 of row *source*."""
+    src = _row(form, source)
+    return _set(form, row, level2=src.level2, level3=src.level3, target=src.target)
 
 
 def _budget_in_wan(path):

@@ -314,6 +314,13 @@ RULE_DUPLICATE = code(
     "立项依据充分性 与 立项程序规范性 的评分标准相同（DOMAIN F-10）",
     "为每个指标写出对应的评分标准",
 )
+INDICATOR_DUPLICATE = code(
+    "INDICATOR_DUPLICATE",
+    WARNING,
+    "两行指标的二级指标、三级指标和年度指标值完全相同（可能复制一行后没有改）",
+    "第 9 行与第 12 行都是“数量指标／举办培训场次／≥10场”：分值和得分都计了两次",
+    "改成本行应有的指标，或删除多余的一行",
+)
 TEXT_OTHER_YEAR = code(
     "TEXT_OTHER_YEAR",
     INFO,

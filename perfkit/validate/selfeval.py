@@ -484,6 +484,32 @@ def text_findings(
         )
 
 
+@check(SELF_EVAL, codes=[C.INDICATOR_DUPLICATE])
+def selfeval_duplicates(ctx: Context) -> Iterator[Finding]:
+    """A row that repeats another's 二级指标, 三级指标 and 年度指标值: copied and
+    left unchanged (its points count twice)."""
+    seen: dict[tuple[str, str, str], Any] = {}
+    for row in rows(ctx):
+        t = row.texts
+        if not t["level3"] or not t["target"]:
+            continue
+        key = (
+            _SPACE.sub("", t["level2"]),
+            _SPACE.sub("", t["level3"]),
+            _SPACE.sub("", t["target"]),
+        )
+        first = seen.setdefault(key, row)
+        if first is row:
+            continue
+        where = ctx.loc(first.ind, "level3").cell
+        yield ctx.finding(
+            C.INDICATOR_DUPLICATE.code,
+            ctx.loc(row.ind, "level3"),
+            f"{row.label}（年度指标值“{t['target']}”）与 {where} 一行完全相同，"
+            "可能是复制后没有修改；分值和得分都计了两次",
+        )
+
+
 @check(SELF_EVAL, codes=[C.TEXT_OTHER_YEAR])
 def selfeval_years(ctx: Context) -> Iterator[Finding]:
     """A time limit in another year than the form's (2022年12月底前 in a 2023
