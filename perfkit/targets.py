@@ -502,13 +502,8 @@ _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4":
 
 def _period_end(match: re.Match[str]) -> str:
     """ "三季度末" -> "9月底", "2023年上半年" -> "2023年6月底"."""
-    month = (
-        _QUARTER[match.group("q")] * 3
-        if match.group("q")
-        else 6
-        if match.group("h") == "上"
-        else 12
-    )
+    quarter, half = match.group("q"), match.group("h")
+    month = _QUARTER[quarter] * 3 if quarter else (6 if half == "上" else 12)
     year = f"{match.group('y')}年" if match.group("y") else ""
     return f"{year}{month}月底"
 
