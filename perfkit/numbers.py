@@ -27,6 +27,7 @@ from .errors import PerfkitError
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+WAN = Decimal(10000)  # 万: 1 万元 is 10000 元
 
 MAX_ABS = Decimal(10) ** 20  # largest magnitude read from a cell or a text
 MIN_ABS = Decimal(10) ** -15  # smaller non-zero magnitudes read as 0

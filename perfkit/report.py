@@ -21,9 +21,9 @@ from pathlib import Path
 from .errors import UsageError
 from .fsutil import check_outputs, write_atomic
 from .model import EVAL_TABLE, SELF_EVAL, EvalIndicator, EvalTable, SelfEvalForm
-from .numbers import HUNDRED, ZERO, fmt, round2
+from .numbers import HUNDRED, WAN, ZERO, fmt, round2
 from .outputs import REPORT, mark_bytes
-from .summary import WAN, _dec, _text
+from .summary import _dec, _text
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"

@@ -48,6 +48,7 @@ from .scoring import (
     exec_points,
     exec_rate,
     indicator_score,
+    norm_text,
     not_measured_score,
     qualitative_level,
     says_not_measured,
@@ -398,7 +399,6 @@ class ThresholdRule(Rule):
 
 _NEGATORS = ("未", "不", "没", "无", "非")
 _NO = ("否", "没有", "未", "没", "不是", "不")  # a whole actual that answers no
-_PUNCT = re.compile(r"[\s，,；;。、:：！!]+")
 
 
 @dataclass(frozen=True)
@@ -439,7 +439,7 @@ class WordedRule(Rule):
         reading = targets.read(actual)
         if w is None or reading.kind is not Kind.QUALITATIVE:
             return None  # a number (完成90%) or nothing: for the reviewer
-        text = _PUNCT.sub("", reading.text)
+        text = norm_text(reading.text)
         if not text:
             return None
         held = []
@@ -507,7 +507,7 @@ def _parse_worded(raw: str, t: str) -> WordedRule | None:
         if cond in _BAND_ELSE:
             rest = outcome
             continue
-        phrases.append((cond, *outcome))
+        phrases.append((norm_text(cond), *outcome))  # compared as the actual is
     if len(phrases) < 2 and rest is None:
         return None  # 「完成得满分」, 「符合要求得满分，否则酌情扣分」: the reviewer's call
     if rest is None and all(p is not None and p > 0 for _, p, _ in phrases):

@@ -487,7 +487,8 @@ def _completion(
     return ZERO, "等于指标：不得分"
 
 
-def _norm_text(value: object) -> str:
+def norm_text(value: object) -> str:
+    """A value's text without spaces and punctuation, as wordings are compared."""
     if value is None:
         return ""
     text = value if isinstance(value, str) else targets.read(value).text
@@ -530,8 +531,8 @@ def qualitative_level(
 
     *reverse* (smaller is better) decides whether 较低 / 较高 mean 未达成; left
     None, the target's and actual's words decide (成本, 投诉 … are reverse)."""
-    text = _norm_text(actual)
-    if text and text == _norm_text(target):
+    text = norm_text(actual)
+    if text and text == norm_text(target):
         return ACHIEVED
     if profile is not None:
         phrases = _profile(profile).qual_phrases
@@ -547,7 +548,7 @@ def qualitative_level(
     if "not_met" in classes:
         return NOT_MET
     if "low" in classes or "high" in classes:
-        rev = reverse if isinstance(reverse, bool) else _reverse_hint(_norm_text(target), text)
+        rev = reverse if isinstance(reverse, bool) else _reverse_hint(norm_text(target), text)
         if ("low" in classes and not rev) or ("high" in classes and rev):
             return NOT_MET
     if "partly_met" in classes:

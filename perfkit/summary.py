@@ -25,9 +25,7 @@ from .model import (
     SELF_EVAL,
     value_of,
 )
-from .numbers import HUNDRED, ZERO, NotANumber, round2, to_decimal
-
-WAN = Decimal(10000)  # 评分表 amounts are in 万元, 自评表 amounts in 元
+from .numbers import HUNDRED, WAN, ZERO, NotANumber, round2, to_decimal
 
 # Subtotal columns: first-level label keyword -> column id.
 BLOCKS = (

@@ -25,7 +25,7 @@ from enum import Enum
 from functools import lru_cache
 
 from .model import value_of
-from .numbers import MAX_ABS, MAX_TEXT, NotANumber, bounded, to_decimal
+from .numbers import MAX_ABS, MAX_TEXT, WAN, NotANumber, bounded, to_decimal
 from .profiles.vocab import vocabulary
 
 __all__ = [
@@ -62,7 +62,7 @@ _SYMBOLS = {Op.GE: "≥", Op.GT: ">", Op.EQ: "=", Op.LE: "≤", Op.LT: "<", Op.R
 
 # base unit: unit -> (factor, base unit); prefixed units (万元, 万人次, 亿元 …) are derived
 _BASE = {
-    "万": (Decimal(10000), "元"),
+    "万": (WAN, "元"),
     "亿": (Decimal(100000000), "元"),
     "名": (Decimal(1), "人"),
     "位": (Decimal(1), "人"),
@@ -85,7 +85,7 @@ _BASE = {
     "周": (Decimal(10080), "分钟"),
 }
 _ONE = Decimal(1)
-_PREFIX_FACTOR = {"万": Decimal(10000), "千": Decimal(1000), "亿": Decimal(100000000)}
+_PREFIX_FACTOR = {"万": WAN, "千": Decimal(1000), "亿": Decimal(100000000)}
 
 
 def _fmt(value: Decimal) -> str:

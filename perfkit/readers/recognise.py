@@ -32,7 +32,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from ..layout import RECOGNISED, Group, Layout, a1
+from ..layout import AMOUNT_UNITS, RECOGNISED, Group, Layout, a1
 from ..model import (
     AMOUNT_FIELDS,
     AMOUNT_LABELS,
@@ -49,6 +49,7 @@ from ..model import (
     SelfEvalForm,
     Subtotal,
 )
+from ..numbers import WAN
 from .cells import SheetData
 from .vocab import MAX_LABEL, Label, Vocab, normalise, year_in
 
@@ -1311,14 +1312,11 @@ def _amount(value: Any, unit: str | None) -> Any:
     return value
 
 
-_TEN_THOUSAND = Decimal(10000)
-
-
 def _in_unit(value: Any, unit: str | None) -> str | None:
     """An amount typed in the other unit than its block's, in the block's unit
     ("195.93万元" in a 元 block -> "1959300"; "1959300元" in a 万元 block ->
     "195.93"), else None.  Only where the block's unit is known."""
-    if unit not in ("元", "万元") or not isinstance(value, str):
+    if unit not in AMOUNT_UNITS or not isinstance(value, str):
         return None
     other = "万元" if unit == "元" else "元"
     number = _number_before(value.strip(), other)
@@ -1328,7 +1326,7 @@ def _in_unit(value: Any, unit: str | None) -> str | None:
         amount = Decimal(number.replace(",", ""))
     except ArithmeticError:
         return None
-    amount = amount * _TEN_THOUSAND if other == "万元" else amount / _TEN_THOUSAND
+    amount = amount * WAN if other == "万元" else amount / WAN
     return format(amount.normalize(), "f")
 
 
