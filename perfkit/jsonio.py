@@ -33,6 +33,7 @@ from .model import (
     Loc,
     SelfEvalForm,
 )
+from .values import is_blank
 
 Form = SelfEvalForm | EvalTable
 
@@ -196,6 +197,8 @@ def _selfeval_to_dict(form: SelfEvalForm, f: dict[str, str]) -> dict:
                 item[key] = _json_computed(raw, _cell(ind, "score"), f)
             else:
                 item[key] = _json_value(raw)
+        if not is_blank(ind.coefficient):  # 部门整体 forms only: kept when there is one
+            item["coefficient"] = _json_value(ind.coefficient)
         items.append(item)
     out["indicators"] = items
     for name in ("total_weight", "total", "grade"):
@@ -367,7 +370,7 @@ def _selfeval_from_dict(data: dict, profile: str, source: str) -> SelfEvalForm:
         where = f"indicators 第 {i} 项"
         if not isinstance(item, dict):
             raise InputError(f"{where} 应为对象", path=source or None)
-        _check_keys(item, {"level1", "level2", *SELFEVAL_IND_KEYS}, where, source)
+        _check_keys(item, {"level1", "level2", "coefficient", *SELFEVAL_IND_KEYS}, where, source)
         for key in ("level1", "level2"):
             if item.get(key) is not None and not isinstance(item.get(key), str):
                 raise InputError(f"{where}.{key} 应为文字", path=source or None)
@@ -375,7 +378,7 @@ def _selfeval_from_dict(data: dict, profile: str, source: str) -> SelfEvalForm:
             raise InputError(f"{where}：缺少二级指标（level2）", path=source or None)
         level1, level2 = canonical_group(item.get("level1"), item.get("level2"))
         ind = Indicator(level1=level1, level2=level2)
-        for key in SELFEVAL_IND_KEYS:
+        for key in (*SELFEVAL_IND_KEYS, "coefficient"):
             setattr(ind, key, _from_json(item.get(key), f"{where}.{key}", source))
         form.indicators.append(ind)
     return form

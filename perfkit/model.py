@@ -82,6 +82,9 @@ class Indicator:
     weight: Any = None  # 分值
     score: Any = None  # 得分 (a Formula when the template formula is kept)
     deviation_reason: Any = None  # 偏差原因分析及改进措施
+    # 得分系数 (部门整体 forms: 得分 = 系数 × 分值), as the cell gave it; not a
+    # cell of perfkit's template (so not in INDICATOR_FIELDS), read and checked
+    coefficient: Any = field(default=None, compare=False)
     row: int | None = field(default=None, compare=False)
     locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
 

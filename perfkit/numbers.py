@@ -41,7 +41,7 @@ _MAX_FLOAT = float(MAX_ABS)
 _MIN_FLOAT = float(MIN_ABS)
 _MAX_INT = int(MAX_ABS)
 _SEPARATORS = re.compile(r"[,，\s\u3000]")
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％", "0123456789.-+%")
 
 Number = int | float | Decimal | str
 

@@ -7,7 +7,8 @@ remarks, merged or repeated level cells, targets written with the unit in a
 计量单位 column ("≤100" beside "%") or in the value ("≤100%").  Every one must
 read as the same department's form: 510 ÷ 520 = 98.08 % → 9.81 of 10, four
 indicators at full marks, 99.81 in all, with no finding; one indicator score
-typed wrong is found at its cell.
+typed wrong is found at its cell, and so is a 得分系数 that does not give the
+score (得分 = 得分系数 × 权重) or lies outside 0–100 %.
 """
 
 from __future__ import annotations
@@ -114,8 +115,14 @@ def build(rnd: random.Random, path: str) -> dict:
         if adjusted and adj is not None:
             put(r, at["adjusted"], adj + value_unit)
         put(r, at["actual"], actual + value_unit if kind == "定量" else actual)
-        if "coefficient" in at:
-            put(r, at["coefficient"], 100)
+        if "coefficient" in at:  # 100, "100%", or 1 shown as a percentage
+            shown = rnd.choice([100, "100%", 1])
+            cells[f"系数:{name}"] = put(r, at["coefficient"], shown)
+            cells[f"系数80/120:{name}"] = {100: (80, 120), "100%": ("80%", "120%"), 1: (0.8, 1.2)}[
+                shown
+            ]
+            if shown == 1:
+                ws.cell(row=r, column=left + at["coefficient"]).number_format = "0%"
         put(r, at["weight"], w)
         cells[name] = put(r, at["score"], s)
         if "core" in at:
@@ -145,3 +152,11 @@ def test_every_department_layout_reads_as_the_same_form(tmp_path, first):
         assert found == [], (seed, found)
         found = findings_with(path, cells["财政供养人员控制率"], 25)  # 98 % of ≤100 %: the full 30
         assert ("SCORE_MISMATCH", cells["财政供养人员控制率"]) in found, seed
+        if "系数:财政供养人员控制率" in cells:  # 得分 = 得分系数 × 指标权重
+            assert ("SCORE_COEFFICIENT_MISMATCH", cells["财政供养人员控制率"]) in found, seed
+            coefficient = cells["系数:预决算信息公开性"]
+            eighty, too_high = cells["系数80/120:预决算信息公开性"]  # as the cell is written
+            found = findings_with(path, coefficient, eighty)  # 80 % of 20 is 16, the form says 20
+            assert found.count(("SCORE_COEFFICIENT_MISMATCH", cells["预决算信息公开性"])) == 1
+            found = findings_with(path, coefficient, too_high)
+            assert ("COEFFICIENT_OUT_OF_RANGE", coefficient) in found, seed

@@ -388,6 +388,7 @@ _COLUMN_NAMES = {
     "description": "指标说明",
     "deduction_reason": "扣分原因",
     "method": "得分计算方法",
+    "coefficient": "得分系数",
     "ignored": "其他",
 }
 
@@ -1143,6 +1144,8 @@ class _FormReader:
         for name in fields:
             if name in cells:
                 setattr(ind, name, cells[name])
+        if kind == SELF_EVAL and "coefficient" in cells:
+            ind.coefficient = cells["coefficient"]
         return ind
 
     def _subtotals(self, rows: list[dict[str, Any]]) -> list[Subtotal]:
@@ -1165,7 +1168,7 @@ class _FormReader:
     def _shown_percent(self, r: int, cells: dict[str, Any]) -> None:
         """A number a cell shows as a percentage (Excel keeps a typed "96%" as
         0.96) is read as shown: "96%"."""
-        for key in (*PERCENT_FIELDS, "target_adjusted"):
+        for key in (*PERCENT_FIELDS, "target_adjusted", "coefficient"):
             c = self.value_cols.get(key)
             value = cells.get(key)
             if c is not None and type(value) in (int, float) and (r, c) in self.s.sheet.percent:

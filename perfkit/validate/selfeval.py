@@ -338,6 +338,56 @@ def selfeval_row_scores(ctx: Context) -> Iterator[Finding]:
             yield from score_against_engine(ctx, row, st, "target", "年度指标值")
 
 
+@check(SELF_EVAL, codes=[C.SCORE_COEFFICIENT_MISMATCH, C.COEFFICIENT_OUT_OF_RANGE])
+def selfeval_coefficient(ctx: Context) -> Iterator[Finding]:
+    """A 部门整体 form's 得分系数 column: 0–100 %, and 得分 = 系数 × 指标权重."""
+    for row in rows(ctx):
+        ind = row.ind
+        if is_blank(ind.coefficient):
+            continue
+        share = coefficient_share(ctx.number(ind, "coefficient", f"{row.label}的得分系数"), ind)
+        if share is None:
+            continue
+        st = _row_state(ctx, row)
+        if st["na"]:
+            continue
+        shown = f"{fmt(share * HUNDRED)}%"
+        if not ZERO <= share <= 1:
+            yield ctx.finding(
+                C.COEFFICIENT_OUT_OF_RANGE.code,
+                ctx.loc(ind, "coefficient"),
+                f"{row.label}的得分系数为 {shown}，应在 0% 至 100% 之间",
+            )
+            continue
+        w = st["weight"]
+        if not isinstance(w, Decimal):
+            continue
+        yield from compare(
+            ctx,
+            C.SCORE_COEFFICIENT_MISMATCH.code,
+            ctx.loc(ind, "score"),
+            st["score"],
+            round2(share * w),
+            f"{row.label}的得分",
+            lambda shown=shown, w=w, ind=ind: (
+                f"{ctx.loc(ind, 'coefficient').cell} 得分系数 {shown} × 指标权重 {fmt(w)}"
+            ),
+        )
+
+
+def coefficient_share(number: Any, ind: Any) -> Decimal | None:
+    """The share of the weight a 得分系数 cell gives (*number*: the cell read by
+    ``read_number``, so "80%" is 80): "80%" and 0.8 are 0.8, and a bare number
+    outside 0–1 is a percentage (the column is headed 得分系数（%）), so 80 is 0.8
+    too; None for a blank or unreadable cell."""
+    if not isinstance(number, Decimal):
+        return None
+    text = text_of(ind.coefficient)
+    if "%" not in text and "％" not in text and ZERO <= number <= 1:
+        return number
+    return number / HUNDRED
+
+
 def score_against_engine(
     ctx: Context, row: Row, st: dict, target_field: str, target_label: str
 ) -> Iterator[Finding]:

@@ -31,6 +31,7 @@ TOLERANCE = Decimal("0.005")
 TEMPLATE_KEYS = {kind: {*cells, "op", "unit"} for kind, cells in INDICATOR_FIELDS.items()}
 COLUMN_NAMES = {
     "method": "得分计算方法",
+    "coefficient": "得分系数",
     "ignored": "其他列（权重设定值、是否核心指标、备注等）",
     "description": "指标说明",
     "benchmark": "标杆值",

@@ -1,0 +1,133 @@
+"""The 得分系数 column of a 部门整体支出绩效自评表 (DOMAIN.md §3.1: 得分 = 得分系数 × 权重):
+read with its cell, checked against the row's score and kept through JSON."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from perfkit.jsonio import form_from_dict, form_to_dict
+from perfkit.numbers import to_decimal
+from perfkit.readers import read_forms
+from perfkit.validate import validate_form
+from perfkit.validate.selfeval import coefficient_share
+from perfkit.values import read_number
+from perfkit.writers.adopt import adopt
+from tests.test_department_family import build
+
+
+@pytest.mark.parametrize(
+    "cell, share",
+    [
+        (100, "1"),
+        (80, "0.8"),
+        (0.8, "0.8"),
+        (1, "1"),
+        ("80%", "0.8"),
+        ("80％", "0.8"),
+        ("100", "1"),
+        (0, "0"),
+        (120, "1.2"),
+        (-5, "-0.05"),
+        ("120%", "1.2"),
+        ("约八成", None),
+    ],
+)
+def test_the_share_a_coefficient_cell_gives(cell, share):
+    class Row:
+        coefficient = cell
+
+    got = coefficient_share(read_number(cell)[0], Row)
+    assert got == (None if share is None else Decimal(share))
+
+
+@pytest.mark.parametrize(
+    "text, number", [("80％", "0.8"), ("９８.８７％", "0.9887"), ("98.87%", "0.9887")]
+)
+def test_a_percentage_typed_with_the_full_width_sign_is_a_number(text, number):
+    assert to_decimal(text) == Decimal(number)
+
+
+def _department_form(tmp_path):
+    """A generated 部门整体 form with a 得分系数 column written as a bare 100."""
+    for seed in range(200):
+        path = str(tmp_path / f"{seed}.xlsx")
+        cells = build(random.Random(seed), path)
+        if cells.get("系数80/120:预决算信息公开性") == (80, 120):
+            return path, cells
+    raise AssertionError("no seed writes a bare 100 in a 得分系数 column")
+
+
+def _typed(path: str, cell: str, value) -> str:
+    wb = load_workbook(path)
+    wb.active[cell] = value
+    changed = path.replace(".xlsx", "_typed.xlsx")
+    wb.save(changed)
+    return changed
+
+
+def test_a_coefficient_that_does_not_give_the_score_is_found_with_the_figures(tmp_path):
+    path, cells = _department_form(tmp_path)
+    coefficient, score = cells["系数:预决算信息公开性"], cells["预决算信息公开性"]
+    (form,) = read_forms(_typed(path, coefficient, 80))
+    (found,) = [f for f in validate_form(form) if f.code == "SCORE_COEFFICIENT_MISMATCH"]
+    assert found.cell == score and found.severity == "error"
+    assert found.message == (
+        f"“质量指标／预决算信息公开性”的得分应为 16（{coefficient} 得分系数 80% × 指标权重 20），"
+        "表中为 20，相差 4"
+    )
+
+
+def test_a_score_typed_to_agree_with_its_coefficient_is_no_finding(tmp_path):
+    path, cells = _department_form(tmp_path)
+    changed = _typed(path, cells["系数:预决算信息公开性"], 80)
+    (form,) = read_forms(_typed(changed, cells["预决算信息公开性"], 16))
+    codes = {f.code for f in validate_form(form)}
+    assert "SCORE_COEFFICIENT_MISMATCH" not in codes
+    assert "COEFFICIENT_OUT_OF_RANGE" not in codes
+
+
+def test_a_coefficient_out_of_range_is_found_at_its_cell(tmp_path):
+    path, cells = _department_form(tmp_path)
+    coefficient = cells["系数:预决算信息公开性"]
+    (form,) = read_forms(_typed(path, coefficient, -5))
+    (found,) = [f for f in validate_form(form) if f.code == "COEFFICIENT_OUT_OF_RANGE"]
+    assert found.cell == coefficient
+    assert found.message == "“质量指标／预决算信息公开性”的得分系数为 -5%，应在 0% 至 100% 之间"
+
+
+def test_a_coefficient_in_words_is_not_a_number(tmp_path):
+    path, cells = _department_form(tmp_path)
+    coefficient = cells["系数:预决算信息公开性"]
+    (form,) = read_forms(_typed(path, coefficient, "约八成"))
+    found = [(f.code, f.cell) for f in validate_form(form)]
+    assert ("NOT_A_NUMBER", coefficient) in found
+    assert not any(code.startswith(("SCORE_COEFF", "COEFF")) for code, _ in found)
+
+
+def test_the_coefficient_is_kept_through_json_and_checked_there(tmp_path):
+    path, cells = _department_form(tmp_path)
+    (form,) = read_forms(_typed(path, cells["系数:预决算信息公开性"], 80))
+    data = form_to_dict(form)
+    assert [i.get("coefficient") for i in data["indicators"]] == [100, 80, 100, 100]
+    again = form_from_dict(data)
+    assert [i.coefficient for i in again.indicators] == [100, 80, 100, 100]
+    assert "SCORE_COEFFICIENT_MISMATCH" in {f.code for f in validate_form(again)}
+
+
+def test_a_form_without_the_column_writes_no_coefficient_into_json(tmp_path):
+    for seed in range(200):
+        path = str(tmp_path / f"{seed}.xlsx")
+        if not any(k.startswith("系数:") for k in build(random.Random(seed), path)):
+            break
+    (form,) = read_forms(path)
+    assert all("coefficient" not in i for i in form_to_dict(form)["indicators"])
+
+
+def test_adopt_says_the_template_has_no_coefficient_column(tmp_path):
+    path, _ = _department_form(tmp_path)
+    (adopted,) = adopt(path, tmp_path / "out")
+    assert any("“得分系数”列" in line for line in adopted.lost), adopted.lost
