@@ -85,6 +85,15 @@ _BASE = {
     "周": (Decimal(10080), "分钟"),
 }
 _ONE = Decimal(1)
+_PER_YEAR = {
+    "年": _ONE,
+    "半年": Decimal(2),
+    "季度": Decimal(4),
+    "季": Decimal(4),
+    "月": Decimal(12),
+    "周": Decimal(52),
+}
+_RATES = ("元", "%", "美元", "港元")  # base units that are amounts or shares, not counts
 _PREFIX_FACTOR = {"万": WAN, "千": Decimal(1000), "亿": Decimal(100000000)}
 
 
@@ -101,8 +110,13 @@ def _unit_factor(unit: str) -> tuple[Decimal, str]:
     asks it of every measure it compares, from a vocabulary of a few dozen."""
     if unit in _BASE:
         return _BASE[unit]
-    if unit.endswith("/年") and len(unit) > 2:
-        return _unit_factor(unit[:-2])  # a year's form: ≥2次/年 is answered by 3次
+    head, slash, per = unit.rpartition("/")
+    if slash and head and per in _PER_YEAR:
+        # a year's form: ≥2次/年 is answered by 3次, ≥1次/季度 by 4次; an amount
+        # or a share per month stays a rate (500元/月 is no 6000元 a year)
+        factor, base = _unit_factor(head)
+        if per == "年" or base not in _RATES:
+            return factor * _PER_YEAR[per], base
     if len(unit) > 1 and unit[0] in _PREFIX_FACTOR:
         rest = unit[1:]
         factor, base = _BASE.get(rest, (Decimal(1), rest))
@@ -303,7 +317,7 @@ _NEI_FOLLOW = re.compile(
     r"\s*($|[\s,;.。、:)）]|完成|办结|答复|回复|处理|响应|解决|到位|落实|出具|提供|反馈)"
 )
 
-_DENOMINATORS = "人·月|人·年|人次|人|次|月|年|天|日|户|家|个|件|平方米|吨|小时|期|册|份|场|项|篇"
+_DENOMINATORS = "人·月|人·年|人次|人|次|半年|季度|季|月|年|周|天|日|户|家|个|件|平方米|吨|小时|期|册|份|场|项|篇"
 _UNITS = sorted(
     """
     个百分点 百分点 百分比 % ‰ 个工作日 工作日 个自然日 自然日 个月 小时 分钟 天 周
@@ -855,7 +869,22 @@ def _measure_at(
     span_end = suffix_match.end() if suffix is not None and suffix_match else pos
     span_start = op_start if prefix is not None else start
     label = _label(text, span_start, floor, span_end)
+    if unit and "/" not in unit:
+        unit = _per_period(text, _segment_start(text, span_start, floor), span_start, unit)
     return Measure(op, value, None, unit, label), (span_start, span_end)
+
+
+_EVERY = re.compile(r"每\s*(半年|季度|季|月|周)")
+
+
+def _per_period(text: str, seg: int, start: int, unit: str) -> str:
+    """A count written per period ("每季度至少1次", "每月开展2场"): its unit per
+    that period ("次/季度"), so that a year's count answers it (4次 is 每季度1次);
+    an amount or a share keeps its unit (每月补助500元 is 500 元)."""
+    found = _EVERY.search(text, seg, start)
+    if found is None or _unit_factor(unit)[1] in _RATES:
+        return unit
+    return f"{unit}/{found.group(1)}"
 
 
 def _after_words(text: str, start: int) -> bool:

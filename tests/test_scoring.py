@@ -3,6 +3,7 @@
 Seed 000 = three 龙岗区工商联 2023 自评表; seed 004 = 福田区工商联 2021 评价报告.
 """
 
+from decimal import Decimal
 from decimal import Decimal as D
 
 import pytest
@@ -731,3 +732,23 @@ def test_a_share_in_the_cell_function_and_the_validator_agree():
 )
 def test_worded_actuals_that_say_how_far_they_got(actual, level):
     assert scoring.qualitative_level("效果明显", actual) == level
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "value"),
+    [
+        ("每季度1次", "4次", "10.00"),  # was a 400 % over-achievement
+        ("每季度至少1次", "3次", "7.50"),  # was full marks: 3 of 4 quarters
+        ("每月1次", "10次", "8.33"),  # 10 of 12 months
+        ("≥1次/月", "12次", "10.00"),  # was 单位不一致
+        ("≥1次/季度", "5次", "10.00"),
+        ("4次/年", "每季度1次", "10.00"),  # was 2.5: 1 of 4
+        ("每半年1次", "1次", "5.00"),
+        ("每季度1次", "每季度1次", "10.00"),
+        ("每月开展2场", "20场", "8.33"),
+        ("每人每月500元", "500元", "10.00"),  # an amount per month stays a rate
+        ("每季度检查覆盖率100%", "100%", "10.00"),  # and so does a share
+    ],
+)
+def test_a_count_per_period_is_answered_by_the_year_s_count(target, actual, value):
+    assert indicator_score(target, actual, 10).value == Decimal(value)

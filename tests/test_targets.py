@@ -782,6 +782,12 @@ def test_base_units_of_a_unit_are_the_same_each_time():
         ("12 (人次)", "12", "人次", ("12", "人次")),
         # per year: a year's form counts the year's total
         ("≥2次/年", "2", "次/年", ("2", "次")),
+        ("≥1次/季度", "1", "次/季度", ("4", "次")),
+        ("每季度至少1次", "1", "次/季度", ("4", "次")),
+        ("每月开展2场", "2", "场/月", ("24", "场")),
+        ("每周1次", "1", "次/周", ("52", "次")),
+        ("每半年1期", "1", "期/半年", ("2", "期")),
+        ("每人每月500元", "500", "元", ("500", "元")),
     ],
 )
 def test_units_in_other_spellings(text, value, unit, base):
@@ -794,8 +800,9 @@ def test_units_in_other_spellings(text, value, unit, base):
 
 def test_units_that_stay_apart():
     """Conversions only where they are exact: a month is no number of days,
-    a working day no number of hours, 次/月 no 次 of the year, 5m not 5min."""
-    pairs = [("3个月", "90天"), ("5个工作日", "5天"), ("1次/月", "12次"), ("≥3项", "3个")]
+    a working day no number of hours, 500元/月 no 元 of the year, 5m not 5min
+    (a count per month is: 1次/月 is 12次 of the year, see test_scoring)."""
+    pairs = [("3个月", "90天"), ("5个工作日", "5天"), ("500元/月", "6000元"), ("≥3项", "3个")]
     pairs += [("1000人", "1200人次"), ("100户", "120户次")]
     for a, b in pairs:
         assert not comparable(read(a).measures[0], read(b).measures[0]), (a, b)
@@ -814,5 +821,5 @@ def test_a_number_in_unknown_letters_is_unreadable(text):
 
 
 def test_quarters_in_counts_are_no_dates():
-    assert read("每季度1次").describe() == "1 次"
+    assert read("每季度1次").describe() == "1 次/季度"
     assert [m.describe() for m in read("下半年开展培训10场").measures] == ["10 场"]
