@@ -396,6 +396,16 @@ def parse_direction(direction: object) -> str | None:
     raise ScoringError(f"无法识别的指标方向“{text[:20]}”，应为 正向、反向 或 等于")
 
 
+def _reverse_of(target: object, actual: str) -> bool:
+    """Whether a qualitative target is "smaller is better": its comparison with
+    a reference (≤预算数, 不超过上年; ≥上年 is not), else the words of the
+    target and the actual (成本, 投诉 …)."""
+    op = targets.reference_op(target) if isinstance(target, str) else None
+    if op is not None:
+        return op in (Op.LE, Op.LT)
+    return _reverse_hint(norm_text(target), actual)
+
+
 def _reverse_hint(*texts: object) -> bool:
     pattern = _VOCAB.pattern("reverse_hints")
     return pattern is not None and any(
@@ -548,7 +558,7 @@ def qualitative_level(
     if "not_met" in classes:
         return NOT_MET
     if "low" in classes or "high" in classes:
-        rev = reverse if isinstance(reverse, bool) else _reverse_hint(norm_text(target), text)
+        rev = reverse if isinstance(reverse, bool) else _reverse_of(target, text)
         if ("low" in classes and not rev) or ("high" in classes and rev):
             return NOT_MET
     if "partly_met" in classes:
@@ -641,7 +651,7 @@ def _pair(target: Measure, actuals: tuple[Measure, ...]) -> Decimal | None:
         return None
     if len(same) > 1:  # 12场，其中线上5场: the part is not counted again
         done = [m for m in same if not any(word in m.label for word in _ASIDE)]
-        same = done or same
+        same = done or same[:1]  # 累计12场，其中线上5场: the first, the whole
     if len(same) > 1:
         units = {m.base()[1] for m in same}
         if len(units) == 1 and target.unit and same[0].unit:

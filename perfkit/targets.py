@@ -249,6 +249,8 @@ def comparable(a: Measure, b: Measure) -> bool:
 
 # Whole cell texts of an unused row: the vocabulary (perfkit/vocab/words.toml).
 _NOT_APPLICABLE = vocabulary().not_applicable
+# what a comparison sign may be followed by instead of a number (≤预算数)
+_REFERENCES = vocabulary().references
 
 _PREFIX_OPS: list[tuple[str, Op, bool]] = sorted(
     [
@@ -418,8 +420,9 @@ _REPLACE = [
 _SPACES = re.compile(r"\s+")
 _LABEL_QUOTED = re.compile(r"《[^》]*》|<[^>]*>|\([^()]*\)")
 _LABEL_PERIOD = re.compile(r"^(?:\d{4}年度?|一年|全年|每年|年度|本年度|本年|当年|今年)")
-_LABEL_VERB = re.compile(r"^(?:举办|开展|完成|组织|出版|打造了?|实现|提供|共计|累计)")
-_LABEL_TAIL = re.compile(r"(?:共计|累计|合计|共|约|为|是|了|的|:|：|\s)+$")
+_LABEL_VERB = re.compile(r"^(?:举办|开展|完成|组织|出版|打造了?|实现|提供|共计)")
+# 累计 stays in the label: a running total is no count of the year ([units] aside)
+_LABEL_TAIL = re.compile(r"(?:共计|合计|共|约|为|是|了|的|:|：|\s)+$")
 _PARENS = re.compile(r"\([^()]*\)")
 _DIGIT_OR_PAREN = re.compile(r"[\d(]")
 _DATE_UNIT_AFTER = re.compile(r"\s*(?:年|月|日|号|时|:\d)")
@@ -541,6 +544,31 @@ def _normalise(text: str) -> str:
             text = text.replace(old, new)
     text = _SPACES.sub(" ", text).strip()
     return _convert_dates_and_percent(text)
+
+
+_REFERENCE_OP = (
+    re.compile(
+        "("
+        + "|".join(re.escape(words) for words, _op, _weak in _PREFIX_OPS)
+        + r")\s*(?:"
+        + "|".join(re.escape(w) for w in sorted(_REFERENCES, key=len, reverse=True))
+        + ")"
+    )
+    if _REFERENCES
+    else None
+)
+_OP_OF_WORDS = {words: op for words, op, _weak in _PREFIX_OPS}
+
+
+@lru_cache(maxsize=1024)
+def reference_op(text: str) -> Op | None:
+    """The comparison of a target in words against a reference ("≤预算数",
+    "控制在预算内", "不低于上年" -> LE, LE, GE), None when it has none: a
+    qualitative target's direction (超过上年 is bad for ≤上年)."""
+    if _REFERENCE_OP is None or not text:
+        return None
+    found = _REFERENCE_OP.search(_normalise(text))
+    return _OP_OF_WORDS[found.group(1)] if found else None
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -1069,6 +1097,8 @@ def _read_text(original: str) -> Reading:
             if a <= i < b:
                 break
         else:  # in no measure
+            if text[symbol.end() :].lstrip().startswith(_REFERENCES):
+                continue  # ≤预算数, ≥上年: a target in words
             return unreadable(f"比较符号“{symbol.group()}”后没有可识别的数值")
     for hit in dates:
         if hit.deadline is None and (hit.marked or not hit.weak):

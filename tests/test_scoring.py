@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from perfkit import profiles, scoring
 from perfkit.scoring import ScoringError, indicator_score
+from perfkit.targets import Op as targets_op
 
 # (全年执行数, 全年预算数, 执行率 %, 得分) as published on the three 龙岗 forms
 SEED_EXEC = [
@@ -752,3 +753,47 @@ def test_worded_actuals_that_say_how_far_they_got(actual, level):
 )
 def test_a_count_per_period_is_answered_by_the_year_s_count(target, actual, value):
     assert indicator_score(target, actual, 10).value == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "value"),
+    [
+        # a target against a reference is a target in words, not unreadable
+        ("≤预算数", "未超预算", "10.00"),
+        ("≤预算数", "超出预算2万元", "0.00"),
+        ("≤年度预算", "实际支出未超过年度预算", "10.00"),
+        ("控制在预算内", "超支", "0.00"),  # was full marks
+        ("控制在预算内", "未超支", "10.00"),
+        ("控制在预算内", "杜绝超支", "10.00"),
+        ("控制在预算内", "高于预算", "0.00"),
+        # and its sign gives the direction
+        ("≥上年水平", "低于上年", "0.00"),  # was full marks
+        ("≥上年", "高于上年", "10.00"),
+        ("≤上年", "高于上年", "0.00"),
+        ("≤上年", "低于上年", "10.00"),
+        ("不低于上年", "较低", "0.00"),
+        # a running total is no count of the year
+        ("≥5家", "新增企业5家，累计20家", "10.00"),
+        ("≥10家", "新增企业5家，累计20家", "5.00"),  # was 10: 5 + 20
+        ("≥10场", "累计举办12场，其中线上5场", "10.00"),
+        ("≥15场", "累计举办12场，其中线上5场", "8.00"),  # the whole, not 12 + 5
+        ("≥20家", "累计20家", "10.00"),
+    ],
+)
+def test_references_running_totals_and_overspending(target, actual, value):
+    assert indicator_score(target, actual, 10).value == Decimal(value)
+
+
+def test_a_target_against_a_reference_is_read_in_words():
+    from perfkit.targets import Kind, read, reference_op
+
+    assert read("≤预算数").kind is Kind.QUALITATIVE
+    assert read("≤ 年度预算").kind is Kind.QUALITATIVE
+    assert read("≤").kind is Kind.UNREADABLE  # a sign followed by nothing stays unreadable
+    assert read("≥优秀").kind is Kind.UNREADABLE
+    assert [reference_op(t) for t in ("≤预算数", "控制在预算内", "不低于上年", "≥90%")] == [
+        targets_op.LE,
+        targets_op.LE,
+        targets_op.GE,
+        None,
+    ]

@@ -49,6 +49,9 @@ VOCAB_KEYS: dict[str, dict[str, str]] = {
         "counts": "计数单位（起、例、株 …）：数字后面的这些字读作计量单位；常用单位（个、次、人、元、% …）已内置",
         "aside": "实际完成值中写在这些词之后的数不是完成数（其中线上5场、较上年增加2场），与指标值比较时不计入",
     },
+    "targets": {
+        "references": "比较符号后为这些词时（≤预算数、≥上年）指标值是文字表述，按实际完成值的表述评分，不是无法识别",
+    },
     "placeholder": {
         "whole": "年度指标值整格为这些文字时只是占位，不是指标值（待定、同上 …）",
         "starts": "年度指标值以这些文字开头时指向别处，不是指标值（见附件、详见附表 …）",
@@ -86,6 +89,7 @@ class Vocabulary:
     aside: tuple[str, ...] = ()
     placeholder_whole: frozenset[str] = frozenset()
     placeholder_starts: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -186,6 +190,7 @@ def _parse(text: str, source: str) -> Vocabulary:
         aside=get("units.aside"),
         placeholder_whole=frozenset(get("placeholder.whole")),
         placeholder_starts=get("placeholder.starts"),
+        references=get("targets.references"),
         source=source,
     )
 
