@@ -75,13 +75,19 @@ _DELAY = re.compile(
     r"每(?:延迟|推迟|逾期|延期|滞后|超期|拖延)(?:" + _STEP + r")?\s*"
     r"(?P<unit>个工作日|工作日|个自然日|自然日|天|日|周|个月|月)" + _TAKES
 )
+# 「每发现1处问题扣0.5分」, 「每发生一起安全事故扣2分」, 「出现1次投诉扣1分」
 _PER_ITEM = re.compile(
-    r"每(?:存在|发现|出现|有|查出)" + _STEP + r"\s*(?P<unit>项|个|次|处|例|起|条|件)" + _TAKES
+    r"(?:每(?:存在|发现|出现|有|查出|发生)|(?<!未)(?<!没有)(?:发生|出现|发现|查出))"
+    + _STEP
+    + r"\s*(?P<unit>项|个|次|处|例|起|宗|条|件)"
+    + _TAKES
 )
-# 「每项不符合扣0.5分」, 「每个问题扣1分」, 「每处问题扣0.5分」: the item is the step
+# 「每项不符合扣0.5分」, 「每个问题扣1分」, 「每处问题扣0.5分」, 「（发生安全事故的）
+# 每起扣2分」: the item is the step
 _EACH_ITEM = re.compile(
-    r"每(?P<step>一)?(?P<unit>项|处|个|条|件|例|起)"
-    r"(?:问题|不符合|不合格|未完成|未落实|未达标|差错|违规|错误|缺失)" + _TAKES
+    r"每(?P<step>一)?(?:(?P<unit>项|处|个|条|件|例|起)"
+    r"(?:问题|不符合|不合格|未完成|未落实|未达标|差错|违规|错误|缺失)|(?P<unit2>起|次|例|宗)(?=扣))"
+    + _TAKES
 )
 _ZERO_BELOW = re.compile(
     r"(?:低于|不足|少于)\s*" + _NUM + r"\s*(%|％)?\s*(?:的)?\s*(?:不得分|得0分|得 0 分|不计分)"
@@ -110,7 +116,8 @@ _RATE_TIMES = re.compile(
     r"(?:率|比例|满意度)[×xX*]" + _POINTS_OF + "|" + _POINTS_OF + r"[×xX*]" + _RATE
 )
 _THRESHOLD = re.compile(
-    r"(?:发生|出现|存在)[^，,；;。]{0,12}(?:的情况)?[^，,；;。]{0,6}(?:该项)?\s*(?:不得分|得0分|该项不得分)"
+    r"(?:发生|出现|存在)[^，,；;。]{0,12}(?:的情况)?[^，,；;。]{0,6}(?:的[，,])?(?:该项|本项)?\s*"
+    r"(?:不得分|得0分|该项不得分)"
 )
 _ITEM_POINTS = re.compile(r"([" + CIRCLED + r"])[^" + CIRCLED + r"]*?得\s*" + _NUM + r"\s*分")
 _EACH_FRACTION = re.compile(r"(?:各占|每项占|每项各占)\s*(?:权重(?:分)?的)?\s*(\d+)\s*/\s*(\d+)")
@@ -352,7 +359,7 @@ class CountRule(_FromNone):
 
 # words saying no item was found ("无" and "没有" only as the whole text: 无法…)
 _NONE_FOUND = (
-    "未发现", "未出现", "不存在", "均已", "全部及时", "全部按时", "无问题", "没有问题",
+    "未发现", "未出现", "未发生", "没有发生", "不存在", "均已", "全部及时", "全部按时", "无问题", "没有问题",
     "全部符合", "均符合", "全部合格", "均合格",
 )  # fmt: skip
 _ON_TIME = ("按时", "按期", "如期", "准时", "提前", "未延迟", "无延迟", "未逾期", "无逾期")
@@ -377,6 +384,14 @@ class ThresholdRule(Rule):
             return None
         bm = _measure_of(benchmark)
         am = _measure_of(actual)
+        if bm is None and benchmark in (None, ""):
+            # 「发生安全事故的，该项不得分」 without a 标杆值: the event or none
+            text = _text(actual).strip()
+            if text in ("无", "没有") or any(word in text for word in _NONE_FOUND):
+                return round2(w)
+            if am is not None and am.op is None:
+                return round2(w) if am.value == 0 else round2(ZERO)
+            return None
         if bm is None or am is None:
             if actual not in (None, "") and _restates(actual, benchmark):
                 return round2(w)
@@ -491,6 +506,7 @@ def _parse_worded(raw: str, t: str) -> WordedRule | None:
     phrases: list[tuple[str, Decimal | None, Decimal]] = []
     rest = None
     discretionary = False
+    pending = ""  # 「项目立项符合法律法规、部门职责，得2分」: a wording cut by 、 or ，
     for clause in filter(None, re.split(r"[，,；;。、]", t)):
         if _DISCRETION.search(clause):
             discretionary = True
@@ -498,8 +514,10 @@ def _parse_worded(raw: str, t: str) -> WordedRule | None:
         gives = _BAND_GIVES.search(clause)
         takes = None if gives else _WORDED_TAKES.search(clause)
         if gives is None and takes is None:
-            return None
-        cond = _CONDITION_LEAD.sub("", clause[: (gives or takes).start()])
+            pending += clause
+            continue
+        cond = _CONDITION_LEAD.sub("", pending + clause[: (gives or takes).start()])
+        pending = ""
         if not cond or re.search(r"\d", cond):
             return None
         # 「未按时完成扣1分」: the weight less 1, written as −1 points
@@ -508,6 +526,8 @@ def _parse_worded(raw: str, t: str) -> WordedRule | None:
             rest = outcome
             continue
         phrases.append((norm_text(cond), *outcome))  # compared as the actual is
+    if pending:
+        return None  # a wording that gives nothing
     if len(phrases) < 2 and rest is None:
         return None  # 「完成得满分」, 「符合要求得满分，否则酌情扣分」: the reviewer's call
     if rest is None and all(p is not None and p > 0 for _, p, _ in phrases):
@@ -916,7 +936,7 @@ def _parse(raw: str, t: str) -> Rule | None:
 
     m = _PER_ITEM.search(t) or _EACH_ITEM.search(t)
     if m:
-        return CountRule(text=raw, unit=m.group("unit"), **_steps(m))
+        return CountRule(text=raw, unit=m.group("unit") or m.group("unit2"), **_steps(m))
     band = _parse_band(raw, t)
     if band is not None:
         return band

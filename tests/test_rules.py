@@ -724,3 +724,37 @@ def test_criteria_that_add_up_are_no_rule_in_words():
     )
     assert parse_rule(text) is None
     assert eval_score(text, "项目立项符合国家法律法规", 3).value != D("1.00")
+
+
+@pytest.mark.parametrize(
+    ("text", "actual", "weight", "expected"),
+    [
+        # a deduction per event, counted from none (were 无法识别)
+        ("每发生1起安全事故扣2分。", "发生1起", 5, "3.00"),
+        ("每发生一起安全事故扣2分，扣完为止。", "1起", 5, "3.00"),
+        ("每发生一起安全事故扣2分，扣完为止。", "未发生", 5, "5.00"),
+        ("发生安全事故的，每起扣2分。", "2起", 5, "1.00"),
+        ("出现1次投诉扣1分。", "2次", 3, "1.00"),
+        ("未发生安全事故得满分，发生1起扣2分。", "发生1起", 5, "3.00"),
+        ("未发生安全事故得满分，发生1起扣2分。", "未发生", 5, "5.00"),
+        # an event that takes every point, without a 标杆值
+        ("出现安全事故的，该项不得分。", "未出现", 5, "5.00"),
+        ("出现安全事故的，该项不得分。", "发生1起", 5, "0.00"),
+        ("存在违规使用资金情况的不得分", "未发现违规", 4, "4.00"),
+        # a wording cut by 、 and ， before what it gets
+        (
+            "项目立项符合法律法规、部门职责，得2分；否则不得分。",
+            "项目立项符合法律法规、部门职责",
+            2,
+            "2.00",
+        ),
+        ("项目立项符合法律法规、部门职责，得2分；否则不得分。", "不符合", 2, "0.00"),
+    ],
+)
+def test_deductions_per_event_and_wordings_cut_by_commas(text, actual, weight, expected):
+    assert eval_score(text, actual, weight).value == D(expected)
+
+
+def test_an_event_rule_leaves_an_unclear_actual_to_the_reviewer():
+    assert parse_rule("出现安全事故的，该项不得分。").score("情况良好", 5) is None
+    assert parse_rule("每发生一起安全事故扣2分").score("2人", 5) is None  # 起, not 人
