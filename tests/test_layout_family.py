@@ -311,6 +311,8 @@ def write_form(rnd: random.Random, ws, first_row: int) -> dict:
             t, a = t.translate(FULL), a.translate(FULL)
         if split:
             op, t, unit = _split_target(t)
+            if op == "≥":  # the platform writes the direction for the sign: 正向指标
+                op = rnd.choice(["≥", "正向指标", "不少于"])
             ws.cell(row=r, column=at["op"], value=op)
             ws.cell(row=r, column=at["measure"], value=unit)
             if unit and a.endswith(unit):

@@ -543,6 +543,15 @@ def test_department_whole_form(tmp_path):
         ("=", "全部完成", None, "=全部完成"),
         (None, "≤ 3", "万元", "≤ 3万元"),
         (None, "≥ 较好", "%", "≥ 较好"),  # words, not a number: the unit is not added
+        # the direction instead of the sign (the platform's 正向 / 反向 / 等于 indicators)
+        ("正向指标", 95, "%", "≥95%"),
+        ("正向", "10", "场", "≥10场"),
+        ("反向指标", 3, "万元", "≤3万元"),
+        ("反向", "5", "个工作日", "≤5个工作日"),
+        ("等于指标", 0, "起", "=0起"),
+        ("不少于", 10, "场", "≥10场"),
+        ("不超过", 5, "天", "≤5天"),
+        ("定量", 10, "场", "10场"),
     ],
 )
 def test_join_target(op, value, unit, joined):
@@ -1212,3 +1221,36 @@ def test_a_template_saved_as_xls_by_libreoffice(tmp_path, libreoffice):
     lost = next(f for f in found if f.code == "FORMULA_ERROR")
     assert lost.message.startswith("5 个单元格的公式只剩一个错误值（G6、H6、H17、H23、H25")
     assert not [f for f in validate_workbook(src) if f.code == "FORMULA_ERROR"]
+
+
+def test_the_direction_written_for_the_sign(tmp_path):
+    """指标性质 written as the platform's direction (正向指标 / 反向指标) rather
+    than ≥ / ≤: 反向指标 | 3 | 万元 against 3.3 is a ceiling overrun, 3 ÷ 3.3 × 10
+    = 9.09 (read as a bare 3万元 it had been met, 10)."""
+    path = tmp_path / "方向.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "2021年度部门整体支出绩效自评表"
+    ws["A2"], ws["B2"] = "主管部门", "某区财政局"
+    ws["A4"] = "部门预算执行情况（万元）"
+    for c, h in zip("BCDEFG", ("年初预算数", "全年预算数", "全年执行数", "执行率", "执行率权重", "执行率得分"), strict=True):  # fmt: skip
+        ws[f"{c}4"] = h
+    for c, v in zip("BCDEFG", (500, 520, 510, 98.08, 10, 9.81), strict=True):
+        ws[f"{c}5"] = v
+    heads = ("一级指标", "二级指标", "指标名称", "指标性质", "年初指标值", "计量单位", "全年完成值", "指标权重", "指标得分")  # fmt: skip
+    for i, h in enumerate(heads, 1):
+        ws.cell(row=7, column=i, value=h)
+    rows = [
+        ("产出指标", "数量指标", "培训场次", "正向指标", 10, "场", 12, 40, 40),
+        ("产出指标", "成本指标", "单位培训成本", "反向指标", 3, "万元", 3.3, 10, 10),
+        ("效益指标", "社会效益指标", "培训覆盖率", "正向", 90, "%", 95, 40, 40),
+    ]
+    for r, row in enumerate(rows, 8):
+        for i, v in enumerate(row, 1):
+            ws.cell(row=r, column=i, value=v)
+    ws["A11"], ws["H11"], ws["I11"] = "合计", 100, 99.81
+    wb.save(path)
+    form = _read_one(path)
+    assert [r.target for r in form.indicators] == ["≥10场", "≤3万元", "≥90%"]
+    mismatch = [f for f in validate_workbook(path) if f.code == "SCORE_MISMATCH"]
+    assert [(f.cell, "应为 9.09" in f.message) for f in mismatch] == [("I9", True)]
