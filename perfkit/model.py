@@ -235,6 +235,18 @@ class EvalTable:
     form = EVAL_TABLE
 
 
+FORM_NAMES = {SELF_EVAL: "自评表", EVAL_TABLE: "评分表"}
+DEPARTMENT_FORM = "部门整体自评表"
+DEPARTMENT_SUBJECT = "部门整体支出"  # what a 部门整体 form evaluates, where a project's name stands
+
+
+def form_name(form: Any) -> str:
+    """自评表, 评分表, or 部门整体自评表 for a department's own 自评表 (summary, review)."""
+    if getattr(form, "department", False):
+        return DEPARTMENT_FORM
+    return FORM_NAMES.get(form.form, form.form)
+
+
 _NOT_PLAIN = frozenset(
     (
         "locs", "row", "source", "sheet", "layout", "missing", "notes", "issues",
@@ -264,7 +276,10 @@ def plain(obj: Any) -> Any:
 __all__ = [
     "AMOUNT_FIELDS",
     "AMOUNT_LABELS",
+    "DEPARTMENT_FORM",
+    "DEPARTMENT_SUBJECT",
     "EVAL_TABLE",
+    "FORM_NAMES",
     "FUND_LABELS",
     "FUND_ROWS",
     "SELF_EVAL",
@@ -277,6 +292,7 @@ __all__ = [
     "SelfEvalForm",
     "Subtotal",
     "asdict",
+    "form_name",
     "plain",
     "value_of",
 ]

@@ -49,10 +49,10 @@ from typing import Any
 from . import batch
 from .errors import OutputError, UsageError
 from .fsutil import check_outputs, prepare_folder
-from .model import EVAL_TABLE, SELF_EVAL
+from .model import SELF_EVAL, form_name
 from .numbers import HUNDRED, ZERO, fmt, round2
 from .scoring import ScoreState
-from .values import UNKNOWN
+from .values import UNKNOWN, subject_of
 
 # -- the risk formula (docs/review.md) ----------------------------------------
 SEVERITY_POINTS = {"error": Decimal(8), "warning": Decimal(2), "info": ZERO}
@@ -84,7 +84,6 @@ MANUAL_STATES = (
     ScoreState.MISMATCH,
     ScoreState.EMPTY,
 )
-FORM_NAMES = {SELF_EVAL: "自评表", EVAL_TABLE: "评分表"}
 
 
 # --------------------------------------------------------------------------
@@ -630,9 +629,7 @@ def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
     from .validate import validate_form
     from .validate.platform import inflation, placeholder_rows
 
-    base = Reviewed(
-        job.path, job.key, form.sheet or "", index, FORM_NAMES.get(form.form, form.form)
-    )
+    base = Reviewed(job.path, job.key, form.sheet or "", index, form_name(form))
     try:
         profile = _profile_for(form, job.profile)
         a = assess(form, profile)
@@ -648,7 +645,7 @@ def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
     return replace(  # the texts as the summary writes them (汇总.xlsx)
         base,
         unit=unit_of(form),
-        project=_text(form.project_name),
+        project=subject_of(form),
         project_code=code,
         year=_text(form.year),
         profile=profile.name,

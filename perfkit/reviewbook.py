@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .fsutil import write_atomic
+from .model import DEPARTMENT_FORM, EVAL_TABLE, FORM_NAMES, SELF_EVAL
 from .numbers import fmt
 from .outputs import REVIEW
 from .summarybook import (
@@ -382,6 +383,13 @@ def _method_sheet(wb, info: Info, header, formats) -> None:
 # 复核工作底稿
 # --------------------------------------------------------------------------
 
+# the workpaper's title by the kind of form (review.Reviewed.form)
+_TITLES = {
+    FORM_NAMES[SELF_EVAL]: "项目支出绩效自评表",
+    DEPARTMENT_FORM: "部门整体支出绩效自评表",
+    FORM_NAMES[EVAL_TABLE]: "绩效评价指标体系评分表",
+}
+
 WP_COLUMNS = (
     ("序号", 5),
     ("项目", 24),
@@ -535,7 +543,7 @@ class _Paper:
 
     def _header(self) -> None:
         r, ws, info = self.r, self.ws, self.info
-        kind = "项目支出绩效自评表" if r.form == "自评表" else "绩效评价指标体系评分表"
+        kind = _TITLES.get(r.form, "绩效评价指标体系评分表")
         ws.merge_range(0, 0, 0, len(WP_COLUMNS) - 1, f"{kind}复核工作底稿", self.title)
         ws.set_row(0, 30)
         sampled = (

@@ -21,11 +21,12 @@ from .fsutil import check_outputs, write_atomic
 from .layout import amount_unit_of
 from .model import (
     AMOUNT_FIELDS,
-    EVAL_TABLE,
     SELF_EVAL,
+    form_name,
     value_of,
 )
 from .numbers import HUNDRED, WAN, ZERO, NotANumber, round2, to_decimal
+from .values import subject_of
 
 # Subtotal columns: first-level label keyword -> column id.
 BLOCKS = (
@@ -72,8 +73,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "read_error": ("无法读取原因", "text"),
     "note": ("备注", "text"),
 }
-
-FORM_NAMES = {SELF_EVAL: "自评表", EVAL_TABLE: "评分表"}
 
 
 @dataclass(frozen=True)
@@ -137,9 +136,9 @@ def summarize_form(
     row.update(
         file=form.source or "",
         sheet=form.sheet or "",
-        form=FORM_NAMES.get(form.form, form.form),
+        form=form_name(form),
         unit=unit_of(form),
-        project_name=_text(form.project_name),
+        project_name=subject_of(form),
         year=_text(form.year),
         profile=profile.name,
     )

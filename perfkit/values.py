@@ -6,7 +6,7 @@ import re
 from math import isfinite
 from typing import Any
 
-from .model import Formula
+from .model import DEPARTMENT_SUBJECT, Formula
 from .numbers import NotANumber, NumberOutOfRange, to_decimal
 
 
@@ -151,3 +151,12 @@ def form_year(form: Any) -> int | None:
         return years[0]
     m = _YEAR_DIGITS.search(text)
     return int(m.group(0)) if m else None
+
+
+def subject_of(form: Any) -> str:
+    """What a form evaluates, for lists and titles: its 项目名称, or 部门整体支出
+    for a department's own form (which names no project)."""
+    name = text_of(getattr(form, "project_name", None))
+    if not name and getattr(form, "department", False):
+        return DEPARTMENT_SUBJECT
+    return name

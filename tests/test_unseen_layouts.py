@@ -527,6 +527,18 @@ def test_department_whole_form(tmp_path):
 
     (row,) = summary.summarize_path(summary._Job(str(path), None))
     assert (row["unit"], row["dept"]) == ("某区财政局", "某区财政局")  # filed under its department
+    # it names no project: the 汇总 says what it evaluates, and what kind of form it is
+    assert (row["form"], row["project_name"]) == ("部门整体自评表", "部门整体支出")
+    from openpyxl import load_workbook
+
+    from perfkit import review
+
+    done = review.run(
+        [str(path)], tmp_path.parent / f"{tmp_path.name}-复核", sample="1", seed=1, progress=False
+    )
+    (paper,) = done.workpapers
+    assert paper.name == "001_某区财政局_部门整体支出.xlsx"
+    assert load_workbook(paper).active["A1"].value == "部门整体支出绩效自评表复核工作底稿"
     ws["G5"] = 9.9
     wb.save(path)
     assert ("EXEC_SCORE_MISMATCH", "G5") in _findings(path)

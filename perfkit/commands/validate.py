@@ -29,14 +29,12 @@ class FormResult:
     sheet: str
     project: str
     findings: list = field(default_factory=list)
+    name: str = "表格"  # 自评表, 评分表, 部门整体自评表
 
     @property
     def title(self) -> str:
         name = f"“{self.project}”" if self.project else "（未填项目名称）"
-        return f"工作表「{self.sheet}」{FORM_NAMES.get(self.kind, '表格')}{name}"
-
-
-FORM_NAMES = {"selfeval": "自评表", "evaltable": "评分表"}
+        return f"工作表「{self.sheet}」{self.name}{name}"
 
 
 @dataclass
@@ -80,12 +78,15 @@ def register(subparsers) -> None:
 
 def check_file(path: str, profile: str | None) -> list[FormResult]:
     """Every form of one file with its findings; raises PerfkitError for unreadable input."""
+    from ..model import form_name
     from ..readers import read_forms
     from ..validate import validate_form
-    from ..values import text_of
+    from ..values import subject_of
 
     return [
-        FormResult(form.form, form.sheet, text_of(form.project_name), validate_form(form, profile))
+        FormResult(
+            form.form, form.sheet, subject_of(form), validate_form(form, profile), form_name(form)
+        )
         for form in read_forms(path)
     ]
 
