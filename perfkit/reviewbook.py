@@ -41,6 +41,7 @@ from .summarybook import (
     text_lines,
     write_table,
 )
+from .validate import CODES
 
 RED = "#C00000"
 INPUT_FILL = "#FFF2CC"  # the templates' input yellow
@@ -383,6 +384,9 @@ def _method_sheet(wb, info: Info, header, formats) -> None:
 # 复核工作底稿
 # --------------------------------------------------------------------------
 
+# the 校验代码 columns fit the longest code on one line
+CODE_WIDTH = max(len(name) for name in CODES) + 3
+
 # the workpaper's title by the kind of form (review.Reviewed.form)
 _TITLES = {
     FORM_NAMES[SELF_EVAL]: "项目支出绩效自评表",
@@ -398,7 +402,7 @@ WP_COLUMNS = (
     ("按规则应为", 13),
     ("差异（表中−应为）", 9),
     ("计算依据", 30),
-    ("校验代码", 22),
+    ("校验代码", CODE_WIDTH),
     ("校验说明", 40),
     ("复核意见", 26),
     ("调整后得分", 9),

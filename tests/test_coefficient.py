@@ -73,7 +73,7 @@ def test_a_coefficient_that_does_not_give_the_score_is_found_with_the_figures(tm
     path, cells = _department_form(tmp_path)
     coefficient, score = cells["系数:预决算信息公开性"], cells["预决算信息公开性"]
     (form,) = read_forms(_typed(path, coefficient, 80))
-    (found,) = [f for f in validate_form(form) if f.code == "SCORE_COEFFICIENT_MISMATCH"]
+    (found,) = [f for f in validate_form(form) if f.code == "COEFFICIENT_MISMATCH"]
     assert found.cell == score and found.severity == "error"
     assert found.message == (
         f"“质量指标／预决算信息公开性”的得分应为 16（{coefficient} 得分系数 80% × 指标权重 20），"
@@ -86,7 +86,7 @@ def test_a_score_typed_to_agree_with_its_coefficient_is_no_finding(tmp_path):
     changed = _typed(path, cells["系数:预决算信息公开性"], 80)
     (form,) = read_forms(_typed(changed, cells["预决算信息公开性"], 16))
     codes = {f.code for f in validate_form(form)}
-    assert "SCORE_COEFFICIENT_MISMATCH" not in codes
+    assert "COEFFICIENT_MISMATCH" not in codes
     assert "COEFFICIENT_OUT_OF_RANGE" not in codes
 
 
@@ -105,7 +105,7 @@ def test_a_coefficient_in_words_is_not_a_number(tmp_path):
     (form,) = read_forms(_typed(path, coefficient, "约八成"))
     found = [(f.code, f.cell) for f in validate_form(form)]
     assert ("NOT_A_NUMBER", coefficient) in found
-    assert not any(code.startswith(("SCORE_COEFF", "COEFF")) for code, _ in found)
+    assert not any(code.startswith("COEFFICIENT_") for code, _ in found)
 
 
 def test_the_coefficient_is_kept_through_json_and_checked_there(tmp_path):
@@ -115,7 +115,7 @@ def test_the_coefficient_is_kept_through_json_and_checked_there(tmp_path):
     assert [i.get("coefficient") for i in data["indicators"]] == [100, 80, 100, 100]
     again = form_from_dict(data)
     assert [i.coefficient for i in again.indicators] == [100, 80, 100, 100]
-    assert "SCORE_COEFFICIENT_MISMATCH" in {f.code for f in validate_form(again)}
+    assert "COEFFICIENT_MISMATCH" in {f.code for f in validate_form(again)}
 
 
 def test_a_form_without_the_column_writes_no_coefficient_into_json(tmp_path):

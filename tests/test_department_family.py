@@ -153,10 +153,10 @@ def test_every_department_layout_reads_as_the_same_form(tmp_path, first):
         found = findings_with(path, cells["财政供养人员控制率"], 25)  # 98 % of ≤100 %: the full 30
         assert ("SCORE_MISMATCH", cells["财政供养人员控制率"]) in found, seed
         if "系数:财政供养人员控制率" in cells:  # 得分 = 得分系数 × 指标权重
-            assert ("SCORE_COEFFICIENT_MISMATCH", cells["财政供养人员控制率"]) in found, seed
+            assert ("COEFFICIENT_MISMATCH", cells["财政供养人员控制率"]) in found, seed
             coefficient = cells["系数:预决算信息公开性"]
             eighty, too_high = cells["系数80/120:预决算信息公开性"]  # as the cell is written
             found = findings_with(path, coefficient, eighty)  # 80 % of 20 is 16, the form says 20
-            assert found.count(("SCORE_COEFFICIENT_MISMATCH", cells["预决算信息公开性"])) == 1
+            assert found.count(("COEFFICIENT_MISMATCH", cells["预决算信息公开性"])) == 1
             found = findings_with(path, coefficient, too_high)
             assert ("COEFFICIENT_OUT_OF_RANGE", coefficient) in found, seed

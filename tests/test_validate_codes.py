@@ -167,7 +167,7 @@ CASES = [
     ("AMOUNT_UNIT_TYPED", "E6", lambda: _read(_budget_in_wan)),
     ("INDICATOR_DUPLICATE", "D18", lambda: _copied_row(longgang1(), 17, 18)),
     # a 得分系数 column (部门整体 forms): 50 % of the row's 10 points is 5, not the 10 typed
-    ("SCORE_COEFFICIENT_MISMATCH", "H14", lambda: _coefficient(longgang1(), 14, 50)),
+    ("COEFFICIENT_MISMATCH", "H14", lambda: _coefficient(longgang1(), 14, 50)),
     ("COEFFICIENT_OUT_OF_RANGE", "I14", lambda: _coefficient(longgang1(), 14, 150)),
     # the platform's self-evaluation warnings (issue 13)
     # 85 % executed (1959300 × 0.85 = 1665405), indicators 90/90: (100% − 85%) / 100% = 15%

@@ -163,8 +163,8 @@ QUAL_SCORE_OUT_OF_BAND = code(
     "实际完成值写“部分完成”，分值 10，得分 10（应在 [6, 8) 之间）",
     "按完成档次在区间内打分，或修改实际完成值的描述",
 )
-SCORE_COEFFICIENT_MISMATCH = code(
-    "SCORE_COEFFICIENT_MISMATCH",
+COEFFICIENT_MISMATCH = code(
+    "COEFFICIENT_MISMATCH",
     ERROR,
     "部门整体支出绩效自评表中，指标得分不等于本行得分系数 × 指标权重",
     "自评表!J12 得分系数 80%，指标权重 10，指标得分填 10（应为 8）",

@@ -338,7 +338,7 @@ def selfeval_row_scores(ctx: Context) -> Iterator[Finding]:
             yield from score_against_engine(ctx, row, st, "target", "年度指标值")
 
 
-@check(SELF_EVAL, codes=[C.SCORE_COEFFICIENT_MISMATCH, C.COEFFICIENT_OUT_OF_RANGE])
+@check(SELF_EVAL, codes=[C.COEFFICIENT_MISMATCH, C.COEFFICIENT_OUT_OF_RANGE])
 def selfeval_coefficient(ctx: Context) -> Iterator[Finding]:
     """A 部门整体 form's 得分系数 column: 0–100 %, and 得分 = 系数 × 指标权重."""
     for row in rows(ctx):
@@ -364,7 +364,7 @@ def selfeval_coefficient(ctx: Context) -> Iterator[Finding]:
             continue
         yield from compare(
             ctx,
-            C.SCORE_COEFFICIENT_MISMATCH.code,
+            C.COEFFICIENT_MISMATCH.code,
             ctx.loc(ind, "score"),
             st["score"],
             round2(share * w),
