@@ -131,3 +131,18 @@ def test_adopt_says_the_template_has_no_coefficient_column(tmp_path):
     path, _ = _department_form(tmp_path)
     (adopted,) = adopt(path, tmp_path / "out")
     assert any("“得分系数”列" in line for line in adopted.lost), adopted.lost
+
+
+def test_fill_says_the_coefficients_are_not_written(tmp_path, capsys):
+    import json
+
+    from perfkit.cli import main
+
+    path, _ = _department_form(tmp_path)
+    (form,) = read_forms(path)
+    data = tmp_path / "部门.json"
+    data.write_text(json.dumps(form_to_dict(form), ensure_ascii=False), "utf-8")
+    out = tmp_path.parent / f"{tmp_path.name}-填表.xlsx"
+    assert main(["fill", "selfeval", str(data), "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "未能写入：4 行的得分系数" in said and out.exists()

@@ -141,6 +141,12 @@ def _fill(args: argparse.Namespace) -> int:
     data = read_json(args.data)
     out = fill(data, args.out, template=args.template, source=args.data)
     print(f"已生成 {out}")
+    items = data.get("indicators") if isinstance(data, dict) else None
+    coefficients = sum(
+        1 for i in items or () if isinstance(i, dict) and i.get("coefficient") is not None
+    )
+    if coefficients:
+        print(f"  未能写入：{coefficients} 行的得分系数（模板没有这一列；得分按原值写入）")
     return 0
 
 
