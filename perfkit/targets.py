@@ -177,7 +177,12 @@ class Measure:
             number = f"{_fmt(self.value)}–{_fmt(self.upper)}"
         else:
             number = _fmt(self.value)
-        return " ".join(part for part in (self.symbol(), number, self.unit) if part)
+        text = " ".join(part for part in (self.symbol(), number, self.unit) if part)
+        head, _, per = self.unit.rpartition("/")
+        if head and per in _PER_YEAR and per != "年" and self._factor()[1] != self.unit:
+            # a count per period: what the year's count must be
+            text += f"（全年 {_fmt(self.value * _PER_YEAR[per])} {head}）"
+        return text
 
 
 @dataclass(frozen=True)

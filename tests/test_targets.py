@@ -821,5 +821,7 @@ def test_a_number_in_unknown_letters_is_unreadable(text):
 
 
 def test_quarters_in_counts_are_no_dates():
-    assert read("每季度1次").describe() == "1 次/季度"
+    assert read("每季度1次").describe() == "1 次/季度（全年 4 次）"
+    assert read("每周服务≥20小时").describe() == "≥ 20 小时/周（全年 1040 小时）"
+    assert read("每人每月500元").describe() == "500 元"  # an amount per month stays a rate
     assert [m.describe() for m in read("下半年开展培训10场").measures] == ["10 场"]
