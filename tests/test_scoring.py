@@ -797,3 +797,12 @@ def test_a_target_against_a_reference_is_read_in_words():
         targets_op.GE,
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    "actual",
+    ["基本达标", "基本符合要求", "群众基本满意", "基本按时完成", "制度基本健全", "大部分完成"],
+)
+def test_met_for_the_most_part_is_the_middle_band(actual):
+    """基本… and 大部分… say the target was met in part (they were full marks)."""
+    assert scoring.qualitative_level("达标", actual) == "部分达成"
