@@ -449,6 +449,13 @@ def test_percent_formats(tmp_path, code, percent):
     assert sheet.percent == (frozenset({(0, 0)}) if percent else frozenset())
 
 
+def _put_rows(ws, rows, first: int) -> None:
+    """*rows* typed from row *first*, column A on."""
+    for r, row in enumerate(rows, first):
+        for i, v in enumerate(row, 1):
+            ws.cell(row=r, column=i, value=v)
+
+
 def test_department_whole_form(tmp_path):
     """部门整体支出绩效自评表 (DOMAIN.md §3.1, 重庆 2021): 执行率权重 / 执行率得分
     columns, 指标名称 / 计量单位 / 指标性质 / 年初指标值 / 全年完成值 / 得分系数 /
@@ -507,9 +514,7 @@ def test_department_whole_form(tmp_path):
             "否",
         ),
     ]
-    for r, row in enumerate(rows, 9):
-        for i, v in enumerate(row, 1):
-            ws.cell(row=r, column=i, value=v)
+    _put_rows(ws, rows, 9)
     ws["A12"], ws["I12"], ws["J12"] = "合计", 100, 98.31
     wb.save(path)
     form = _read_one(path)
@@ -1257,9 +1262,7 @@ def test_the_direction_written_for_the_sign(tmp_path):
         ("产出指标", "成本指标", "单位培训成本", "反向指标", 3, "万元", 3.3, 10, 10),
         ("效益指标", "社会效益指标", "培训覆盖率", "正向", 90, "%", 95, 40, 40),
     ]
-    for r, row in enumerate(rows, 8):
-        for i, v in enumerate(row, 1):
-            ws.cell(row=r, column=i, value=v)
+    _put_rows(ws, rows, 8)
     ws["A11"], ws["H11"], ws["I11"] = "合计", 100, 99.81
     wb.save(path)
     form = _read_one(path)
