@@ -171,6 +171,8 @@ def _selfeval_to_dict(form: SelfEvalForm, f: dict[str, str]) -> dict:
         "version": version_of(SELF_EVAL),
         "profile": form.profile,
     }
+    if form.department:  # 部门整体支出绩效自评表: names no project, no project weights
+        out["department"] = True
     for name in SELFEVAL_HEADER:
         out[name] = _json_value(getattr(form, name))
     _put_unit(out, form)
@@ -335,10 +337,15 @@ def _selfeval_from_dict(data: dict, profile: str, source: str) -> SelfEvalForm:
         "exec_weight",
         "goal_expected",
         "goal_actual",
+        "department",
     }
     top |= set(SELFEVAL_HEADER) | set(SELFEVAL_COMPUTED) | {"amount_unit"}
     _check_keys(data, top, "JSON", source)
     form = SelfEvalForm(profile=profile, source=source)
+    department = data.get("department", False)
+    if not isinstance(department, bool):
+        raise InputError("department 应为 true 或 false", path=source or None)
+    form.department = department
     _take_unit(data, form, source)
     for name in (
         *SELFEVAL_HEADER,

@@ -238,6 +238,7 @@ class EvalTable:
 FORM_NAMES = {SELF_EVAL: "自评表", EVAL_TABLE: "评分表"}
 DEPARTMENT_FORM = "部门整体自评表"
 DEPARTMENT_SUBJECT = "部门整体支出"  # what a 部门整体 form evaluates, where a project's name stands
+DEPARTMENT_TITLE = "部门整体支出绩效自评表"  # the title fill and adopt give a 部门整体 form
 
 
 def form_name(form: Any) -> str:
@@ -278,6 +279,7 @@ __all__ = [
     "AMOUNT_LABELS",
     "DEPARTMENT_FORM",
     "DEPARTMENT_SUBJECT",
+    "DEPARTMENT_TITLE",
     "EVAL_TABLE",
     "FORM_NAMES",
     "FUND_LABELS",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -17,6 +18,8 @@ from perfkit.validate.selfeval import coefficient_share
 from perfkit.values import read_number
 from perfkit.writers.adopt import adopt
 from tests.test_department_family import build
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "longgang2023_dangjian.xlsx"
 
 
 @pytest.mark.parametrize(
@@ -146,3 +149,77 @@ def test_fill_says_the_coefficients_are_not_written(tmp_path, capsys):
     assert main(["fill", "selfeval", str(data), "-o", str(out)]) == 0
     said = capsys.readouterr().out
     assert "未能写入：4 行的得分系数" in said and out.exists()
+
+
+def test_a_department_form_stays_one_through_json_fill_and_adopt(tmp_path):
+    """extract says "department": true, fill and adopt title the template
+    部门整体支出绩效自评表, so reading it back weighs no project weights (the
+    adopted copy had a false LEVEL1_WEIGHT_PROFILE: 效益 40 against 30)."""
+    from perfkit.writers.fill import fill
+
+    path, _ = _department_form(tmp_path)
+    (form,) = read_forms(path)
+    data = form_to_dict(form)
+    assert data["department"] is True and form_from_dict(data).department
+    out = tmp_path.parent / f"{tmp_path.name}-out"
+    out.mkdir()
+    filled = fill(data, out / "填表.xlsx")
+    (adopted,) = adopt(path, out)
+    assert adopted.project == "部门整体支出"
+    for made in (filled, adopted.path):
+        assert load_workbook(made).active["A1"].value == "部门整体支出绩效自评表"
+        (again,) = read_forms(made)
+        assert again.department
+        codes = {f.code for f in validate_form(again)}
+        assert "LEVEL1_WEIGHT_PROFILE" not in codes, (made, codes)
+    assert "department" not in form_to_dict(read_forms(EXAMPLE)[0])  # a project's form
+
+
+def test_department_must_be_true_or_false(tmp_path):
+    from perfkit.errors import InputError
+
+    path, _ = _department_form(tmp_path)
+    data = form_to_dict(read_forms(path)[0])
+    data["department"] = "是"
+    with pytest.raises(InputError, match="department 应为 true 或 false"):
+        form_from_dict(data)
+
+
+def test_adopt_names_every_column_it_cannot_carry_in_chinese(tmp_path):
+    """Across the 部门整体 and 评分表 families: no column key ("target_adjusted")
+    in what adopt says, and no column it did carry (a 评分表's 指标值 is its 标杆值)."""
+    from tests import test_evaltable_family
+
+    out = tmp_path.parent / f"{tmp_path.name}-adopt"
+    lines = set()
+    for seed in range(40):
+        for family in (build, test_evaltable_family.build):
+            path = tmp_path / f"{family.__module__[-6:]}{seed}.xlsx"
+            family(random.Random(seed), str(path))
+            for adopted in adopt(path, out):
+                lines.update(adopted.lost)
+    assert not [line for line in lines if any("a" <= ch <= "z" for ch in line)], lines
+    assert any(line.startswith("“调整指标值”列") for line in lines)  # the family has the column
+    assert not any("“年度指标值”列" in line or "“偏差原因”列" in line for line in lines), lines
+
+
+def test_adopt_carries_a_score_table_s_target_column_as_its_benchmark(tmp_path):
+    """A 评分表 whose 标杆值 column is headed 指标值 (and 扣分原因 偏差原因): the
+    reader takes them as 标杆值 and 扣分原因, so adopt carries them."""
+    from tests import test_evaltable_family
+
+    path = tmp_path / "评分表.xlsx"
+    test_evaltable_family.build(random.Random(5), str(path))  # a layout with 标杆值
+    wb = load_workbook(path)
+    renamed = {"标杆值": "指标值", "评价标准值": "指标值", "标准值": "指标值"}
+    renamed |= {"扣分原因": "偏差原因", "扣分说明": "偏差原因", "扣分理由": "偏差原因"}
+    for row in wb.active.iter_rows():
+        for cell in row:
+            text = "".join(str(cell.value).split())
+            if text in renamed:
+                cell.value = renamed[text]
+    wb.save(path)
+    (form,) = read_forms(path)
+    assert {"target", "deviation_reason"} <= set(form.layout.columns)
+    (adopted,) = adopt(path, tmp_path.parent / f"{tmp_path.name}-adopt")
+    assert not [line for line in adopted.lost if "列（模板没有这一列）" in line], adopted.lost

@@ -375,7 +375,7 @@ def _what_was_found(s: SheetScan) -> str:
     cols = {h.key("col") for hits in s.by_row.values() for h in hits} - {None}
     if cols:
         seen.append(
-            "指标列标题（" + "、".join(sorted(_COLUMN_NAMES.get(k, k) for k in cols)) + "）"
+            "指标列标题（" + "、".join(sorted(COLUMN_LABELS.get(k, k) for k in cols)) + "）"
         )
     want = "年度绩效指标表头（同一行中的 三级指标/指标名称、年度指标值/标杆值、分值/权重、得分 等列标题）"
     if not seen:
@@ -383,7 +383,8 @@ def _what_was_found(s: SheetScan) -> str:
     return f"找到了{'、'.join(seen)}，没有找到{want}"
 
 
-_COLUMN_NAMES = {
+# each indicator column key as the forms label it (messages)
+COLUMN_LABELS = {
     "level1": "一级指标",
     "level2": "二级指标",
     "level3": "三级指标",
@@ -985,7 +986,7 @@ class _FormReader:
         if joined:
             self.notes.append(
                 "年度指标值由"
-                + "、".join(_COLUMN_NAMES[k] for k in ("op", "target", "unit") if k in cols)
+                + "、".join(COLUMN_LABELS[k] for k in ("op", "target", "unit") if k in cols)
                 + "列合成"
             )
         self._missing(form, fund)

@@ -21,14 +21,22 @@ from typing import Any
 
 from ..errors import UsageError
 from ..fsutil import refuse_overwrite_input
-from ..model import AMOUNT_FIELDS, INDICATOR_FIELDS, SELF_EVAL, Formula
+from ..model import AMOUNT_FIELDS, EVAL_TABLE, INDICATOR_FIELDS, SELF_EVAL, Formula
 from ..numbers import fmt
+from ..readers.recognise import COLUMN_LABELS
+from ..values import subject_of
 from .place import layout_for, place
 
 TOLERANCE = Decimal("0.005")
 
 # Columns of the templates, per form kind; anything else read is not carried over.
 TEMPLATE_KEYS = {kind: {*cells, "op", "unit"} for kind, cells in INDICATOR_FIELDS.items()}
+# columns the reader takes into another field of the form kind, when the
+# layout has none of that field (recognise._indicator)
+CARRIED = {
+    (EVAL_TABLE, "target"): "benchmark",
+    (EVAL_TABLE, "deviation_reason"): "deduction_reason",
+}
 COLUMN_NAMES = {
     "method": "得分计算方法",
     "coefficient": "得分系数",
@@ -88,7 +96,7 @@ def adopt_form(form, out: Path) -> Adopted:
     from .template import deterministic_bytes, new_workbook, write_output
 
     new = copy.deepcopy(form)
-    result = Adopted(form.source, form.sheet, _text(form.project_name), out)
+    result = Adopted(form.source, form.sheet, subject_of(form), out)
     _lost_columns(form, result)
     submitted = {id(ind): ind.score for ind in new.indicators}
     typed_totals = {name: getattr(new, name) for name in ("total", "total_weight", "grade")}
@@ -158,8 +166,16 @@ def _lost_columns(form, result: Adopted) -> None:
         return
     keep = TEMPLATE_KEYS[form.form]
     for key in layout.columns:
-        if key not in keep:
-            result.lost.append(f"“{COLUMN_NAMES.get(key, key)}”列（模板没有这一列）")
+        if key in keep or CARRIED.get((form.form, key)) in keep - set(layout.columns):
+            continue  # 指标值 read as the 评分表's 标杆值, 偏差原因 as its 扣分原因
+        if key == "target_adjusted":
+            result.lost.append(
+                "“调整指标值”列（模板只有一列年度指标值：填了调整指标值的行按调整值转入，"
+                "这些行的年初指标值未转入）"
+            )
+            continue
+        name = COLUMN_NAMES.get(key) or COLUMN_LABELS.get(key, key)
+        result.lost.append(f"“{name}”列（模板没有这一列）")
     if form.form == SELF_EVAL:
         for ind in form.indicators:
             if "执行率" in _text(ind.level3) and not ind.is_blank():

@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..fsutil import refuse_overwrite_input
 from ..layout import KIND_ALIASES, TITLES, Layout, a1, amount_unit_of, default_unit, resolve_kind
 from ..model import (
+    DEPARTMENT_TITLE,
     EVAL_TABLE,
     FUND_ROWS,
     INDICATOR_FIELDS,
@@ -107,6 +108,9 @@ def write_form(wb, form: Form, layout: Layout, source: str = "") -> dict[str, An
             fund = form.funds.get(key) or FundRow(key)
             for amount in layout.fund_columns:
                 put(ws, layout.fund_cell(key, amount), getattr(fund, amount), source)
+        if form.department and layout.cell("title"):
+            # a 部门整体 form stays one: its title tells the reader (no project weights)
+            ws[layout.cell("title")].value = DEPARTMENT_TITLE
     else:
         for name in EVAL_INPUTS:
             put(ws, layout.cell(name), getattr(form, name), source)
