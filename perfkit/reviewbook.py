@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from .fsutil import write_atomic
-from .model import DEPARTMENT_FORM, EVAL_TABLE, FORM_NAMES, SELF_EVAL
+from .layout import TITLES
+from .model import DEPARTMENT_FORM, DEPARTMENT_TITLE, EVAL_TABLE, FORM_NAMES
 from .numbers import fmt
 from .outputs import REVIEW
 from .summarybook import (
@@ -388,11 +389,8 @@ def _method_sheet(wb, info: Info, header, formats) -> None:
 CODE_WIDTH = max(len(name) for name in CODES) + 3
 
 # the workpaper's title by the kind of form (review.Reviewed.form)
-_TITLES = {
-    FORM_NAMES[SELF_EVAL]: "项目支出绩效自评表",
-    DEPARTMENT_FORM: "部门整体支出绩效自评表",
-    FORM_NAMES[EVAL_TABLE]: "绩效评价指标体系评分表",
-}
+_TITLES = {FORM_NAMES[kind]: title for kind, title in TITLES.items()}
+_TITLES[DEPARTMENT_FORM] = DEPARTMENT_TITLE
 
 WP_COLUMNS = (
     ("序号", 5),
@@ -547,7 +545,7 @@ class _Paper:
 
     def _header(self) -> None:
         r, ws, info = self.r, self.ws, self.info
-        kind = _TITLES.get(r.form, "绩效评价指标体系评分表")
+        kind = _TITLES.get(r.form, TITLES[EVAL_TABLE])
         ws.merge_range(0, 0, 0, len(WP_COLUMNS) - 1, f"{kind}复核工作底稿", self.title)
         ws.set_row(0, 30)
         sampled = (
