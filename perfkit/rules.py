@@ -413,6 +413,19 @@ class ThresholdRule(Rule):
 
 
 _NEGATORS = ("未", "不", "没", "无", "非")
+
+
+def _negated_in(text: str, words: str) -> bool:
+    """Whether every time *text* stands in *words* it follows a negator (按时完成
+    in 未按时完成的)."""
+    at = words.find(text)
+    while at >= 0:
+        if not (at and words[at - 1] in _NEGATORS):
+            return False
+        at = words.find(text, at + 1)
+    return True
+
+
 _NO = ("否", "没有", "未", "没", "不是", "不")  # a whole actual that answers no
 
 
@@ -473,10 +486,19 @@ class WordedRule(Rule):
             return value
         if self.rest is not None and level == NOT_MET:
             return self._points(*self.rest, w)
-        # 「有完善的制度得2分」 answered 「有」: the one wording it can be
-        lone = [p for p in self.phrases if text in p[0]]
-        if len(lone) == 1 and level == ACHIEVED and not self.discretionary:
+        if level != ACHIEVED or self.discretionary:
+            return None
+        # 「有完善的制度得2分」 answered 「有」: the one wording it can be, not
+        # one that holds it negated (按时完成 is not 「未按时完成的不得分」)
+        within = [(p, _negated_in(text, p[0])) for p in self.phrases if text in p[0]]
+        lone = [p for p, negated in within if not negated]
+        if len(lone) == 1:
             return self._points(lone[0][1], lone[0][2], w)
+        if within and not lone:  # the opposite of a failure's wording: the best one
+            best = max(self._points(p, sh, w) for _, p, sh in self.phrases)
+            plain = [p for p in self.phrases if self._points(p[1], p[2], w) == best]
+            if len(plain) == 1 and not any(c in _NEGATORS for c in plain[0][0][:1]):
+                return best
         return None
 
     def describe(self):

@@ -758,3 +758,14 @@ def test_deductions_per_event_and_wordings_cut_by_commas(text, actual, weight, e
 def test_an_event_rule_leaves_an_unclear_actual_to_the_reviewer():
     assert parse_rule("出现安全事故的，该项不得分。").score("情况良好", 5) is None
     assert parse_rule("每发生一起安全事故扣2分").score("2人", 5) is None  # 起, not 人
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected"),
+    [("按时完成", "5.00"), ("及时完成", "5.00"), ("未按时完成", "0.00")],
+)
+def test_an_actual_that_is_a_failure_s_wording_undone(actual, expected):
+    """「按时完成」 stands in 「未按时完成的不得分」 only negated: it is the opposite
+    of that wording (it got 0 as the one wording it could be)."""
+    text = "及时完成得满分，未按时完成的不得分。"
+    assert eval_score(text, actual, 5).value == D(expected)
