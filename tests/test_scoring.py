@@ -806,3 +806,21 @@ def test_a_target_against_a_reference_is_read_in_words():
 def test_met_for_the_most_part_is_the_middle_band(actual):
     """基本… and 大部分… say the target was met in part (they were full marks)."""
     assert scoring.qualitative_level("达标", actual) == "部分达成"
+
+
+@pytest.mark.parametrize(
+    ("actual", "level"),
+    [
+        ("存在个别不合规情况", "未达成"),  # was 达成
+        ("违规使用资金2万元", "未达成"),
+        ("未违规", "达成"),
+        ("不存在违规问题", "达成"),
+        ("未发现违规违纪", "达成"),  # every failure word after the negator
+        ("无违规违纪，但存在不规范", "未达成"),
+        ("不够规范", "部分达成"),  # was 达成
+        ("制度有所欠缺", "部分达成"),
+        ("质量一般", "部分达成"),
+    ],
+)
+def test_compliance_and_not_good_enough(actual, level):
+    assert scoring.qualitative_level("合规", actual) == level

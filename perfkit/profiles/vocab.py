@@ -114,7 +114,7 @@ class Vocabulary:
                 + "|".join(re.escape(w) for w in sorted(self.negators, key=len, reverse=True))
                 + ")(?:"
                 + "|".join(re.escape(w) for w in sorted(failures, key=len, reverse=True))
-                + ")"
+                + ")+"  # 未发现违规违纪: every failure word of the run
             )
             if self.negators and failures
             else None
