@@ -63,6 +63,7 @@ from ._excel import calling_book
 MARKS_SHEET = "_perfkit_marks"
 MARKS_HEADER = ["工作表", "单元格", "严重程度", "原有批注", "原批注内容", "perfkit 批注"]
 RESULTS_KEY = "校验结果工作表"  # G1 of the store; H1 holds the name of perfkit's results sheet
+XL_SHEET_HIDDEN = 0
 XL_SHEET_VERY_HIDDEN = 2
 XL_LANDSCAPE = 2
 XL_PAPER_A4 = 9
@@ -96,7 +97,11 @@ def validate(book: Any = None) -> list:
 
         values, formulas = read_grids(book, names)
         forms = forms_from_grids(
-            values, formulas, source=_name(book), defined_names=book_names(book)
+            values,
+            formulas,
+            source=_name(book),
+            defined_names=book_names(book),
+            hidden=hidden_sheets(book, names),
         )
         shown_percentages(book, forms)
     except PerfkitError as exc:  # a clear message instead of a traceback
@@ -227,6 +232,21 @@ def book_names(book: Any) -> dict[str, str]:
     except Exception:  # a fast path only: the labels are read anyway
         return {}
     return out
+
+
+def hidden_sheets(book: Any, sheet_names: list[str]) -> list[str]:
+    """The sheets of *sheet_names* that are hidden or very hidden (one call
+    each; xlwings' ``Sheet.visible`` is COM's XlSheetVisibility on Windows, and
+    xlSheetVeryHidden, 2, is true): a form on one is SHEET_HIDDEN, as the file
+    readers say."""
+    hidden = []
+    for name in sheet_names:
+        try:
+            if book.sheets[name].api.Visible in (XL_SHEET_HIDDEN, XL_SHEET_VERY_HIDDEN):
+                hidden.append(name)
+        except Exception:  # a fast path only: the form is read either way
+            continue
+    return hidden
 
 
 def read_grids(book: Any, sheet_names: list[str]) -> tuple[dict, dict]:

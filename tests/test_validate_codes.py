@@ -164,6 +164,7 @@ CASES = [
     ("CELLS_IGNORED", "", lambda: _read(_far_cell)),
     ("LAYOUT_NAME_MOVED", "H24", lambda: _read(_moved_name)),
     ("ROWS_HIDDEN", "D14", lambda: _read(_hidden_row)),
+    ("SHEET_HIDDEN", "A1", lambda: _read(_hidden_sheet)),
     ("AMOUNT_UNIT_TYPED", "E6", lambda: _read(_budget_in_wan)),
     ("INDICATOR_DUPLICATE", "D18", lambda: _copied_row(longgang1(), 17, 18)),
     # a 得分系数 column (部门整体 forms): 50 % of the row's 10 points is 5, not the 10 typed
@@ -242,6 +243,17 @@ def _hidden_row(path):
 
     wb = openpyxl.load_workbook(EXAMPLES / "longgang2023_falv.xlsx")
     wb["自评表"].row_dimensions[14].hidden = True
+    wb.save(path)
+
+
+def _hidden_sheet(path):
+    """The 自评表 sheet of a template hidden (another sheet shown instead)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(EXAMPLES / "longgang2023_falv.xlsx")
+    wb.create_sheet("说明")
+    wb.active = len(wb.worksheets) - 1
+    wb["自评表"].sheet_state = "hidden"
     wb.save(path)
 
 

@@ -681,3 +681,14 @@ def test_the_layout_family_in_a_live_book(tmp_path):
         assert ("SCORE_MISMATCH", where["scores"][1]) in from_file, seed
         live = {(f.code, f.cell) for f in run_validate(fake_from_xlsx(path))}
         assert live == from_file, (seed, live ^ from_file)
+
+
+def test_a_form_on_a_hidden_sheet_in_a_live_book():
+    """SHEET_HIDDEN, as the file readers say it (one Visible call per sheet)."""
+    book = example("longgang2023_falv.xlsx")
+    assert "SHEET_HIDDEN" not in {f.code for f in run_validate(book)}
+    for state in (mv.XL_SHEET_HIDDEN, mv.XL_SHEET_VERY_HIDDEN):
+        mv.clear(book, quiet=True)
+        object.__setattr__(book.sheet("自评表").api, "Visible", state)
+        found = [f for f in run_validate(book) if f.code == "SHEET_HIDDEN"]
+        assert [(f.sheet, f.cell) for f in found] == [("自评表", "A1")], state

@@ -12,6 +12,7 @@ memory (the Excel macros read a live workbook in bulk).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Any
 
 from ..errors import NotAForm
@@ -52,10 +53,12 @@ def forms_from_grids(
     merged: dict[str, list[tuple[int, int, int, int]]] | None = None,
     source: str = "",
     defined_names: dict[str, str] | None = None,
+    hidden: Iterable[str] = (),
 ) -> list[Form]:
     """The forms of sheets given as 2-D grids (sheet -> rows; row 1/column A
     at [0][0]; *formulas* the same shape holding "=…" text; *merged* zero-based
-    ranges), e.g. read in bulk from a live workbook."""
+    ranges; *hidden* the names of the hidden sheets), e.g. read in bulk from a
+    live workbook."""
     sheets = []
     for name, rows in values.items():
         grid = [[None if v == "" else v for v in (row or ())] for row in rows or ()]
@@ -65,7 +68,7 @@ def forms_from_grids(
                 if isinstance(text, str) and text.startswith("=") and len(text) > 1:
                     texts[(r, c)] = text
         sheets.append(SheetData(name, grid, texts, tuple((merged or {}).get(name) or ())))
-    return _forms(sheets, source, defined_names or {}, set())
+    return _forms(sheets, source, defined_names or {}, set(hidden))
 
 
 def _forms(
@@ -96,6 +99,15 @@ def _forms(
             form.profile = settings.get("profile") or DEFAULT_PROFILE
             if settings:
                 form.locs["profile"] = settings["profile_loc"]
+            if sheet.name in hidden:
+                form.issues.append(
+                    (
+                        "SHEET_HIDDEN",
+                        form.layout.cell("title") or "",
+                        f"表格在隐藏的工作表「{sheet.name}」中：照常读取和汇总，但打开文件时看不到；"
+                        "如是旧表或草稿请删除该工作表，以免重复汇总",
+                    )
+                )
             if sheet.cut:
                 form.issues.append(
                     (

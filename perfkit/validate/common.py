@@ -523,6 +523,7 @@ def subtotals(ctx: Context) -> Iterator[Finding]:
     codes=[
         C.PART_MISSING,
         C.CELLS_IGNORED,
+        C.SHEET_HIDDEN,
         C.ROWS_HIDDEN,
         C.AMOUNT_UNIT_TYPED,
         C.LAYOUT_NAME_MOVED,
