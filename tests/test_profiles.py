@@ -66,6 +66,8 @@ def test_every_bundled_profile_loads():
         ('[grades]\nbands = [[80, "良"], [90, "优"]]\n', "grades.bands 的下限应从高到低排列"),
         ("[grades]\nbands = [[90]]\n", "grades.bands 第 1 项 应为两个元素的列表"),
         ("[grades]\nbands = [[90, 1]]\n", "grades.bands 第 1 项 的第二个元素应为等级文字"),
+        ('[grades]\naliases = { "优秀" = 1 }\n', "grades.aliases.优秀 应为文字"),
+        ("[grades]\naliases = 3\n", "grades.aliases 应为表"),
         (
             "[total_cap]\nbands = [[70, 2000]]\n",
             "total_cap.bands 第 1 项 为 2000，超出允许范围 [0, 1000]",
@@ -215,3 +217,18 @@ def test_a_bad_vocabulary_is_an_error(tmp_path, text, fragment):
     with pytest.raises(VocabularyError) as err:
         load_vocabulary(_write(tmp_path, "words.toml", text))
     assert fragment in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "grade"),
+    [("优", "优"), ("优秀", "优"), ("良好", "良"), ("中等", "中"), ("较差", "差"), ("优（99.89分）", "优"),
+     (" 优 秀 ", "优"), ("A", "A")],
+)  # fmt: skip
+def test_a_grade_written_another_way_names_the_profile_s_grade(text, grade):
+    assert load("mof2020").grade_named(text) == grade
+    assert load("platform80").grade_named(text) == grade  # the aliases are inherited
+
+
+def test_futian_s_lowest_grade_has_its_own_alias():
+    futian = load("futian2021")
+    assert futian.grade_named("较低") == "低" and futian.grade_named("优秀") == "优"

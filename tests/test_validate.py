@@ -451,3 +451,13 @@ def test_weight_text_mismatch_f7():
         for r in FUTIAN_ROWS
     ]
     assert ("WEIGHT_TEXT_MISMATCH", "G39") in pairs(validate_form(futian_table(rows)))
+
+
+@pytest.mark.parametrize(
+    ("grade", "mismatch"),
+    [("优", False), ("优秀", False), ("优（99.89分）", False), ("良好", True)],
+)
+def test_a_grade_written_another_way_is_no_mismatch(grade, mismatch):
+    """优秀 is 优 (profile [grades] aliases); 良好 is 良, not the 优 of 99.89."""
+    found = pairs(validate_form(longgang1(grade=grade)))
+    assert (("GRADE_MISMATCH", "H45") in found) is mismatch

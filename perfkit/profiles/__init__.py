@@ -130,6 +130,12 @@ SCHEMA: dict[str, Key | dict[str, Key]] = {
             "true：总分须高于下限（> 90 为优）；false：达到下限即可（≥ 90 为优）",
             False,
         ),
+        "aliases": Key(
+            "map",
+            '等级的其他写法 → 本规则的等级（优秀 = "优"）：表中写其他写法不算等级不符',
+            {},
+            second="text",
+        ),
     },
     "qualitative": {
         "achieved": Key(
@@ -311,7 +317,10 @@ def _check_value(value: Any, key: Key, source: str, path: str) -> None:
             raise ProfileError(f"{_where(source, path)} 应为表（名称 = 值）")
         for name, item in value.items():
             where = f"{path}.{name}"
-            if key.choices:
+            if key.second == "text":
+                if not isinstance(item, str) or not item:
+                    raise ProfileError(f"{_where(source, where)} 应为文字，实际为 {_show(item)}")
+            elif key.choices:
                 if item not in key.choices:
                     raise ProfileError(
                         f"{_where(source, where)} 为 {_show(item)}，可选：{'、'.join(key.choices)}"
@@ -386,6 +395,7 @@ class Profile:
     tol_error: Decimal
     tol_rounding: Decimal
     grade_strict: bool = False
+    grade_aliases: dict[str, str] = field(default_factory=dict)  # 优秀 -> 优
     equal: str = "ratio"  # "ratio" | "vendor"
     qual_phrases: dict[str, str] = field(default_factory=dict)
     warnings: Warnings = field(default_factory=Warnings)
@@ -395,6 +405,12 @@ class Profile:
             if (total > threshold) if self.grade_strict else (total >= threshold):
                 return label
         return self.grade_below
+
+    def grade_named(self, text: str) -> str:
+        """The profile's grade a form's 绩效等级 cell names: "优秀" and
+        "优（99.89分）" are 优 (spaces and a note in brackets aside)."""
+        core = _GRADE_NOTE.sub("", "".join(text.split()))
+        return self.grade_aliases.get(core, core)
 
     def cap_for(self, exec_rate_pct: Decimal) -> Decimal | None:
         """Highest total allowed at this execution rate (percent), or None."""
@@ -523,6 +539,7 @@ def _load(source: str) -> Profile:
         grade_bands=tuple((_d(t), str(label)) for t, label in grades.get("bands", [])),
         grade_below=str(grades.get("below", _default("grades", "below"))),
         grade_strict=bool(grades.get("strict", False)),
+        grade_aliases={str(k): str(v) for k, v in grades.get("aliases", {}).items()},
         qual_achieved=_num(data, "qualitative", "achieved"),
         qual_partial=_num(data, "qualitative", "partial"),
         qual_phrases=dict(qual.get("phrases", {})),
@@ -567,6 +584,8 @@ def _by_name(name: str | None) -> Profile:
 # Documentation from the schema
 # --------------------------------------------------------------------------
 
+_GRADE_NOTE = re.compile(r"[（(][^（()）]*[)）]$")
+
 _TYPES = {
     "number": "数字",
     "text": "文字",
@@ -591,6 +610,8 @@ def _default_text(key: Key) -> str:
 
 
 def _values_text(key: Key) -> str:
+    if key.type == "map" and key.second == "text":
+        return "写法 = 等级文字"
     if key.type == "choice" or (key.type == "map" and key.choices):
         return "、".join(f"`{c}`" for c in key.choices)
     if key.type in ("number", "map") and (key.low is not None or key.high is not None):

@@ -374,7 +374,7 @@ def evaltable_total(ctx: Context) -> Iterator[Finding]:
     grade_text = text_of(form.grade)
     if total is not None and grade_text and not excel_error(form.grade):
         want = ctx.profile.grade(total)
-        if grade_text != want:
+        if ctx.profile.grade_named(grade_text) != want:
             yield ctx.finding(
                 C.GRADE_MISMATCH.code,
                 ctx.loc(form, "grade"),

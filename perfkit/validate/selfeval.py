@@ -765,7 +765,7 @@ def selfeval_total(ctx: Context) -> Iterator[Finding]:
     grade_text = text_of(form.grade)
     if grade_text and form.grade is not UNKNOWN and not excel_error(form.grade):
         want = ctx.profile.grade(total)
-        if grade_text != want:
+        if ctx.profile.grade_named(grade_text) != want:
             yield ctx.finding(
                 C.GRADE_MISMATCH.code,
                 ctx.loc(form, "grade"),
