@@ -1306,10 +1306,14 @@ def _typed_unit(value: Any) -> str | None:
 
 
 def _number_before(text: str, unit: str) -> str | None:
-    """The number of "1,200,000.00元" typed before *unit* (元 is not 万元), else None."""
-    if not text.endswith(unit) or (unit == "元" and text.endswith("万元")):
+    """The number of "1,200,000.00元" typed before *unit* (元 is not 万元; 万
+    alone is 万元: "195.93万"), else None."""
+    if unit == "万元" and text.endswith("万"):
+        rest = text[:-1].strip()
+    elif not text.endswith(unit) or (unit == "元" and text.endswith("万元")):
         return None
-    rest = text[: -len(unit)].strip()
+    else:
+        rest = text[: -len(unit)].strip()
     return rest if _looks_numeric(rest) else None
 
 
