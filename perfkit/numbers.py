@@ -192,3 +192,15 @@ def fmt(value: object) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
+_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def arabic_years(text: str) -> str:
+    """A year written in Chinese digits, as in a title, in Arabic digits:
+    "二〇二三年度" -> "2023年度" (digit by digit; only four before 年)."""
+    if not isinstance(text, str) or "年" not in text:
+        return text  # nothing to convert (the readers hand over cell text only)
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_YEAR_DIGITS), text)

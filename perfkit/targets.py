@@ -25,7 +25,7 @@ from enum import Enum
 from functools import lru_cache
 
 from .model import value_of
-from .numbers import MAX_ABS, MAX_TEXT, WAN, NotANumber, bounded, to_decimal
+from .numbers import MAX_ABS, MAX_TEXT, WAN, NotANumber, arabic_years, bounded, to_decimal
 from .profiles.vocab import vocabulary
 
 __all__ = [
@@ -459,15 +459,7 @@ def _cn_value(run: str) -> Decimal | None:
         return None
 
 
-def _cn_digits(run: str) -> str:
-    """Digit by digit: "二〇二一" -> "2021" (years)."""
-    table = {ch: str(i) for i, ch in enumerate("〇一二三四五六七八九")}
-    table["零"] = "0"
-    return "".join(table.get(ch, ch) for ch in run)
-
-
 _CN_PERCENT = re.compile(r"百分之\s*([" + _CN_CHARS + r"点]+|\d+(?:\.\d+)?)")
-_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=\s*年)")
 _CN_MONTH = re.compile(r"(?<![" + _CN_CHARS + r"\d个])([一二三四五六七八九十]{1,3})(?=\s*月)")
 _CN_DAY = re.compile(r"(?<=月)(\s*)([一二三四五六七八九十]{1,3})(?=\s*[日号])")
 
@@ -478,10 +470,6 @@ def _percent(match: re.Match[str]) -> str:
         return number + "%"
     value = _cn_value(number)
     return match.group(0) if value is None else _fmt(value) + "%"
-
-
-def _year(match: re.Match[str]) -> str:
-    return _cn_digits(match.group(1))
 
 
 def _month(match: re.Match[str]) -> str:
@@ -505,8 +493,7 @@ def _convert_dates_and_percent(text: str) -> str:
     substring test is cheaper than a pattern that finds nothing."""
     if "百分之" in text:
         text = _CN_PERCENT.sub(_percent, text.replace("百分之百", "100%"))
-    if "年" in text:
-        text = _CN_YEAR.sub(_year, text)
+    text = arabic_years(text)
     if "季度" in text or "半年" in text:  # 三季度末, 2023年上半年: the last month's end
         text = _PERIOD.sub(_period_end, text)
     if "月" in text:

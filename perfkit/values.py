@@ -7,7 +7,7 @@ from math import isfinite
 from typing import Any
 
 from .model import DEPARTMENT_SUBJECT, Formula
-from .numbers import NotANumber, NumberOutOfRange, to_decimal
+from .numbers import NotANumber, NumberOutOfRange, arabic_years, to_decimal
 
 
 class _Unknown:
@@ -137,7 +137,7 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 
 
 def years_in(text: str) -> list[int]:
-    return [int(y) for y in _YEAR.findall(text)]
+    return [int(y) for y in _YEAR.findall(arabic_years(text))]
 
 
 _YEAR_DIGITS = re.compile(r"20\d{2}")

@@ -1281,3 +1281,32 @@ def test_the_direction_written_for_the_sign(tmp_path):
     assert [r.target for r in form.indicators] == ["≥10场", "≤3万元", "≥90%"]
     mismatch = [f for f in validate_workbook(path) if f.code == "SCORE_MISMATCH"]
     assert [(f.cell, "应为 9.09" in f.message) for f in mismatch] == [("I9", True)]
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        [["二〇二三年度项目支出绩效自评表"]],
+        [["项目支出绩效自评表"], ["（二〇二三年度）"]],
+        [["项目支出绩效自评表"], ["绩效自评年度", "二〇二三年"]],
+    ],
+)
+def test_a_year_in_chinese_digits(tmp_path, top):
+    """二〇二三年度 in the title, on a line of its own or in the 年度 cell is 2023
+    (it was no year, so no time limit could be late)."""
+    path = tmp_path / "form.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    for row in top:
+        ws.append(row)
+    ws.append(["项目名称", "中小企业培训服务项目"])
+    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+    ws.append(["产出指标", "时效指标", "完成时间", "12月底前", "2024年1月15日", 100, 100])
+    ws.append(["总分", None, None, None, None, 100, 100])
+    wb.save(path)
+    form = _read_one(path)
+    from perfkit.values import form_year
+
+    assert form_year(form) == 2023
+    late = f"G{len(top) + 3}"  # the score cell of the one row
+    assert ("QUAL_SCORE_OUT_OF_BAND", late) in _findings(path)  # late in a 2023 form

@@ -49,7 +49,7 @@ from ..model import (
     SelfEvalForm,
     Subtotal,
 )
-from ..numbers import WAN
+from ..numbers import WAN, arabic_years
 from .cells import SheetData
 from .vocab import MAX_LABEL, Label, Vocab, normalise, year_in
 
@@ -566,7 +566,7 @@ class _FormReader:
             for c, value in enumerate(self.s.sheet.values[r] if r < self.s.sheet.nrows else ()):
                 if not isinstance(value, str) or len(value) > 80 or year_in(value) is None:
                     continue
-                text = value.strip()
+                text = arabic_years(value.strip())
                 if _YEAR_LINE.match(text) or "表" in text:  # （2016年度）, 表 1-1 2021 年度…表
                     yield r, c, value
 

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError, PerfkitError
+from ..numbers import arabic_years
 from ..profiles import toml_where
 
 if sys.version_info >= (3, 11):
@@ -88,7 +89,7 @@ def normalise(text: str) -> Label:
 
 def year_in(text: str) -> int | None:
     """The year of a title such as 项目支出绩效自评表（2022年度）."""
-    m = _YEAR.search(unicodedata.normalize("NFKC", text))
+    m = _YEAR.search(arabic_years(unicodedata.normalize("NFKC", text)))
     return int(m.group(1)) if m else None
 
 
