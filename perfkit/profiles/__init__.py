@@ -376,6 +376,10 @@ class Warnings:
     low_exec_rate: Decimal = Decimal("0.8")
 
 
+# a note after a grade (优（99.89分）): not part of it
+_GRADE_NOTE = re.compile(r"[（(][^（()）]*[)）]$")
+
+
 @dataclass(frozen=True)
 class Profile:
     name: str
@@ -583,8 +587,6 @@ def _by_name(name: str | None) -> Profile:
 # --------------------------------------------------------------------------
 # Documentation from the schema
 # --------------------------------------------------------------------------
-
-_GRADE_NOTE = re.compile(r"[（(][^（()）]*[)）]$")
 
 _TYPES = {
     "number": "数字",
