@@ -59,7 +59,7 @@ HEADER_STYLE = {
 # headers wrap over up to three lines.
 MAIN_WIDTHS = {
     "文件": 20,
-    "表格": 6,
+    "表格": 8,  # 部门整体自评表 on two lines
     "单位": 16,
     "主管部门": 12,
     "项目编码": 13,
