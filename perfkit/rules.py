@@ -342,11 +342,9 @@ class CountRule(_FromNone):
         w = to_decimal(weight)
         if w is None:
             return None
-        text = _text(actual).strip()
         m = _measure_of(actual)
         if m is None:
-            none_found = text in ("无", "没有") or any(word in text for word in _NONE_FOUND)
-            if none_found or _restates(actual, benchmark):
+            if _says_none(actual) or _restates(actual, benchmark):
                 return round2(w)
             return None
         if m.unit not in ("", self.unit):
@@ -362,6 +360,14 @@ _NONE_FOUND = (
     "未发现", "未出现", "未发生", "没有发生", "不存在", "均已", "全部及时", "全部按时", "无问题", "没有问题",
     "全部符合", "均符合", "全部合格", "均合格",
 )  # fmt: skip
+
+
+def _says_none(actual: object) -> bool:
+    """The actual says no item or event was found (无, 未发现, 未发生 …)."""
+    text = _text(actual).strip()
+    return text in ("无", "没有") or any(word in text for word in _NONE_FOUND)
+
+
 _ON_TIME = ("按时", "按期", "如期", "准时", "提前", "未延迟", "无延迟", "未逾期", "无逾期")
 _NOT_ON_TIME = ("未按", "没有按", "未能按", "不按", "未如期", "未能如期")
 _TIME_UNITS = {"日": "天", "个自然日": "天", "自然日": "天", "月": "个月", "工作日": "个工作日"}
@@ -386,8 +392,7 @@ class ThresholdRule(Rule):
         am = _measure_of(actual)
         if bm is None and benchmark in (None, ""):
             # 「发生安全事故的，该项不得分」 without a 标杆值: the event or none
-            text = _text(actual).strip()
-            if text in ("无", "没有") or any(word in text for word in _NONE_FOUND):
+            if _says_none(actual):
                 return round2(w)
             if am is not None and am.op is None:
                 return round2(w) if am.value == 0 else round2(ZERO)
@@ -415,15 +420,13 @@ class ThresholdRule(Rule):
 _NEGATORS = ("未", "不", "没", "无", "非")
 
 
-def _negated_in(text: str, words: str) -> bool:
-    """Whether every time *text* stands in *words* it follows a negator (按时完成
-    in 未按时完成的)."""
-    at = words.find(text)
-    while at >= 0:
-        if not (at and words[at - 1] in _NEGATORS):
-            return False
-        at = words.find(text, at + 1)
-    return True
+def _holds(text: str, words: str) -> bool:
+    """Whether *text* holds *words* other than right after a negator (未按时完成
+    does not hold 按时完成; 未完成 holds itself)."""
+    at = text.find(words)
+    while at > 0 and text[at - 1] in _NEGATORS and not words.startswith(_NEGATORS):
+        at = text.find(words, at + 1)
+    return at >= 0
 
 
 _NO = ("否", "没有", "未", "没", "不是", "不")  # a whole actual that answers no
@@ -470,16 +473,14 @@ class WordedRule(Rule):
         text = norm_text(reading.text)
         if not text:
             return None
-        held = []
-        for words, points, share in self.phrases:
-            at = text.find(words)
-            while at >= 0 and at and text[at - 1] in _NEGATORS and words[0] not in _NEGATORS:
-                at = text.find(words, at + 1)  # 未按时完成 does not hold 按时完成
-            if at >= 0:
-                held.append((len(words), words, points, share))
+        held = [
+            (len(words), points, share)
+            for words, points, share in self.phrases
+            if _holds(text, words)
+        ]
         level = NOT_MET if text in _NO else qualitative_level(benchmark, actual)
         if held:
-            _, words, points, share = max(held, key=lambda h: h[0])
+            _, points, share = max(held, key=lambda h: h[0])  # the longest wording
             value = self._points(points, share, w)
             if value >= (self.max_points(w) or w) and level != ACHIEVED:
                 return None  # 基本完成 under 「完成得满分」
@@ -490,14 +491,14 @@ class WordedRule(Rule):
             return None
         # 「有完善的制度得2分」 answered 「有」: the one wording it can be, not
         # one that holds it negated (按时完成 is not 「未按时完成的不得分」)
-        within = [(p, _negated_in(text, p[0])) for p in self.phrases if text in p[0]]
-        lone = [p for p, negated in within if not negated]
+        within = [p for p in self.phrases if text in p[0]]
+        lone = [p for p in within if _holds(p[0], text)]
         if len(lone) == 1:
             return self._points(lone[0][1], lone[0][2], w)
         if within and not lone:  # the opposite of a failure's wording: the best one
             best = max(self._points(p, sh, w) for _, p, sh in self.phrases)
             plain = [p for p in self.phrases if self._points(p[1], p[2], w) == best]
-            if len(plain) == 1 and not any(c in _NEGATORS for c in plain[0][0][:1]):
+            if len(plain) == 1 and not plain[0][0].startswith(_NEGATORS):
                 return best
         return None
 

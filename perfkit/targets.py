@@ -110,18 +110,32 @@ def _unit_factor(unit: str) -> tuple[Decimal, str]:
     asks it of every measure it compares, from a vocabulary of a few dozen."""
     if unit in _BASE:
         return _BASE[unit]
-    head, slash, per = unit.rpartition("/")
-    if slash and head and per in _PER_YEAR:
-        # a year's form: ≥2次/年 is answered by 3次, ≥1次/季度 by 4次; an amount
-        # or a share per month stays a rate (500元/月 is no 6000元 a year)
-        factor, base = _unit_factor(head)
-        if per == "年" or base not in _RATES:
-            return factor * _PER_YEAR[per], base
+    counted = _per_year(unit)
+    if counted is not None:  # a year's form: ≥2次/年 is answered by 3次, ≥1次/季度 by 4次
+        factor, base = _unit_factor(counted[0])
+        return factor * counted[1], base
     if len(unit) > 1 and unit[0] in _PREFIX_FACTOR:
         rest = unit[1:]
         factor, base = _BASE.get(rest, (Decimal(1), rest))
         return _PREFIX_FACTOR[unit[0]] * factor, base
     return Decimal(1), unit
+
+
+def _per_year(unit: str) -> tuple[str, Decimal] | None:
+    """(what is counted, periods in a year) of a count per period: "次/季度" ->
+    ("次", 4), "次/年" -> ("次", 1); None for any other unit, and for an amount
+    or a share per period, which stays a rate (500元/月 is no 6000元 a year)."""
+    head, slash, per = unit.rpartition("/")
+    if not (slash and head and per in _PER_YEAR):
+        return None
+    if per != "年" and _is_rate(head):
+        return None
+    return head, _PER_YEAR[per]
+
+
+def _is_rate(unit: str) -> bool:
+    """An amount or a share (元, 万元, %, 美元 …), not a count."""
+    return _unit_factor(unit)[1] in _RATES
 
 
 @dataclass(frozen=True)
@@ -178,10 +192,10 @@ class Measure:
         else:
             number = _fmt(self.value)
         text = " ".join(part for part in (self.symbol(), number, self.unit) if part)
-        head, _, per = self.unit.rpartition("/")
-        if head and per in _PER_YEAR and per != "年" and self._factor()[1] != self.unit:
+        counted = _per_year(self.unit)
+        if counted is not None and counted[1] != _ONE:
             # a count per period: what the year's count must be
-            text += f"（全年 {_fmt(self.value * _PER_YEAR[per])} {head}）"
+            text += f"（全年 {_fmt(self.value * counted[1])} {counted[0]}）"
         return text
 
 
@@ -902,7 +916,7 @@ def _per_period(text: str, seg: int, start: int, unit: str) -> str:
     that period ("次/季度"), so that a year's count answers it (4次 is 每季度1次);
     an amount or a share keeps its unit (每月补助500元 is 500 元)."""
     found = _EVERY.search(text, seg, start)
-    if found is None or _unit_factor(unit)[1] in _RATES:
+    if found is None or _is_rate(unit):
         return unit
     return f"{unit}/{found.group(1)}"
 

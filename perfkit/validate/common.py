@@ -98,6 +98,23 @@ def blank_total(ctx: Context, shown: Any, expected: Decimal) -> Iterator[Finding
         )
 
 
+def grade_findings(ctx: Context, total: Decimal | None) -> Iterator[Finding]:
+    """GRADE_MISMATCH when the form's 绩效等级 is not the profile's grade of
+    *total* (a grade written another way, 优秀 for 优, is that grade; an error
+    value in the cell is reported once by FORMULA_ERROR)."""
+    form = ctx.form
+    grade_text = text_of(form.grade)
+    if total is None or not grade_text or excel_error(form.grade):
+        return
+    want = ctx.profile.grade(total)
+    if ctx.profile.grade_named(grade_text) != want:
+        yield ctx.finding(
+            C.GRADE_MISMATCH.code,
+            ctx.loc(form, "grade"),
+            f"总分 {fmt(total)} 的绩效等级应为“{want}”（评分规则“{ctx.profile.name}”），表中为“{grade_text}”",
+        )
+
+
 def band_finding(
     ctx: Context, row: Any, sc: Any, s: Decimal, w: Decimal, actual_label: str
 ) -> Finding | None:

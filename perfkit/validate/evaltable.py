@@ -13,7 +13,7 @@ from ..errors import PerfkitError
 from ..model import EVAL_TABLE, Loc
 from ..numbers import HUNDRED, ZERO, fmt, round2
 from ..scoring import ScoreKind, ScoreState
-from ..values import UNKNOWN, excel_error, form_year, is_blank, read_number, text_of, years_in
+from ..values import UNKNOWN, form_year, is_blank, read_number, text_of, years_in
 from . import codes as C
 from .common import (
     AMOUNT_FIELDS,
@@ -24,6 +24,7 @@ from .common import (
     blank_total,
     compare,
     effective,
+    grade_findings,
     label_weight,
     reason_at,
     rows,
@@ -371,15 +372,7 @@ def evaltable_total(ctx: Context) -> Iterator[Finding]:
             f"{len(parts)} 项得分之和",
         )
     total = shown if isinstance(shown, Decimal) else expected
-    grade_text = text_of(form.grade)
-    if total is not None and grade_text and not excel_error(form.grade):
-        want = ctx.profile.grade(total)
-        if ctx.profile.grade_named(grade_text) != want:
-            yield ctx.finding(
-                C.GRADE_MISMATCH.code,
-                ctx.loc(form, "grade"),
-                f"总分 {fmt(total)} 的绩效等级应为“{want}”（评分规则“{ctx.profile.name}”），表中为“{grade_text}”",
-            )
+    yield from grade_findings(ctx, total)
 
 
 _SPACE = re.compile(r"\s")

@@ -11,7 +11,7 @@ from typing import Any
 from ..model import FUND_LABELS, FUND_ROWS, SELF_EVAL, Loc
 from ..numbers import HUNDRED, ZERO, fmt, round2
 from ..scoring import ScoreState
-from ..values import UNKNOWN, excel_error, form_year, is_blank, text_of
+from ..values import UNKNOWN, form_year, is_blank, text_of
 from . import codes as C
 from .common import (
     AMOUNT_FIELDS,
@@ -22,6 +22,7 @@ from .common import (
     blank_total,
     compare,
     effective,
+    grade_findings,
     read_text,
     reason_at,
     row_grid,
@@ -762,12 +763,4 @@ def selfeval_total(ctx: Context) -> Iterator[Finding]:
                 ctx.loc(form, "total"),
                 f"执行率 {fmt(ex['rate'])}% 时总分最高为 {fmt(cap)}（评分规则“{ctx.profile.name}”），表中为 {fmt(total)}",
             )
-    grade_text = text_of(form.grade)
-    if grade_text and form.grade is not UNKNOWN and not excel_error(form.grade):
-        want = ctx.profile.grade(total)
-        if ctx.profile.grade_named(grade_text) != want:
-            yield ctx.finding(
-                C.GRADE_MISMATCH.code,
-                ctx.loc(form, "grade"),
-                f"总分 {fmt(total)} 的绩效等级应为“{want}”（评分规则“{ctx.profile.name}”），表中为“{grade_text}”",
-            )
+    yield from grade_findings(ctx, total)
