@@ -52,7 +52,7 @@ from .fsutil import check_outputs, prepare_folder
 from .model import SELF_EVAL, form_name
 from .numbers import HUNDRED, ZERO, fmt, round2
 from .scoring import ScoreState
-from .values import UNKNOWN, subject_of
+from .values import UNKNOWN, subject_of, unit_of
 
 # -- the risk formula (docs/review.md) ----------------------------------------
 SEVERITY_POINTS = {"error": Decimal(8), "warning": Decimal(2), "info": ZERO}
@@ -182,6 +182,8 @@ class Reviewed:
     manual: int = 0  # rows for 待人工复核
     risk: Risk = NO_RISK
     read_error: str = ""
+    at: dict[str, Any] = field(default_factory=dict)  # validate.repeats.cells_of, as "自评表!B2"
+    repeated: int = 0  # other forms of the batch that are the same project
     payload: bytes = b""  # the pickled Workpaper
     rank: int = 0
     sampled: str = ""  # RISKIEST / RANDOM / ""
@@ -625,9 +627,10 @@ class _Job:
 def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
     """Assess, validate and weigh one form; its workpaper data pickled."""
     from .assess import assess
-    from .summary import _message, _profile_for, _text, unit_of
+    from .summary import _message, _profile_for, _text
     from .validate import validate_form
     from .validate.platform import inflation, placeholder_rows
+    from .validate.repeats import cells_of
 
     base = Reviewed(job.path, job.key, form.sheet or "", index, form_name(form))
     try:
@@ -662,6 +665,7 @@ def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
         infos=sum(f.severity == "info" for f in findings),
         manual=len(paper.manual),
         risk=risk,
+        at={k: _where(loc) for k, loc in cells_of(form).items()},
         payload=pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL),
     )
 
@@ -675,6 +679,46 @@ def review_path(job: _Job) -> list[Reviewed]:
     except Exception as exc:
         return [Reviewed(job.path, job.key, read_error=_message(exc))]
     return [review_one(form, job, i) for i, form in enumerate(forms)]
+
+
+def mark_repeats(records: list[Reviewed]) -> None:
+    """``PROJECT_REPEATED`` (:mod:`perfkit.validate.repeats`) on each readable
+    form whose project another form of the batch also is: one warning more,
+    in its risk (:func:`with_warning`), its workpaper and its letter."""
+    from .validate.repeats import Entry, find
+
+    readable = [r for r in records if r.readable]
+    entries = [
+        Entry(r.file, r.sheet, r.form, r.unit, r.project_code, r.project, r.year) for r in readable
+    ]
+    for i, repeat in find(entries).items():
+        r = readable[i]
+        message = repeat.message(entries, i)
+        where = r.at.get("code" if repeat.by_code else "name") or r.sheet
+        r.warnings += 1
+        r.repeated = len(repeat.others)
+        r.risk = with_warning(r.risk, "重复报送", message)
+        if r.payload:
+            paper = r.workpaper_data()
+            found = ("warning", where, "PROJECT_REPEATED", message)
+            paper.others.append(found)
+            paper.findings.append(found)
+            r.payload = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def with_warning(risk: Risk, what: str, message: str) -> Risk:
+    """*risk* with one warning more that only the batch shows (a form of the
+    same project elsewhere): counted in 问题分 like any warning, within its
+    cap, and named in a reason of its own."""
+    findings = min(risk.findings + SEVERITY_POINTS["warning"], FINDINGS_CAP)
+    added = findings - risk.findings
+    capped = "" if added else f"（问题分已达上限 {fmt(FINDINGS_CAP)}）"
+    return replace(
+        risk,
+        total=round2(findings + risk.excess + risk.inflation + risk.explain),
+        findings=findings,
+        reasons=(*risk.reasons, f"{what} {fmt(added)}{capped}：{message}"),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -909,6 +953,7 @@ def run(
         for rs in batch.imap(review_path, work, jobs=jobs, progress="复核" if progress else False)
         for r in rs
     ]
+    mark_repeats(records)
     ranked = rank(records)
     n = sample_size(sample, len(ranked))
     seed_given = seed is not None

@@ -26,7 +26,7 @@ from .model import (
     value_of,
 )
 from .numbers import HUNDRED, WAN, ZERO, NotANumber, round2, to_decimal
-from .values import subject_of
+from .values import subject_of, unit_of
 
 # Subtotal columns: first-level label keyword -> column id.
 BLOCKS = (
@@ -205,12 +205,6 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(round2(value))
 
 
-def unit_of(form) -> str:
-    """The unit a form is filed under: its 实施单位 (评分表: 被评价单位), else the
-    主管部门 / 一级预算单位 it names (a 部门整体 form has no 实施单位)."""
-    return _text(form.unit) or _text(getattr(form, "dept", None))
-
-
 def error_row(path: str, message: str) -> dict[str, Any]:
     row: dict[str, Any] = {key: None for key in COLUMNS}
     row.update(file=path, read_error=message)
@@ -296,7 +290,33 @@ def summarize(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     rows = list(iter_rows(paths, profile, jobs, progress))
-    return frame(rows)
+    return frame(mark_repeats(rows))
+
+
+def mark_repeats(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """*rows* with ``PROJECT_REPEATED`` (:mod:`perfkit.validate.repeats`) on
+    each form whose project another row of the batch also is: its message in
+    the 备注, one more among the 警告数 (as ``perfkit validate`` of the same
+    files counts it), and ``repeated`` (not a column): how many other rows are
+    that project.  The sums count every row still: the bureau decides which
+    form stands."""
+    from .validate.repeats import Entry, find
+
+    readable = [row for row in rows if _readable(row)]
+    entries = [
+        Entry(
+            *(row.get(k) or "" for k in ("file", "sheet", "form", "unit")),
+            *(row.get(k) or "" for k in ("project_code", "project_name", "year")),
+        )
+        for row in readable
+    ]
+    for i, repeat in find(entries).items():
+        row = readable[i]
+        row["note"] = "；".join(t for t in (row.get("note"), repeat.message(entries, i)) if t)
+        if row.get("warnings") is not None:
+            row["warnings"] += 1
+        row["repeated"] = len(repeat.others)
+    return rows
 
 
 def columns_of(rows: list[dict[str, Any]]) -> list[str]:
@@ -491,6 +511,7 @@ def run(
         )
         for row in rows
     ]
+    mark_repeats(rows)
     unreadable = sum(1 for row in rows if not _readable(row))
     write_workbook(rows, out, profile)
     if csv:

@@ -70,7 +70,7 @@ MAIN_WIDTHS = {
     "绩效等级（按复算总分）": 8,
     "差异原因（校验代码）": 16,
     "无法读取原因": 22,
-    "备注": 16,
+    "备注": 30,  # a PROJECT_REPEATED note names the other file
 }
 KIND_WIDTHS = {"money": 13, "pct": 8, "score": 7, "int": 6}
 UNIT_KINDS = {
@@ -259,7 +259,7 @@ def write_table(
             if isinstance(value, str) and kinds.get(headers[c], "text") == "text":
                 lines = max(lines, text_lines(value, col_widths[c]))
         if lines > 1:  # wrapped text: XlsxWriter cannot fit the row, LibreOffice does not
-            ws.set_row(r, ROW_HEIGHT * min(lines, 8))
+            ws.set_row(r, ROW_HEIGHT * min(lines, 10))
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(len(data), 1), len(headers) - 1)
     ws.repeat_rows(0)

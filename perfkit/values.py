@@ -153,6 +153,12 @@ def form_year(form: Any) -> int | None:
     return int(m.group(0)) if m else None
 
 
+def unit_of(form: Any) -> str:
+    """The unit a form is filed under: its 实施单位 (评分表: 被评价单位), else the
+    主管部门 / 一级预算单位 it names (a 部门整体 form has no 实施单位)."""
+    return text_of(getattr(form, "unit", None)) or text_of(getattr(form, "dept", None))
+
+
 def subject_of(form: Any) -> str:
     """What a form evaluates, for lists and titles: its 项目名称, or 部门整体支出
     for a department's own form (which names no project)."""

@@ -74,6 +74,7 @@ MUTANTS = {
     "placeholder": _placeholder,
     "typos": _typos,
 }
+MUTANT_NUMBERS = {name: i for i, name in enumerate(MUTANTS)}
 # the finding each change makes, at its cell (党建事务: 资金 row 6, first indicator row 14, 总分 H25)
 EXPECTED = {
     "inflated": ("SCORE_INFLATED", "H25"),
@@ -90,6 +91,8 @@ def make_forms(folder: Path, mutants=tuple(MUTANTS), originals=True) -> dict[str
         data = copy.deepcopy(_data("longgang2023_dangjian"))
         MUTANTS[name](data)
         data["project_name"] = f"党建事务（{name}）"
+        # a project of its own (the same code would make it PROJECT_REPEATED of 党建事务)
+        data["project_code"] = f"44030721070150000{9000 + MUTANT_NUMBERS[name]}"
         out[name] = fill(data, folder / f"dangjian_{name}.xlsx")
     if originals:
         for path in sorted(EXAMPLES.glob("*.xlsx")):

@@ -81,6 +81,13 @@ def _review(args) -> int:
     )
     for r in bad:
         print(f"错误：{r.file}：{r.read_error}", file=sys.stderr)
+    repeated = sum(1 for r in ranked if r.repeated)
+    if repeated:
+        print(
+            f"注意：其中 {repeated} 份表格与别的表格是同一项目（PROJECT_REPEATED，可能重复报送），"
+            "见复核清单的风险原因，核实后只保留一份",
+            file=sys.stderr,
+        )
     seed_note = (
         f"随机种子 {result.seed}"
         if result.seed_given

@@ -76,6 +76,13 @@ def _summarize(args: argparse.Namespace) -> int:
         + f" -> {args.output}",
         file=sys.stderr,
     )
+    repeated = sum(1 for row in rows if row.get("repeated"))
+    if repeated:
+        print(
+            f"注意：其中 {repeated} 份表格与别的表格是同一项目（PROJECT_REPEATED，可能重复报送），"
+            "汇总中每份都已计入：见“汇总”工作表的备注列，核实后只保留一份再汇总",
+            file=sys.stderr,
+        )
     return 2 if unreadable else 0
 
 

@@ -13,6 +13,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import OutputError, PerfkitError, UsageError
 from ..fsutil import check_outputs, read_error_message
@@ -30,6 +31,8 @@ class FormResult:
     project: str
     findings: list = field(default_factory=list)
     name: str = "表格"  # 自评表, 评分表, 部门整体自评表
+    entry: Any = None  # its validate.repeats.Entry: the same project in two forms
+    at: dict[str, Any] = field(default_factory=dict)  # "code" / "name" -> the Loc of that cell
 
     @property
     def title(self) -> str:
@@ -81,14 +84,34 @@ def check_file(path: str, profile: str | None) -> list[FormResult]:
     from ..model import form_name
     from ..readers import read_forms
     from ..validate import validate_form
+    from ..validate.repeats import cells_of, entry_of
     from ..values import subject_of
 
     return [
         FormResult(
-            form.form, form.sheet, subject_of(form), validate_form(form, profile), form_name(form)
+            form.form,
+            form.sheet,
+            subject_of(form),
+            validate_form(form, profile),
+            form_name(form),
+            entry_of(form, path),
+            cells_of(form),
         )
         for form in read_forms(path)
     ]
+
+
+def mark_repeats(forms: list[FormResult]) -> None:
+    """A ``PROJECT_REPEATED`` finding on each form of *forms* (the batch, in
+    order) whose project another form of the batch also is."""
+    from ..validate import sort_findings
+    from ..validate.repeats import find
+
+    entries = [form.entry for form in forms]
+    for i, repeat in find(entries).items():
+        form = forms[i]
+        found = repeat.finding(entries, i, form.at)
+        form.findings = sort_findings([*form.findings, found])
 
 
 def _message(path: str, exc: BaseException) -> str:
@@ -182,6 +205,7 @@ def run(args) -> int:
     ]
     progress = "校验" if len(jobs) >= PROGRESS_FROM and not args.no_progress else False
     results = list(imap(check_job, jobs, jobs=args.jobs, progress=progress))
+    mark_repeats([form for r in results for form in r.forms])
     if args.format == "json":
         _print_json(results, files.skipped)
     else:

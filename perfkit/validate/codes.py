@@ -430,3 +430,14 @@ TARGET_PLACEHOLDER = code(
     "自评表!E14 年度指标值“≥**家”，得分 10",
     "填写申报时的绩效指标值（如“≥ 2 家”）；附件中的指标应抄入本表",
 )
+
+# -- between the forms of one batch (perfkit/validate/repeats.py) ---------------
+PROJECT_REPEATED = code(
+    "PROJECT_REPEATED",
+    WARNING,
+    "同一批表格中，同一项目（同一年度、同一种表格，项目编码相同，或单位和项目名称都相同）有不止一份：常是重复报送、修改后的新版与旧版并存；汇总和复核把每一份都计入",
+    "法律顾问服务经费.xlsx 与 法律顾问服务经费（修改）.xlsx 的项目编码都是 440307230401500105001（2023年度）：按单位的预算数和执行数多计了一次",
+    "核实哪一份是最终报送的，删除或移走其他各份后重新汇总；确是不同项目的，改正项目编码或项目名称",
+)
+BATCH_CODES = (PROJECT_REPEATED,)
+"""Codes found between the forms of a batch, not within one form."""

@@ -7,6 +7,7 @@ A test keeps the committed file equal to :func:`render`.
 
 from __future__ import annotations
 
+from .codes import BATCH_CODES
 from .core import REGISTRY, SEVERITY_LABELS
 from .core import iter_codes as _iter_codes
 
@@ -46,7 +47,9 @@ def render() -> str:
         "|---|---|---|---|---|---|",
     ]
     for doc in codes:
-        where = "、".join(sorted(forms[doc.code])) or "全部"
+        where = "、".join(sorted(forms[doc.code])) or (
+            "多份表格之间" if doc in BATCH_CODES else "全部"
+        )
         lines.append(
             f"| `{doc.code}` | {SEVERITY_LABELS[doc.severity]} | {where} | {_cell(doc.title)} | "
             f"{_cell(doc.example)} | {_cell(doc.fix)} |"
@@ -57,7 +60,22 @@ def render() -> str:
             f"| `{chk.name}` | {'、'.join(FORM_LABELS.get(f, f) for f in chk.forms)} | "
             f"{' '.join('`' + d.code + '`' for d in chk.codes)} | {_cell(chk.doc)} |"
         )
-    lines.append("")
+    lines += [
+        "",
+        "## 多份表格之间",
+        "",
+        "有的问题只在一批表格之间才看得出，不属于任何一份表格本身："
+        + "、".join(f"`{d.code}`" for d in BATCH_CODES)
+        + "。`perfkit validate` 一次校验多个文件（或一个文件夹）时报告在该表的项目编码"
+        "（没有编码时是项目名称）单元格；`perfkit summarize` 写在“汇总”工作表的备注列，"
+        "并计入该表的警告数；`perfkit review` 与其他警告一样计入问题分，写入风险原因、"
+        "复核工作底稿和整改通知。Excel 里的“校验”按钮只看当前这一份表格，不报告它们；`--out` 写出的标注副本也不标注它们。",
+        "",
+        "同一项目：同一年度、同一种表格（自评表、评分表、部门整体自评表），并且项目编码相同，"
+        "或者单位和项目名称都相同（两份都有项目编码而编码不同时，不算同一项目）；比较时不计全角半角、"
+        "空格和大小写（`perfkit/validate/repeats.py`）。",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -1,0 +1,251 @@
+"""The same project twice in one batch (``PROJECT_REPEATED``): a unit sends its
+form again after a correction, or keeps a copy beside the new one, and every
+sum of the 汇总 counts the project twice.
+
+The keys are tested on their own (code; unit and name; year and kind kept
+apart; full-width digits and spaces; two codes under one name), then each
+surface on files: two copies of the 龙岗 法律顾问服务经费 example (one a
+LibreOffice .xls), forms typed without a code in the 河北 habit, and a
+corrected copy on a second sheet of the same workbook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from perfkit import review, summary
+from perfkit.cli import main
+from perfkit.validate.codes import BATCH_CODES
+from perfkit.validate.repeats import Entry, find
+from tests.test_unseen_layouts import hebei_style
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+FALV = EXAMPLES / "longgang2023_falv.xlsx"  # 项目编码 440307230401500105001 in B2
+SHANGHUI = EXAMPLES / "longgang2023_shanghui.xlsx"
+FALV_CODE = "440307230401500105001"
+UNIT = "深圳市龙岗区工商业联合会"
+
+
+def entry(file="a.xlsx", kind="自评表", unit=UNIT, code="", name="法律顾问服务经费", year="2023"):
+    return Entry(file, "自评表", kind, unit, code, name, year)
+
+
+def pairs(entries) -> set[tuple[int, int]]:
+    return {(i, j) for i, r in find(entries).items() for j in r.others}
+
+
+# -- the keys ----------------------------------------------------------------------
+
+
+def test_the_same_code_is_the_same_project_whatever_the_name():
+    found = find([entry(code=FALV_CODE), entry("b.xlsx", code=FALV_CODE, name="法律顾问费")])
+    assert set(found) == {0, 1} and found[0].by_code
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        dict(code="４４０３０７２３０４０１５００１０５００１"),  # full-width digits (NFKC)
+        dict(code="44030723040150010 5001"),  # a space copied from a PDF
+    ],
+)
+def test_codes_are_compared_without_width_and_spaces(other):
+    assert pairs([entry(code=FALV_CODE), entry("b.xlsx", **other)]) == {(0, 1), (1, 0)}
+
+
+def test_the_same_unit_and_name_without_codes():
+    found = find(
+        [entry(name="法律顾问 服务经费"), entry("b.xlsx", unit=" 深圳市龙岗区工商业联合会")]
+    )
+    assert set(found) == {0, 1} and not found[0].by_code
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        dict(year="2022"),  # last year's form
+        dict(kind="评分表"),  # the bureau's evaluation of the same project
+        dict(unit="深圳市福田区工商业联合会"),  # another unit's project of that name
+        dict(name="商会组织建设"),
+        dict(unit="", name=""),  # nothing to tell it by
+    ],
+)
+def test_what_is_not_the_same_project(other):
+    assert not find([entry(), entry("b.xlsx", **other)])
+
+
+def test_two_codes_under_one_name_are_two_projects():
+    assert not find([entry(code=FALV_CODE), entry("b.xlsx", code="440307230401500105002")])
+    # but a form without a code and one with it, of one unit and name, are one
+    assert pairs([entry(code=FALV_CODE), entry("b.xlsx")]) == {(0, 1), (1, 0)}
+
+
+def test_a_year_written_another_way_is_the_same_year():
+    assert find([entry(year="2023"), entry("b.xlsx", year="2023年度")])
+    assert find([entry(year="2023"), entry("b.xlsx", year="二〇二三年度")])
+
+
+def test_three_forms_of_one_project_name_each_other():
+    entries = [entry(code=FALV_CODE), entry("b.xlsx"), entry("c.xlsx", code=FALV_CODE)]
+    found = find(entries)
+    assert {i: r.others for i, r in found.items()} == {0: (1, 2), 1: (0, 2), 2: (0, 1)}
+    message = found[0].message(entries, 0)
+    assert message.startswith(
+        f"同一项目（单位“{UNIT}”、项目名称“法律顾问服务经费”，2023年度自评表）"
+    )
+    assert "另有 2 份：b.xlsx 工作表「自评表」；c.xlsx 工作表「自评表」。" in message
+    assert "请核实后只保留一份" in message
+
+
+def test_a_second_sheet_of_the_same_file_is_named_as_such():
+    entries = [
+        entry(code=FALV_CODE),
+        Entry("a.xlsx", "修改后", "自评表", UNIT, FALV_CODE, "x", "2023"),
+    ]
+    assert "另有 1 份：本文件工作表「修改后」。" in find(entries)[0].message(entries, 0)
+
+
+def test_every_batch_code_is_tested_here():
+    assert [d.code for d in BATCH_CODES] == ["PROJECT_REPEATED"]
+
+
+# -- the surfaces, on files ---------------------------------------------------------
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """Two copies of one form (the second renamed as a corrected version) and another project."""
+    d = tmp_path / "报送"
+    d.mkdir()
+    shutil.copy(FALV, d / "法律顾问服务经费.xlsx")
+    shutil.copy(FALV, d / "法律顾问服务经费（修改）.xlsx")
+    shutil.copy(SHANGHUI, d / "商会组织建设.xlsx")
+    return d
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+def _validate(capsys, *paths) -> tuple[int, list[dict]]:
+    code = main(["validate", "--format", "json", "--no-progress", *map(str, paths)])
+    data = json.loads(capsys.readouterr().out)
+    return code, [f for f in data["findings"] if f["code"] == "PROJECT_REPEATED"]
+
+
+def test_validate_reports_each_copy_at_its_code_cell(folder, capsys):
+    before = _digest(folder)
+    code, found = _validate(capsys, folder)
+    assert code == 0  # a warning: the example has no error
+    assert [(Path(f["file"]).name, f["cell"], f["severity"]) for f in found] == [
+        ("法律顾问服务经费.xlsx", "B2", "warning"),
+        ("法律顾问服务经费（修改）.xlsx", "B2", "warning"),
+    ]
+    assert f"项目编码 {FALV_CODE}，2023年度自评表" in found[0]["message"]
+    assert "法律顾问服务经费（修改）.xlsx 工作表「自评表」" in found[0]["message"]
+    assert _digest(folder) == before
+
+
+def test_one_file_alone_has_no_repeat(capsys):
+    assert _validate(capsys, FALV) == (0, [])
+
+
+def test_a_libreoffice_xls_copy_is_the_same_project(tmp_path, capsys, libreoffice):
+    xls = tmp_path / "法律顾问服务经费.xls"
+    libreoffice.convert(FALV, xls)
+    _, found = _validate(capsys, FALV, xls)
+    assert [(Path(f["file"]).suffix, f["cell"]) for f in found] == [(".xlsx", "B2"), (".xls", "B2")]
+
+
+def test_typed_forms_without_a_code_are_found_at_the_name_cell(tmp_path, capsys):
+    """The 河北 habit: 项目名称：… after the colon of a merged head cell, no 项目编码."""
+    hebei_style(tmp_path / "培训.xlsx")
+    hebei_style(tmp_path / "培训（第二次报送）.xlsx", wan=False, colon=False)
+    _, found = _validate(capsys, tmp_path)
+    assert [(Path(f["file"]).name, f["cell"]) for f in found] == [
+        ("培训.xlsx", "A3"),
+        ("培训（第二次报送）.xlsx", "B3"),
+    ]
+    assert "单位“某区工商业联合会”、项目名称“中小企业培训服务项目”" in found[0]["message"]
+
+
+def test_a_corrected_copy_on_a_second_sheet(tmp_path, capsys):
+    path = tmp_path / "两份.xlsx"
+    wb = openpyxl.load_workbook(FALV)
+    wb.copy_worksheet(wb["自评表"]).title = "自评表（修改）"
+    wb.save(path)
+    _, found = _validate(capsys, path)
+    assert [(f["sheet"], f["cell"]) for f in found] == [("自评表", "B2"), ("自评表（修改）", "B2")]
+    assert "本文件工作表「自评表（修改）」" in found[0]["message"]
+
+
+def test_summarize_notes_and_counts_each_copy(folder, tmp_path, capsys):
+    out = tmp_path / "汇总.xlsx"
+    assert main(["summarize", str(folder), "-o", str(out), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "其中 2 份表格与别的表格是同一项目（PROJECT_REPEATED" in err
+    ws = openpyxl.load_workbook(out)["汇总"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    by_file = {Path(r["文件"]).name: r for r in rows if r["文件"]}
+    (alone,) = summary.summarize_path(summary._Job(str(FALV), None))
+    one, two = by_file["法律顾问服务经费.xlsx"], by_file["法律顾问服务经费（修改）.xlsx"]
+    for row in (one, two):
+        assert row["警告数"] == alone["warnings"] + 1
+        assert row["备注"].startswith(f"同一项目（项目编码 {FALV_CODE}，2023年度自评表）另有 1 份")
+    assert "（修改）" in one["备注"] and "（修改）" not in two["备注"]
+    assert by_file["商会组织建设.xlsx"]["备注"] is None
+    # the sums still count both copies: the bureau decides which one stands
+    units = openpyxl.load_workbook(out)["按单位"]
+    counts = {r[0]: r[1] for r in units.iter_rows(min_row=2, values_only=True) if r[0]}
+    assert sum(counts.values()) == 3
+
+
+def test_the_dataframe_has_the_same_notes(folder):
+    df = summary.summarize(folder, jobs=1)
+    notes = [n for n in df["note"] if isinstance(n, str)]
+    assert len(notes) == 2 and all("另有 1 份" in n for n in notes)
+
+
+def test_review_counts_it_as_a_warning_in_the_risk(folder, tmp_path):
+    alone = review.run([FALV], tmp_path / "单独", seed=1, jobs=1, progress=False)
+    result = review.run([folder], tmp_path / "复核", sample="100%", seed=1, jobs=1, progress=False)
+    base = alone.ranked[0]
+    copies = [r for r in result.ranked if r.repeated]
+    assert len(copies) == 2
+    for r in copies:
+        assert r.risk.total == base.risk.total + 2
+        assert r.risk.findings == base.risk.findings + 2
+        assert r.warnings == base.warnings + 1
+        assert r.risk.reasons[-1].startswith("重复报送 2：同一项目（项目编码")
+        paper = r.workpaper_data()
+        assert ("warning", "自评表!B2", "PROJECT_REPEATED") == paper.others[-1][:3]
+    ws = openpyxl.load_workbook(result.list_path)["复核清单"]
+    texts = [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert sum("重复报送 2：" in t for t in texts) == 2
+    # the workpapers and the letter name it
+    for path in result.workpapers:
+        book = openpyxl.load_workbook(path)
+        cells = [v for ws in book for row in ws.iter_rows(values_only=True) for v in row]
+        if "法律顾问" in path.name:
+            assert "PROJECT_REPEATED" in cells
+    import docx
+
+    letter = docx.Document(str(result.letters[0]))
+    body = "\n".join(p.text for p in letter.paragraphs) + "\n".join(
+        c.text for t in letter.tables for row in t.rows for c in row.cells
+    )
+    assert "另有 1 份" in body
+
+
+def test_the_risk_cap_holds():
+    risk = review.Risk(*(review.FINDINGS_CAP, review.FINDINGS_CAP, 0, 0, 0), ("问题分 40：…",))
+    more = review.with_warning(risk, "重复报送", "同一项目……")
+    assert more.total == review.FINDINGS_CAP
+    assert more.reasons[-1] == "重复报送 0（问题分已达上限 40）：同一项目……"
