@@ -769,3 +769,27 @@ def test_an_actual_that_is_a_failure_s_wording_undone(actual, expected):
     of that wording (it got 0 as the one wording it could be)."""
     text = "及时完成得满分，未按时完成的不得分。"
     assert eval_score(text, actual, 5).value == D(expected)
+
+
+@pytest.mark.parametrize(
+    "rule, weight, says",
+    [
+        # DOMAIN F-12: 1 % of 2 points an item, 100 items to lose them
+        (
+            "每存在一项工作未及时完成扣1%权重分",
+            2,
+            "每1项只扣 0.02 分（权重 2 的 1%），要 100 项才扣完",
+        ),
+        ("每发现1处问题扣0.05分", 5, "每1处只扣 0.05 分（权重 5 的 1%），要 100 处才扣完"),
+        ("每存在一项工作未及时完成扣10%权重分", 2, ""),
+        ("每发现1处问题扣0.5分", 5, ""),
+        ("每发现1处问题扣0.1分", 5, ""),  # 2 %: 50 items, at the line
+        ("执行率每降低1%扣0.1分", 3, ""),  # per percentage point, not per item
+    ],
+)
+def test_a_deduction_too_small_to_matter(rule, weight, says):
+    from perfkit import rules
+    from perfkit.validate.evaltable import _small_deduction
+
+    text = _small_deduction(rules.parse_rule(rule), D(weight))
+    assert (says in text) if says else text == ""

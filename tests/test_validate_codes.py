@@ -154,6 +154,8 @@ CASES = [
         lambda: futian_table(_replace_rows("绩效跟踪评价", description="该指标分值为4分")),
     ),
     ("RULE_DUPLICATE", "F6", futian_table),
+    # F-12: 「每存在一项工作未及时完成扣1%权重分」 on a weight of 2 is 0.02 an item
+    ("RULE_DEDUCTION_SMALL", "F29", futian_table),
     ("TEXT_OTHER_YEAR", "D6", futian_table),
     (
         "DEDUCTION_REASON_MISSING",

@@ -140,6 +140,26 @@ def _whole_step_candidates(
     return hits, implied
 
 
+SMALL_DEDUCTION = Decimal("0.02")  # of the weight, per item: 50 items to lose it all
+
+
+def _small_deduction(rule: Any, weight: Decimal) -> str:
+    """What is odd about a rule that deducts per item (「每存在一项…扣1%权重分」)
+    so little that no form could lose its weight (DOMAIN F-12); "" if nothing."""
+    if not isinstance(rule, rules.CountRule) or rule.per_step <= 0:
+        return ""
+    per = rule.points_per_step(weight)
+    if per <= 0 or per / weight >= SMALL_DEDUCTION:
+        return ""
+    items = -(-weight // per)  # ceiling: the items it takes to lose the weight
+    return (
+        f"的评分标准每{fmt(rule.step)}{rule.unit or '项'}只扣 {fmt(per)} 分"
+        f"（权重 {fmt(weight)} 的 {fmt(round2(per / weight * HUNDRED))}%），"
+        f"要 {fmt(items)} {rule.unit or '项'}才扣完：扣分幅度异常小，请核实"
+        "（是否应为“扣权重的10%”或“扣1分”）"
+    )
+
+
 @check(
     EVAL_TABLE,
     codes=[
@@ -150,6 +170,7 @@ def _whole_step_candidates(
         C.SCORE_NOT_MEASURED,
         C.RULE_NOT_DERIVABLE,
         C.RULE_MAX_WEIGHT,
+        C.RULE_DEDUCTION_SMALL,
     ],
 )
 def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
@@ -168,6 +189,11 @@ def evaltable_rule_scores(ctx: Context) -> Iterator[Finding]:
                     C.RULE_MAX_WEIGHT.code,
                     ctx.loc(ind, "rule"),
                     f"{label}的评分标准（{rule.describe()}）满分为 {fmt(top)}，权重为 {fmt(w)}",
+                )
+            small = _small_deduction(rule, w)
+            if small:
+                yield ctx.finding(
+                    C.RULE_DEDUCTION_SMALL.code, ctx.loc(ind, "rule"), f"{label}{small}"
                 )
         if sc is None:
             continue
