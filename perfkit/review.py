@@ -182,8 +182,8 @@ class Reviewed:
     manual: int = 0  # rows for 待人工复核
     risk: Risk = NO_RISK
     read_error: str = ""
-    at: dict[str, Any] = field(default_factory=dict)  # validate.repeats.cells_of, as "自评表!B2"
-    repeated: int = 0  # other forms of the batch that are the same project
+    entry: Any = None  # validate.between.Entry, for the checks between forms
+    between: tuple[str, ...] = ()  # the codes of those checks that concern this form
     payload: bytes = b""  # the pickled Workpaper
     rank: int = 0
     sampled: str = ""  # RISKIEST / RANDOM / ""
@@ -629,8 +629,8 @@ def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
     from .assess import assess
     from .summary import _message, _profile_for, _text
     from .validate import validate_form
+    from .validate.between import entry_of
     from .validate.platform import inflation, placeholder_rows
-    from .validate.repeats import cells_of
 
     base = Reviewed(job.path, job.key, form.sheet or "", index, form_name(form))
     try:
@@ -665,7 +665,7 @@ def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
         infos=sum(f.severity == "info" for f in findings),
         manual=len(paper.manual),
         risk=risk,
-        at={k: _where(loc) for k, loc in cells_of(form).items()},
+        entry=entry_of(form, job.path),
         payload=pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL),
     )
 
@@ -681,38 +681,36 @@ def review_path(job: _Job) -> list[Reviewed]:
     return [review_one(form, job, i) for i, form in enumerate(forms)]
 
 
-def mark_repeats(records: list[Reviewed]) -> None:
-    """``PROJECT_REPEATED`` (:mod:`perfkit.validate.repeats`) on each readable
-    form whose project another form of the batch also is: one warning more,
-    in its risk (:func:`with_warning`), its workpaper and its letter."""
-    from .validate.repeats import Entry, find
+def mark_between(records: list[Reviewed]) -> None:
+    """The findings between the forms of the batch (:mod:`perfkit.validate.between`:
+    the same project twice, a 自评表 and the 评分表 of its project that
+    disagree) on each readable form they concern: each one warning more, in
+    its risk (:func:`with_warning`), its workpaper and its letter."""
+    from .validate.between import LABELS, findings
 
-    readable = [r for r in records if r.readable]
-    entries = [
-        Entry(r.file, r.sheet, r.form, r.unit, r.project_code, r.project, r.year) for r in readable
-    ]
-    for i, repeat in find(entries).items():
-        r = readable[i]
-        message = repeat.message(entries, i)
-        where = r.at.get("code" if repeat.by_code else "name") or r.sheet
-        r.warnings += 1
-        r.repeated = len(repeat.others)
-        r.risk = with_warning(r.risk, "重复报送", message)
-        if r.payload:
-            paper = r.workpaper_data()
-            found = ("warning", where, "PROJECT_REPEATED", message)
-            paper.others.append(found)
-            paper.findings.append(found)
+    marked = [r for r in records if r.readable and r.entry is not None]
+    for i, found in findings([r.entry for r in marked]).items():
+        r = marked[i]
+        r.between = tuple(f.code for f in found)
+        paper = r.workpaper_data() if r.payload else None
+        for f in found:
+            if f.severity == "warning":
+                r.warnings += 1
+            r.risk = with_warning(r.risk, LABELS[f.code], f.message, f.severity)
+            if paper is not None:
+                paper.others.append((f.severity, f.where, f.code, f.message))
+                paper.findings.append((f.severity, f.where, f.code, f.message))
+        if paper is not None:
             r.payload = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def with_warning(risk: Risk, what: str, message: str) -> Risk:
-    """*risk* with one warning more that only the batch shows (a form of the
-    same project elsewhere): counted in 问题分 like any warning, within its
-    cap, and named in a reason of its own."""
-    findings = min(risk.findings + SEVERITY_POINTS["warning"], FINDINGS_CAP)
+def with_warning(risk: Risk, what: str, message: str, severity: str = "warning") -> Risk:
+    """*risk* with one finding more that only the batch shows (a form of the
+    same project elsewhere): counted in 问题分 by its severity like any other,
+    within the cap, and named in a reason of its own."""
+    findings = min(risk.findings + SEVERITY_POINTS.get(severity, ZERO), FINDINGS_CAP)
     added = findings - risk.findings
-    capped = "" if added else f"（问题分已达上限 {fmt(FINDINGS_CAP)}）"
+    capped = "" if added or severity == "info" else f"（问题分已达上限 {fmt(FINDINGS_CAP)}）"
     return replace(
         risk,
         total=round2(findings + risk.excess + risk.inflation + risk.explain),
@@ -953,7 +951,7 @@ def run(
         for rs in batch.imap(review_path, work, jobs=jobs, progress="复核" if progress else False)
         for r in rs
     ]
-    mark_repeats(records)
+    mark_between(records)
     ranked = rank(records)
     n = sample_size(sample, len(ranked))
     seed_given = seed is not None

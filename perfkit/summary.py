@@ -214,11 +214,17 @@ def error_row(path: str, message: str) -> dict[str, Any]:
 def summarize_path(job: _Job) -> list[dict[str, Any]]:
     """Read, validate and score every form of one file; never raises (errors
     become a row).  Runs in a worker process: returns only small dicts."""
+    from .validate.between import entry_of
+
     try:
         forms = batch.load_forms(job.path)
     except Exception as exc:
         return [error_row(job.path, _message(exc))]
-    return [summarize_one(form, job) for form in forms]
+    rows = [summarize_one(form, job) for form in forms]
+    for form, row in zip(forms, rows, strict=True):
+        if not row.get("read_error"):
+            row["entry"] = entry_of(form, job.path)  # for the checks between forms
+    return rows
 
 
 def summarize_one(form, job: _Job) -> dict[str, Any]:
@@ -290,32 +296,27 @@ def summarize(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     rows = list(iter_rows(paths, profile, jobs, progress))
-    return frame(mark_repeats(rows))
+    return frame(mark_between(rows))
 
 
-def mark_repeats(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """*rows* with ``PROJECT_REPEATED`` (:mod:`perfkit.validate.repeats`) on
-    each form whose project another row of the batch also is: its message in
-    the 备注, one more among the 警告数 (as ``perfkit validate`` of the same
-    files counts it), and ``repeated`` (not a column): how many other rows are
-    that project.  The sums count every row still: the bureau decides which
-    form stands."""
-    from .validate.repeats import Entry, find
+def mark_between(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """*rows* with the findings between the forms of the batch
+    (:mod:`perfkit.validate.between`: the same project twice, a 自评表 and
+    the 评分表 of its project that disagree) on each form they concern: their
+    messages in the 备注, counted among the 警告数 (as ``perfkit validate`` of
+    the same files counts them), and ``between`` (not a column): their codes.
+    The sums count every row still: the bureau decides which form stands."""
+    from .validate.between import findings
 
-    readable = [row for row in rows if _readable(row)]
-    entries = [
-        Entry(
-            *(row.get(k) or "" for k in ("file", "sheet", "form", "unit")),
-            *(row.get(k) or "" for k in ("project_code", "project_name", "year")),
-        )
-        for row in readable
-    ]
-    for i, repeat in find(entries).items():
-        row = readable[i]
-        row["note"] = "；".join(t for t in (row.get("note"), repeat.message(entries, i)) if t)
-        if row.get("warnings") is not None:
-            row["warnings"] += 1
-        row["repeated"] = len(repeat.others)
+    marked = [row for row in rows if row.get("entry") is not None]
+    for i, found in findings([row["entry"] for row in marked]).items():
+        row = marked[i]
+        row["note"] = "；".join(t for t in (row.get("note"), *(f.message for f in found)) if t)
+        for f in found:
+            key = "errors" if f.severity == "error" else "warnings"
+            if f.severity != "info" and row.get(key) is not None:
+                row[key] += 1
+        row["between"] = [f.code for f in found]
     return rows
 
 
@@ -511,7 +512,7 @@ def run(
         )
         for row in rows
     ]
-    mark_repeats(rows)
+    mark_between(rows)
     unreadable = sum(1 for row in rows if not _readable(row))
     write_workbook(rows, out, profile)
     if csv:

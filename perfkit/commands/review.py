@@ -81,13 +81,9 @@ def _review(args) -> int:
     )
     for r in bad:
         print(f"错误：{r.file}：{r.read_error}", file=sys.stderr)
-    repeated = sum(1 for r in ranked if r.repeated)
-    if repeated:
-        print(
-            f"注意：其中 {repeated} 份表格与别的表格是同一项目（PROJECT_REPEATED，可能重复报送），"
-            "见复核清单的风险原因，核实后只保留一份",
-            file=sys.stderr,
-        )
+    between = _between_line(ranked)
+    if between:
+        print(between, file=sys.stderr)
     seed_note = (
         f"随机种子 {result.seed}"
         if result.seed_given
@@ -106,3 +102,15 @@ def _review(args) -> int:
     if bad:
         return 2
     return 1 if result.has_errors else 0
+
+
+def _between_line(ranked: list) -> str:
+    """The console's note on the findings between forms, "" when there are none."""
+    from collections import Counter
+
+    codes = Counter(code for r in ranked for code in r.between)
+    if not codes:
+        return ""
+    forms = sum(1 for r in ranked if r.between)
+    what = "、".join(f"{code} {n}" for code, n in sorted(codes.items()))
+    return f"注意：{forms} 份表格与同批的其他表格不一致或重复（{what}）：见复核清单的风险原因"

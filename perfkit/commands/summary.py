@@ -76,13 +76,9 @@ def _summarize(args: argparse.Namespace) -> int:
         + f" -> {args.output}",
         file=sys.stderr,
     )
-    repeated = sum(1 for row in rows if row.get("repeated"))
-    if repeated:
-        print(
-            f"注意：其中 {repeated} 份表格与别的表格是同一项目（PROJECT_REPEATED，可能重复报送），"
-            "汇总中每份都已计入：见“汇总”工作表的备注列，核实后只保留一份再汇总",
-            file=sys.stderr,
-        )
+    between = _between_line(rows)
+    if between:
+        print(between, file=sys.stderr)
     return 2 if unreadable else 0
 
 
@@ -95,3 +91,20 @@ def _report(args: argparse.Namespace) -> int:
     path = write_report(args.eval, args.output, selfeval=args.selfeval, profile=args.profile)
     print(f"已生成报告初稿 -> {path}", file=sys.stderr)
     return 0
+
+
+def _between_line(rows: list) -> str:
+    """The console's note on the findings between forms, "" when there are none."""
+    from collections import Counter
+
+    codes = Counter(code for row in rows for code in row.get("between") or ())
+    if not codes:
+        return ""
+    forms = sum(1 for row in rows if row.get("between"))
+    what = "、".join(f"{code} {n}" for code, n in sorted(codes.items()))
+    hint = (
+        "同一项目有多份表格时汇总中每份都已计入，核实后只保留一份再汇总"
+        if codes.get("PROJECT_REPEATED")
+        else "请核对同一项目的自评表与评分表"
+    )
+    return f"注意：{forms} 份表格与同批的其他表格不一致或重复（{what}）：见“汇总”工作表的备注列；{hint}"

@@ -31,8 +31,7 @@ class FormResult:
     project: str
     findings: list = field(default_factory=list)
     name: str = "表格"  # 自评表, 评分表, 部门整体自评表
-    entry: Any = None  # its validate.repeats.Entry: the same project in two forms
-    at: dict[str, Any] = field(default_factory=dict)  # "code" / "name" -> the Loc of that cell
+    entry: Any = None  # its validate.between.Entry, for the checks between forms
 
     @property
     def title(self) -> str:
@@ -84,7 +83,7 @@ def check_file(path: str, profile: str | None) -> list[FormResult]:
     from ..model import form_name
     from ..readers import read_forms
     from ..validate import validate_form
-    from ..validate.repeats import cells_of, entry_of
+    from ..validate.between import entry_of
     from ..values import subject_of
 
     return [
@@ -95,23 +94,19 @@ def check_file(path: str, profile: str | None) -> list[FormResult]:
             validate_form(form, profile),
             form_name(form),
             entry_of(form, path),
-            cells_of(form),
         )
         for form in read_forms(path)
     ]
 
 
-def mark_repeats(forms: list[FormResult]) -> None:
-    """A ``PROJECT_REPEATED`` finding on each form of *forms* (the batch, in
-    order) whose project another form of the batch also is."""
+def mark_between(forms: list[FormResult]) -> None:
+    """The findings between the forms of the batch (*forms*, in order;
+    :mod:`perfkit.validate.between`) added to each form they concern."""
     from ..validate import sort_findings
-    from ..validate.repeats import find
+    from ..validate.between import findings
 
-    entries = [form.entry for form in forms]
-    for i, repeat in find(entries).items():
-        form = forms[i]
-        found = repeat.finding(entries, i, form.at)
-        form.findings = sort_findings([*form.findings, found])
+    for i, found in findings([form.entry for form in forms]).items():
+        forms[i].findings = sort_findings([*forms[i].findings, *found])
 
 
 def _message(path: str, exc: BaseException) -> str:
@@ -205,7 +200,7 @@ def run(args) -> int:
     ]
     progress = "校验" if len(jobs) >= PROGRESS_FROM and not args.no_progress else False
     results = list(imap(check_job, jobs, jobs=args.jobs, progress=progress))
-    mark_repeats([form for r in results for form in r.forms])
+    mark_between([form for r in results for form in r.forms])
     if args.format == "json":
         _print_json(results, files.skipped)
     else:

@@ -446,5 +446,19 @@ PROJECT_REPEATED = code(
     "法律顾问服务经费.xlsx 与 法律顾问服务经费（修改）.xlsx 的项目编码都是 440307230401500105001（2023年度）：按单位的预算数和执行数多计了一次",
     "核实哪一份是最终报送的，删除或移走其他各份后重新汇总；确是不同项目的，改正项目编码或项目名称",
 )
-BATCH_CODES = (PROJECT_REPEATED,)
+EVALUATION_AMOUNT_DIFFERS = code(
+    "EVALUATION_AMOUNT_DIFFERS",
+    WARNING,
+    "同一项目的自评表与评分表（同一年度、单位和项目名称）填的全年预算数或全年执行数不同（按元比较；有一表以万元填写时按万元两位小数比较）",
+    "自评表 全年执行数 1805700 元，而评分表为 180.75 万元",
+    "核对两表的资金数：应为同一年度经调整后的全年预算数和实际执行数",
+)
+EVALUATION_TARGET_DIFFERS = code(
+    "EVALUATION_TARGET_DIFFERS",
+    WARNING,
+    "同一项目的自评表与评分表中，同一指标（三级指标名称相同，或两表各自唯一的满意度指标）的年度指标值与标杆值数值不同",
+    "福田 表1-2 满意度“不低于 85%”，表2-1 辖区群众满意度的标杆为“≥90%”（DOMAIN F-6）",
+    "核实绩效目标批复的指标值；自评和评价应按同一个指标值考核",
+)
+BATCH_CODES = (PROJECT_REPEATED, EVALUATION_AMOUNT_DIFFERS, EVALUATION_TARGET_DIFFERS)
 """Codes found between the forms of a batch, not within one form."""

@@ -1,12 +1,17 @@
-"""The same project twice in one batch (``PROJECT_REPEATED``): a unit sends its
-form again after a correction, or keeps a copy beside the new one, and every
-sum of the 汇总 counts the project twice.
+"""Checks between the forms of one batch (perfkit.validate.between).
 
-The keys are tested on their own (code; unit and name; year and kind kept
-apart; full-width digits and spaces; two codes under one name), then each
-surface on files: two copies of the 龙岗 法律顾问服务经费 example (one a
-LibreOffice .xls), forms typed without a code in the 河北 habit, and a
-corrected copy on a second sheet of the same workbook.
+The same project twice (``PROJECT_REPEATED``): a unit sends its form again
+after a correction, or keeps a copy beside the new one, and every sum of the
+汇总 counts the project twice.  The keys are tested on their own (code; unit
+and name; year and kind kept apart; full-width digits and spaces; two codes
+under one name), then each surface on files: two copies of the 龙岗
+法律顾问服务经费 example (one a LibreOffice .xls), forms typed without a code
+in the 河北 habit, and a corrected copy on a second sheet of the same workbook.
+
+A 自评表 and the 评分表 of its project that disagree
+(``EVALUATION_AMOUNT_DIFFERS`` / ``EVALUATION_TARGET_DIFFERS``): the two 福田
+2021 seed forms as published (满意度 不低于 85 % against the 标杆 ≥ 90 %,
+DOMAIN F-6), and with one amount of the 评分表 changed.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -21,8 +27,8 @@ import pytest
 
 from perfkit import review, summary
 from perfkit.cli import main
+from perfkit.validate.between import Entry, _same_amount, _same_target, find
 from perfkit.validate.codes import BATCH_CODES
-from perfkit.validate.repeats import Entry, find
 from tests.test_unseen_layouts import hebei_style
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -30,6 +36,9 @@ FALV = EXAMPLES / "longgang2023_falv.xlsx"  # 项目编码 440307230401500105001
 SHANGHUI = EXAMPLES / "longgang2023_shanghui.xlsx"
 FALV_CODE = "440307230401500105001"
 UNIT = "深圳市龙岗区工商业联合会"
+FUTIAN_SELF = EXAMPLES / "futian2021_selfeval.xlsx"
+FUTIAN_EVAL = EXAMPLES / "futian2021_evaltable.xlsx"  # 万元; 全年执行数 180.57 in H3
+PAIR_CODES = ("EVALUATION_AMOUNT_DIFFERS", "EVALUATION_TARGET_DIFFERS")
 
 
 def entry(file="a.xlsx", kind="自评表", unit=UNIT, code="", name="法律顾问服务经费", year="2023"):
@@ -112,7 +121,11 @@ def test_a_second_sheet_of_the_same_file_is_named_as_such():
 
 
 def test_every_batch_code_is_tested_here():
-    assert [d.code for d in BATCH_CODES] == ["PROJECT_REPEATED"]
+    assert [d.code for d in BATCH_CODES] == [
+        "PROJECT_REPEATED",
+        "EVALUATION_AMOUNT_DIFFERS",
+        "EVALUATION_TARGET_DIFFERS",
+    ]
 
 
 # -- the surfaces, on files ---------------------------------------------------------
@@ -133,10 +146,10 @@ def _digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
 
-def _validate(capsys, *paths) -> tuple[int, list[dict]]:
+def _validate(capsys, *paths, codes=("PROJECT_REPEATED",)) -> tuple[int, list[dict]]:
     code = main(["validate", "--format", "json", "--no-progress", *map(str, paths)])
     data = json.loads(capsys.readouterr().out)
-    return code, [f for f in data["findings"] if f["code"] == "PROJECT_REPEATED"]
+    return code, [f for f in data["findings"] if f["code"] in codes]
 
 
 def test_validate_reports_each_copy_at_its_code_cell(folder, capsys):
@@ -154,6 +167,7 @@ def test_validate_reports_each_copy_at_its_code_cell(folder, capsys):
 
 def test_one_file_alone_has_no_repeat(capsys):
     assert _validate(capsys, FALV) == (0, [])
+    assert _validate(capsys, FUTIAN_SELF) == (1, [])  # its own TOTAL_MISMATCH only
 
 
 def test_a_libreoffice_xls_copy_is_the_same_project(tmp_path, capsys, libreoffice):
@@ -189,7 +203,7 @@ def test_summarize_notes_and_counts_each_copy(folder, tmp_path, capsys):
     out = tmp_path / "汇总.xlsx"
     assert main(["summarize", str(folder), "-o", str(out), "--no-progress"]) == 0
     err = capsys.readouterr().err
-    assert "其中 2 份表格与别的表格是同一项目（PROJECT_REPEATED" in err
+    assert "注意：2 份表格与同批的其他表格不一致或重复（PROJECT_REPEATED 2）" in err
     ws = openpyxl.load_workbook(out)["汇总"]
     head = [c.value for c in ws[1]]
     rows = [dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
@@ -217,7 +231,7 @@ def test_review_counts_it_as_a_warning_in_the_risk(folder, tmp_path):
     alone = review.run([FALV], tmp_path / "单独", seed=1, jobs=1, progress=False)
     result = review.run([folder], tmp_path / "复核", sample="100%", seed=1, jobs=1, progress=False)
     base = alone.ranked[0]
-    copies = [r for r in result.ranked if r.repeated]
+    copies = [r for r in result.ranked if r.between]
     assert len(copies) == 2
     for r in copies:
         assert r.risk.total == base.risk.total + 2
@@ -249,3 +263,92 @@ def test_the_risk_cap_holds():
     more = review.with_warning(risk, "重复报送", "同一项目……")
     assert more.total == review.FINDINGS_CAP
     assert more.reasons[-1] == "重复报送 0（问题分已达上限 40）：同一项目……"
+
+
+# -- a 自评表 and the 评分表 of its project -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("不低于85%", "≥90%", False),  # DOMAIN F-6
+        ("服务对象满意度指标不低于 85%", "≥85%", True),
+        ("≥8次", "不少于8次", True),
+        ("3万元", "30000元", True),  # one amount in two units
+        ("≤3万元", "≤2.75万元", False),
+        ("≥8次", "≥8场", True),  # other units: not put side by side
+        ("明显提升", "≥90%", True),  # words: left alone
+        ("≥8次；≥6期", "≥8次", True),  # two measures: left alone
+    ],
+)
+def test_targets_compared(a, b, same):
+    assert _same_target(a, b) is same
+
+
+@pytest.mark.parametrize(
+    "a, b, wan, same",
+    [
+        ("1937189.02", "1937200", True, True),  # 193.72 万元 on the 评分表
+        ("1937189.02", "1937200", False, False),
+        ("1805700", "1807500", True, False),
+    ],
+)
+def test_amounts_compared(a, b, wan, same):
+    assert _same_amount(Decimal(a), Decimal(b), wan) is same
+
+
+def test_the_futian_pair_as_published(capsys):
+    """F-6: 表1-2's 满意度 不低于 85 %, 表2-1's 辖区群众满意度 标杆 ≥ 90 %; the
+    amounts agree (1822000 元 = 182.2 万元, 1805700 元 = 180.57 万元)."""
+    code, found = _validate(capsys, FUTIAN_SELF, FUTIAN_EVAL, codes=PAIR_CODES)
+    assert code == 1  # the seeds' own errors
+    assert [(Path(f["file"]).name, f["code"], f["cell"]) for f in found] == [
+        ("futian2021_selfeval.xlsx", "EVALUATION_TARGET_DIFFERS", "E22"),
+        ("futian2021_evaltable.xlsx", "EVALUATION_TARGET_DIFFERS", "E26"),
+    ]
+    assert "“服务对象满意度指标不低于 85%”" in found[0]["message"]
+    assert "“≥90%”" in found[0]["message"]
+
+
+def _futian_eval_copy(tmp_path, **cells) -> Path:
+    path = tmp_path / "评分表.xlsx"
+    wb = openpyxl.load_workbook(FUTIAN_EVAL)
+    for cell, value in cells.items():
+        wb["评分表"][cell] = value
+    wb.save(path)
+    return path
+
+
+def test_an_amount_the_two_forms_disagree_on(tmp_path, capsys):
+    evaltable = _futian_eval_copy(tmp_path, H3=180.75)  # 全年执行数, 万元
+    _, found = _validate(capsys, FUTIAN_SELF, evaltable, codes=("EVALUATION_AMOUNT_DIFFERS",))
+    assert [(Path(f["file"]).name, f["cell"]) for f in found] == [
+        ("futian2021_selfeval.xlsx", "E6"),
+        ("评分表.xlsx", "H3"),
+    ]
+    assert found[0]["message"].startswith("全年执行数 1805700 元，而同一项目的评分表")
+    assert "为 180.75 万元" in found[0]["message"]
+    assert found[1]["message"].startswith("全年执行数 180.75 万元，而同一项目的自评表")
+
+
+@pytest.mark.parametrize("cells", [dict(B3=2022), dict(B2="工商联经费项目（二期）")])
+def test_forms_of_other_projects_or_years_are_not_compared(tmp_path, capsys, cells):
+    other = _futian_eval_copy(tmp_path, H3=180.75, **cells)  # 年度 B3, 项目名称 B2
+    _, found = _validate(capsys, FUTIAN_SELF, other, codes=PAIR_CODES)
+    assert found == []
+
+
+def test_the_pair_in_the_summary_and_the_review(tmp_path, capsys):
+    folder = tmp_path / "福田"
+    folder.mkdir()
+    for path in (FUTIAN_SELF, FUTIAN_EVAL):
+        shutil.copy(path, folder / path.name)
+    out = tmp_path / "汇总.xlsx"
+    main(["summarize", str(folder), "-o", str(out), "--no-progress"])
+    assert "（EVALUATION_TARGET_DIFFERS 2）" in capsys.readouterr().err
+    rows = summary.summarize(folder, jobs=1)
+    notes = [n for n in rows["note"] if isinstance(n, str)]
+    assert len(notes) == 2 and all("同一指标应按同一个值考核" in n for n in notes)
+    result = review.run([folder], tmp_path / "复核", sample="0", seed=1, jobs=1, progress=False)
+    reasons = [r.risk.reasons[-1] for r in result.ranked]
+    assert all(t.startswith("自评表与评分表指标值不一致 2：") for t in reasons)

@@ -1,0 +1,361 @@
+"""Checks between the forms of one batch, not within one form.
+
+A finance bureau collects a folder of forms, and some problems show only
+between them:
+
+- ``PROJECT_REPEATED``: the same project twice.  A unit that sends a
+  corrected form again, or keeps last year's copy beside this year's, leaves
+  the project there twice, and every sum of the 汇总 counts it twice.  Two
+  forms are taken for the same project when they are the same kind of form
+  (自评表, 评分表, 部门整体自评表) of the same year and their 项目编码 is the
+  same (the platform's code names one project), or their unit and their
+  项目名称 (for a 部门整体 form: 部门整体支出) are the same, unless each has a
+  项目编码 and the two differ (two projects of one name).
+- ``EVALUATION_AMOUNT_DIFFERS`` / ``EVALUATION_TARGET_DIFFERS``: a unit's
+  自评表 and the 评分表 of the same project (same year, unit and 项目名称)
+  that disagree on the year's 全年预算数 or 全年执行数, or on the value an
+  indicator is measured against — the 自评表's 年度指标值 and the 评分表's
+  标杆值 of the indicator of the same name, and of the one 满意度 indicator
+  each has (DOMAIN F-6: 不低于 85 % against ≥ 90 %).
+
+Texts are compared with full-width forms, spaces and case set aside.
+
+One answer for every surface: each surface's worker keeps the form's
+:class:`Entry` (:func:`entry_of`), and :func:`findings` gives every batch
+finding; ``perfkit validate`` of several files reports them at their cells,
+``perfkit summarize`` writes them in the 备注 and counts them among the
+warnings, ``perfkit review`` counts them in the risk like every other warning.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..model import SELF_EVAL, Loc
+from ..numbers import WAN, fmt, round2
+from ..values import read_number, subject_of, text_of, unit_of, years_in
+
+SHOWN = 3  # other forms named in a message; the rest counted
+SATISFACTION = "满意"  # in a row's 一级, 二级 or 三级指标: a 满意度 indicator
+SELF_NAME, EVAL_NAME = "自评表", "评分表"  # model.form_name of the two kinds a pair joins
+LABELS = {  # a few words for each code, for the risk reasons of perfkit review
+    "PROJECT_REPEATED": "重复报送",
+    "EVALUATION_AMOUNT_DIFFERS": "自评表与评分表金额不一致",
+    "EVALUATION_TARGET_DIFFERS": "自评表与评分表指标值不一致",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """An indicator's value measured against: a 自评表's 年度指标值, a 评分表's 标杆值."""
+
+    name: str  # 三级指标, normalised
+    satisfaction: bool
+    text: str
+    at: Loc
+    label: str  # “二级／三级” for messages
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one form of a batch says about its project, as the surfaces show it."""
+
+    file: str  # the path as the user gave or the scan found it
+    sheet: str
+    kind: str  # 自评表 / 评分表 / 部门整体自评表 (model.form_name)
+    unit: str
+    code: str  # 项目编码
+    name: str  # 项目名称 (subject_of)
+    year: str
+    budget: Decimal | None = None  # 全年预算数, 元
+    executed: Decimal | None = None  # 全年执行数, 元
+    wan: bool = False  # the form's amounts are in 万元
+    targets: tuple[Target, ...] = ()
+    at: dict[str, Loc] = field(default_factory=dict, compare=False)  # code, name, budget, executed
+
+    def keys(self) -> list[tuple[str, ...]]:
+        """The keys under which another form would be the same project."""
+        kind, year = self.kind, _year(self.year)
+        out = []
+        code = _norm(self.code)
+        if code:
+            out.append(("code", kind, year, code))
+        unit, name = _norm(self.unit), _norm(self.name)
+        if unit and name:
+            out.append(("name", kind, year, unit, name))
+        return out
+
+    def cell(self, what: str) -> Loc:
+        """Where the form says *what* (code, name, budget, executed): that
+        cell, else its name's, else its title's, else the sheet."""
+        return self.at.get(what) or self.at.get("name") or Loc(self.sheet, "")
+
+    @property
+    def shown(self) -> str:
+        return f"{self.file} 工作表「{self.sheet}」" if self.sheet else self.file
+
+
+def entry_of(form: Any, file: str) -> Entry:
+    """The :class:`Entry` of a form read from *file*."""
+    from ..layout import amount_unit_of
+    from ..model import form_name
+
+    locs = getattr(form, "locs", None) or {}
+    layout = getattr(form, "layout", None)
+    title = layout.loc("title") if layout else None
+    at = {"name": locs.get("project_name") or title or Loc(form.sheet or "", "")}
+    if "project_code" in locs:
+        at["code"] = locs["project_code"]
+    self_eval = form.form == SELF_EVAL
+    holder = form.funds.get("total") if self_eval else form
+    wan = amount_unit_of(form) == "万元"
+    amounts = {}
+    for what, name in (("budget", "annual_budget"), ("executed", "executed")):
+        value, problem = read_number(getattr(holder, name, None)) if holder else (None, None)
+        amounts[what] = value * WAN if wan and isinstance(value, Decimal) else value
+        if not isinstance(value, Decimal) or problem:
+            amounts[what] = None
+        loc = (getattr(holder, "locs", None) or {}).get(name) if holder else None
+        if loc is not None:
+            at[what] = loc
+    field_name = "target" if self_eval else "benchmark"
+    targets = []
+    for ind in getattr(form, "indicators", ()):
+        text = text_of(getattr(ind, field_name, None))
+        loc = (getattr(ind, "locs", None) or {}).get(field_name)
+        if not text or loc is None:
+            continue
+        levels = (text_of(ind.level1), text_of(ind.level2), text_of(ind.level3))
+        label = "／".join(t for t in levels[1:] if t)
+        targets.append(
+            Target(_norm(levels[2]), any(SATISFACTION in t for t in levels), text, loc, label)
+        )
+    return Entry(
+        file,
+        form.sheet or "",
+        form_name(form),
+        unit_of(form),
+        text_of(getattr(form, "project_code", None)) if self_eval else "",
+        subject_of(form),
+        text_of(form.year),
+        amounts["budget"],
+        amounts["executed"],
+        wan,
+        tuple(targets),
+        at,
+    )
+
+
+def findings(entries: Sequence[Entry]) -> dict[int, list]:
+    """index -> the batch's findings about the form *entries[index]*
+    (:class:`~perfkit.validate.core.Finding`, in the order of the codes)."""
+    out: dict[int, list] = {}
+    for i, repeat in find(entries).items():
+        out.setdefault(i, []).append(repeat.finding(entries, i))
+    for i, j in pairs(entries):
+        for here, there in ((i, j), (j, i)):
+            found = _disagreements(entries[here], entries[there])
+            if found:
+                out.setdefault(here, []).extend(found)
+    return out
+
+
+# -- the same project twice -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """One form that shares its project with others of the batch."""
+
+    others: tuple[int, ...]  # indices of the other forms of the project, in batch order
+    by_code: bool  # the code is what they share (else the unit and name)
+
+    def message(self, entries: Sequence[Entry], here: int) -> str:
+        me = entries[here]
+        named = "；".join(_describe(entries[i], me) for i in self.others[:SHOWN])
+        more = "等" if len(self.others) > SHOWN else ""
+        if self.by_code:
+            basis = f"项目编码 {me.code.strip()}"
+        else:
+            basis = f"单位“{me.unit.strip()}”、项目名称“{me.name.strip()}”"
+        year = f"{_year(me.year)}年度" if _year(me.year) else ""
+        return (
+            f"同一项目（{basis}，{year}{me.kind}）另有 {len(self.others)} 份：{named}{more}。"
+            "可能重复报送或新旧版本并存，汇总时每份都会计入；请核实后只保留一份"
+        )
+
+    def finding(self, entries: Sequence[Entry], here: int):
+        """The ``PROJECT_REPEATED`` finding of form *here*, at its code cell
+        (its name cell when the name is what the forms share)."""
+        loc = entries[here].cell("code" if self.by_code else "name")
+        return _finding("PROJECT_REPEATED", loc, self.message(entries, here))
+
+
+def find(entries: Sequence[Entry]) -> dict[int, Repeat]:
+    """index -> :class:`Repeat` for every form that shares its project with
+    another form of *entries* (forms in batch order)."""
+    parent = list(range(len(entries)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    buckets: dict[tuple[str, ...], list[int]] = {}
+    for i, entry in enumerate(entries):
+        for key in entry.keys():
+            buckets.setdefault(key, []).append(i)
+    for key, members in buckets.items():
+        for a, i in enumerate(members):
+            for j in members[a + 1 :]:
+                if key[0] == "code" or not _conflict(entries[i], entries[j]):
+                    parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(entries)):
+        groups.setdefault(root(i), []).append(i)
+    out: dict[int, Repeat] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        codes = {_norm(entries[i].code) for i in members}
+        by_code = len(codes) == 1 and "" not in codes
+        for i in members:
+            out[i] = Repeat(tuple(j for j in members if j != i), by_code)
+    return out
+
+
+def _conflict(a: Entry, b: Entry) -> bool:
+    """Two different 项目编码: two projects, whatever their names."""
+    ca, cb = _norm(a.code), _norm(b.code)
+    return bool(ca and cb and ca != cb)
+
+
+def _describe(other: Entry, me: Entry) -> str:
+    sheet = f"工作表「{other.sheet}」" if other.sheet else ""
+    if other.file == me.file:
+        return f"本文件{sheet}"
+    return other.shown
+
+
+# -- a 自评表 and the 评分表 of its project ------------------------------------------
+
+
+def pairs(entries: Sequence[Entry]) -> list[tuple[int, int]]:
+    """(自评表, 评分表) of the same project (year, unit and 项目名称), in batch order."""
+    evals: dict[tuple[str, ...], list[int]] = {}
+    for j, e in enumerate(entries):
+        if e.kind == EVAL_NAME:
+            for key in _pair_keys(e):
+                evals.setdefault(key, []).append(j)
+    out = []
+    for i, e in enumerate(entries):
+        if e.kind == SELF_NAME:
+            for j in dict.fromkeys(j for key in _pair_keys(e) for j in evals.get(key, ())):
+                out.append((i, j))
+    return out
+
+
+def _pair_keys(e: Entry) -> list[tuple[str, ...]]:
+    unit, name = _norm(e.unit), _norm(e.name)
+    return [(_year(e.year), unit, name)] if unit and name else []
+
+
+def _disagreements(me: Entry, other: Entry) -> list:
+    """What *me* says about the project that *other* (the other kind) does not."""
+    out = []
+    for what, label in (("budget", "全年预算数"), ("executed", "全年执行数")):
+        mine, theirs = getattr(me, what), getattr(other, what)
+        if mine is None or theirs is None or _same_amount(mine, theirs, me.wan or other.wan):
+            continue
+        out.append(
+            _finding(
+                "EVALUATION_AMOUNT_DIFFERS",
+                me.cell(what),
+                f"{label} {_amount(mine, me.wan)}，而同一项目的{other.kind}（{other.shown}）为 "
+                f"{_amount(theirs, other.wan)}：两表应按同一年度的资金数填写",
+            )
+        )
+    for mine, theirs in _matched_targets(me, other):
+        if _same_target(mine.text, theirs.text):
+            continue
+        what = "年度指标值" if me.kind == SELF_NAME else "标杆值"
+        their_what = "标杆值" if me.kind == SELF_NAME else "年度指标值"
+        out.append(
+            _finding(
+                "EVALUATION_TARGET_DIFFERS",
+                mine.at,
+                f"“{mine.label}”的{what}“{mine.text}”，而同一项目的{other.kind}（{other.shown}）"
+                f"“{theirs.label}”的{their_what}为“{theirs.text}”：同一指标应按同一个值考核",
+            )
+        )
+    return out
+
+
+def _matched_targets(me: Entry, other: Entry) -> list[tuple[Target, Target]]:
+    """The indicators of the two forms that are one: the same 三级指标, and
+    the one 满意度 indicator of each (names differ: 服务对象满意度 / 辖区群众满意度)."""
+    theirs = {t.name: t for t in other.targets if t.name}
+    out = [(t, theirs[t.name]) for t in me.targets if t.name in theirs]
+    mine_s = [t for t in me.targets if t.satisfaction]
+    theirs_s = [t for t in other.targets if t.satisfaction]
+    if len(mine_s) == 1 and len(theirs_s) == 1 and (mine_s[0], theirs_s[0]) not in out:
+        if mine_s[0].name != theirs_s[0].name:
+            out.append((mine_s[0], theirs_s[0]))
+    return out
+
+
+def _same_target(a: str, b: str) -> bool:
+    """Whether two target texts name the same value: both numbers in the
+    same unit that differ are not (≥ 85 % against ≥ 90 %); anything the
+    parser cannot put side by side (words, other units) is left alone."""
+    from ..targets import Kind, read
+
+    ra, rb = read(a), read(b)
+    if ra.kind is not Kind.QUANTITATIVE or rb.kind is not Kind.QUANTITATIVE:
+        return True
+    if len(ra.measures) != 1 or len(rb.measures) != 1:
+        return True
+    ma, mb = ra.measures[0], rb.measures[0]
+    if ma.upper is not None or mb.upper is not None:  # a range: only in one unit
+        return ma.unit != mb.unit or (ma.value, ma.upper) == (mb.value, mb.upper)
+    (va, ua), (vb, ub) = ma.base(), mb.base()
+    return ua != ub or va == vb
+
+
+def _same_amount(a: Decimal, b: Decimal, wan: bool) -> bool:
+    """Equal in 元, or, where either form writes 万元, at the 万元 form's two decimals."""
+    if wan:
+        return round2(a / WAN) == round2(b / WAN)
+    return round2(a) == round2(b)
+
+
+def _amount(value: Decimal, wan: bool) -> str:
+    return f"{fmt(round2(value / WAN))} 万元" if wan else f"{fmt(round2(value))} 元"
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def _finding(code: str, loc: Loc, message: str):
+    from .core import CODES, Finding
+
+    doc = CODES[code]
+    return Finding(doc.code, doc.severity, loc.sheet, loc.cell, message)
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text or "")).casefold()
+
+
+def _year(text: str) -> str:
+    years = years_in((text or "") + "年")
+    return str(years[0]) if years else _norm(text)
