@@ -48,6 +48,7 @@ from typing import Any
 from perfkit.errors import PerfkitError
 from perfkit.readers.cells import MAX_COLS, MAX_ROWS
 from perfkit.validate import SEVERITY_COLORS, SEVERITY_LABELS, count_by_severity, validate_form
+from perfkit.validate.between import of_forms
 from perfkit.validate.core import SEVERITIES
 from perfkit.validate.marking import (
     NOTE_PREFIX,
@@ -110,7 +111,7 @@ def validate(book: Any = None) -> list:
     except Exception:
         _report(book, "无法校验：读取工作簿时出错，请把文件发给 perfkit 维护者", alert=True)
         return []
-    findings = [f for form in forms for f in validate_form(form)]
+    findings = [f for form in forms for f in validate_form(form)] + of_forms(forms, _name(book))
     try:
         locked = mark(book, findings)
     except Exception:  # e.g. a workbook whose structure is protected: no sheet can be added

@@ -692,3 +692,28 @@ def test_a_form_on_a_hidden_sheet_in_a_live_book():
         object.__setattr__(book.sheet("自评表").api, "Visible", state)
         found = [f for f in run_validate(book) if f.code == "SHEET_HIDDEN"]
         assert [(f.sheet, f.cell) for f in found] == [("自评表", "A1")], state
+
+
+def test_a_corrected_copy_on_another_sheet_in_a_live_book(tmp_path):
+    """PROJECT_REPEATED between the forms of the active workbook, as
+    ``perfkit validate`` says it of the saved file; clearing restores all."""
+    import openpyxl
+
+    from perfkit.readers import read_forms
+    from perfkit.validate.between import of_forms
+
+    path = tmp_path / "两份.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLES / "longgang2023_falv.xlsx")
+    wb.copy_worksheet(wb["自评表"]).title = "自评表（修改）"
+    wb.save(path)
+    book = fake_from_xlsx(path)
+    before, before_notes = snapshot(book), notes(book)
+    found = [f for f in run_validate(book) if f.code == "PROJECT_REPEATED"]
+    assert [(f.sheet, f.cell) for f in found] == [("自评表", "B2"), ("自评表（修改）", "B2")]
+    assert {(f.sheet, f.cell) for f in of_forms(read_forms(path), path.name)} == {
+        (f.sheet, f.cell) for f in found
+    }
+    for f in found:
+        assert "PROJECT_REPEATED" in book.sheet(f.sheet).notes_by_cell[f.cell]._text
+    mv.clear(book)
+    assert snapshot(book) == before and notes(book) == before_notes

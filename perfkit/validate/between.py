@@ -165,6 +165,14 @@ def findings(entries: Sequence[Entry]) -> dict[int, list]:
     return out
 
 
+def of_forms(forms: Sequence[Any], file: str) -> list:
+    """The findings between the forms of one workbook (*file*: its name), as
+    the 校验 button reports them: a corrected copy on another sheet, a
+    自评表 and a 评分表 of one project side by side."""
+    entries = [entry_of(form, file) for form in forms]
+    return [f for found in findings(entries).values() for f in found]
+
+
 # -- the same project twice -------------------------------------------------------
 
 
