@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .errors import UsageError
+from .safety import ARCHIVE_SUFFIXES
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -34,6 +35,8 @@ FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 # spreadsheets of other programs sent in as forms: found by the scan, so that
 # reading each says what it is and how to make an .xlsx of it (never passed over)
 OTHER_SPREADSHEET_SUFFIXES = (".ods", ".fods", ".xlsb", ".et", ".ett", ".numbers")
+# archives (safety.ARCHIVE_SUFFIXES), as units send forms by mail, are found by
+# the scan too: reading each says how many forms it holds and to unpack it
 """What a folder scan takes for a form (.xls is read through python-calamine)."""
 EXCEL_SUFFIXES = FORM_SUFFIXES
 
@@ -180,7 +183,11 @@ def _scan_folder(root: Path, skipped: list[Skipped]) -> list[Path]:
             if name.startswith(("~$", ".")):  # Excel lock files, hidden and temporary files
                 continue
             suffix = os.path.splitext(name)[1].lower()
-            form_like = suffix in FORM_SUFFIXES or suffix in OTHER_SPREADSHEET_SUFFIXES
+            form_like = (
+                suffix in FORM_SUFFIXES
+                or suffix in OTHER_SPREADSHEET_SUFFIXES
+                or suffix in ARCHIVE_SUFFIXES
+            )
             try:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)

@@ -75,6 +75,8 @@ def _check_head(name: str, limits: Limits, allow_ole: bool = False) -> bytes:
             "这是旧版 Excel 97-2003 (.xls) 文件，请在 Excel 中另存为 .xlsx 后再处理", path=name
         )
     if not head.startswith(ZIP_MAGIC):
+        if name.lower().endswith(ARCHIVE_SUFFIXES):  # .rar, .7z …: not looked into
+            raise InputError(archive_message(None), path=name)
         other = named_format(name)
         if other:
             raise InputError(save_as_xlsx(other), path=name)
@@ -276,6 +278,9 @@ def _check_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
     if other:
         raise InputError(save_as_xlsx(other), path=name)
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        inside = archived_forms(names)
+        if inside or name.lower().endswith(ARCHIVE_SUFFIXES):
+            raise InputError(archive_message(inside), path=name)
         other = named_format(name)
         raise InputError(
             save_as_xlsx(other)
@@ -283,6 +288,38 @@ def _check_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
             else "不是 Excel 工作簿（缺少工作簿部件），可能是其他 Office 文件或已损坏",
             path=name,
         )
+
+
+ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z")  # found by a folder scan (batch), read to say so
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb")
+
+
+def archived_forms(names) -> list[str]:
+    """The spreadsheets in a zip archive's list of *names* (folders and
+    macOS resource forks left out), sorted."""
+    return sorted(
+        n
+        for n in names
+        if n.lower().endswith(SHEET_SUFFIXES)
+        and not n.endswith("/")
+        and not n.startswith("__MACOSX/")
+        and not n.rsplit("/", 1)[-1].startswith(("~$", "."))
+    )
+
+
+def archive_message(inside: list[str] | None) -> str:
+    """Why an archive is not read, and what to do (Chinese); *inside*: the
+    spreadsheets it holds (:func:`archived_forms`), None when not looked into."""
+    if inside:
+        first = "、".join(n.rsplit("/", 1)[-1] for n in inside[:2])
+        more = "等" if len(inside) > 2 else ""
+        return (
+            f"是压缩包，内有 {len(inside)} 个表格文件（{first}{more}），它们没有被读取："
+            "perfkit 不打开压缩包，请先解压到文件夹中再处理"
+        )
+    if inside is None:
+        return "是压缩包，其中的表格没有被读取：perfkit 不打开压缩包，请先解压到文件夹中再处理"
+    return "是压缩包，不是 Excel 工作簿，其中也没有表格文件"
 
 
 _OPEN_DOCUMENT = {

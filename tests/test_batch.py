@@ -2,6 +2,7 @@
 skipped, the output never taken for an input."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -36,6 +37,40 @@ def test_excluded_output_and_missing_names(tree):
     names = [p.name for p in found]
     assert "2.xlsx" not in names
     assert names[-1] == "nope.xlsx"  # kept: reading it reports the error
+
+
+def test_archives_of_forms_are_found_and_told_to_unpack(tmp_path, capsys):
+    """Units mail their forms as a .zip or .rar: the scan finds the archive,
+    the 汇总 lists it among the files it could not read with the forms it
+    holds, and validate exits 2 — the forms inside are never passed over."""
+    import shutil
+    import zipfile
+
+    import openpyxl
+
+    from perfkit.cli import main
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    shutil.copy(examples / "longgang2023_falv.xlsx", tmp_path / "法律顾问服务经费.xlsx")
+    with zipfile.ZipFile(tmp_path / "单位B.zip", "w") as z:
+        for name in ("longgang2023_shanghui.xlsx", "longgang2023_dangjian.xlsx", "x.xlsx"):
+            z.writestr(f"单位B/{name}", b"PK")
+    (tmp_path / "单位C.rar").write_bytes(b"Rar!\x1a\x07\x01\x00" + b"\x00" * 32)
+    assert sorted(p.name for p in batch.discover([tmp_path])) == [
+        "单位B.zip", "单位C.rar", "法律顾问服务经费.xlsx"
+    ]  # fmt: skip
+    assert main(["validate", str(tmp_path), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"{tmp_path / '单位B.zip'}：是压缩包，内有 3 个表格文件（longgang2023_dangjian.xlsx、"
+        "longgang2023_shanghui.xlsx等），它们没有被读取" in err
+    )
+    assert f"{tmp_path / '单位C.rar'}：是压缩包，其中的表格没有被读取" in err
+    out = tmp_path.parent / f"{tmp_path.name}-汇总.xlsx"
+    assert main(["summarize", str(tmp_path), "-o", str(out), "--no-progress"]) == 2
+    unread = openpyxl.load_workbook(out)["无法读取"]
+    texts = [v for row in unread.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert sum("是压缩包" in t for t in texts) == 2
 
 
 def test_spreadsheets_of_other_programs_are_found_and_told_how_to_convert(tmp_path, libreoffice):

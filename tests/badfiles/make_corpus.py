@@ -42,6 +42,13 @@ CASES: dict[str, tuple[str, tuple[str, ...], int]] = {
         1,
     ),
     "div0.xlsx": ("执行率 cached as #DIV/0!: readable, a finding", ("FORMULA_ERROR",), 1),
+    "单位表格.zip": (
+        "a unit's forms sent as a zip (and a macOS resource fork)",
+        ("是压缩包", "内有 2 个表格文件", "请先解压"),
+        2,
+    ),
+    "单位表格.rar": ("a RAR archive", ("是压缩包", "请先解压"), 2),
+    "图片.zip": ("a zip of no spreadsheet", ("是压缩包", "没有表格文件"), 2),
 }
 
 BOMB = (
@@ -132,6 +139,14 @@ def build(dest: Path) -> dict[str, Path]:
         r'<c r="G6"\1 t="e"><f>\2</f><v>#DIV/0!</v>',
     )
     _rezip(GOOD, out["div0.xlsx"], edit_g6)
+
+    with zipfile.ZipFile(out["单位表格.zip"], "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("单位表格/法律顾问服务经费.xlsx", good)
+        z.writestr("单位表格/党建事务.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+        z.writestr("__MACOSX/单位表格/._法律顾问服务经费.xlsx", b"\x00")
+    out["单位表格.rar"].write_bytes(b"Rar!\x1a\x07\x01\x00" + b"\x00" * 64)
+    with zipfile.ZipFile(out["图片.zip"], "w") as z:
+        z.writestr("扫描件.pdf", b"%PDF-1.4")
     return out
 
 
