@@ -1,7 +1,7 @@
 """Excel macros ``validate()`` and ``clear()`` (xlwings RunPython, ribbon buttons).
 
 ``validate()`` reads the calling workbook in bulk (one read of values and one
-of formulas per sheet), finds its forms with ``perfkit.readers.forms_from_grids``
+of formulas per sheet), finds its forms with ``perfkit.readers.book_from_grids``
 (the same label-anchored reader as the command line: perfkit's templates, forms
 typed by units, platform exports), runs the same
 ``perfkit.validate.validate_form`` as the batch command on each, then:
@@ -94,16 +94,20 @@ def validate(book: Any = None) -> list:
     clear(book, quiet=True)
     names = [n for n in _sheet_names(book) if n not in (MARKS_SHEET, RESULT_SHEET)]
     try:
-        from perfkit.readers import forms_from_grids
+        from perfkit.readers import book_from_grids
 
         values, formulas = read_grids(book, names)
-        forms = forms_from_grids(
+        forms, declarations = book_from_grids(
             values,
             formulas,
             source=_name(book),
             defined_names=book_names(book),
             hidden=hidden_sheets(book, names),
         )
+        if not forms:  # only a 绩效目标申报表: what it is, as the file readers say it
+            from perfkit.readers import declarations_only
+
+            raise declarations_only(declarations, _name(book))
         shown_percentages(book, forms)
     except PerfkitError as exc:  # a clear message instead of a traceback
         _report(book, f"无法校验：{exc.message}", alert=True)
@@ -111,7 +115,8 @@ def validate(book: Any = None) -> list:
     except Exception:
         _report(book, "无法校验：读取工作簿时出错，请把文件发给 perfkit 维护者", alert=True)
         return []
-    findings = [f for form in forms for f in validate_form(form)] + of_forms(forms, _name(book))
+    findings = [f for form in forms for f in validate_form(form)]
+    findings += of_forms([*forms, *declarations], _name(book))
     try:
         locked = mark(book, findings)
     except Exception:  # e.g. a workbook whose structure is protected: no sheet can be added

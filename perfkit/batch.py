@@ -328,6 +328,14 @@ def load_forms(path: str | os.PathLike) -> list:
     return read_forms(path)
 
 
+def load_book(path: str | os.PathLike) -> tuple[list, list]:
+    """The forms and the 绩效目标申报表 of a workbook on disk
+    (:func:`perfkit.readers.read_book`): what a batch command reads."""
+    from .readers import read_book
+
+    return read_book(path)
+
+
 # --------------------------------------------------------------------------
 # Parallel map
 # --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 
 SELF_EVAL = "selfeval"  # 项目支出绩效自评表
 EVAL_TABLE = "evaltable"  # 绩效评价指标体系评分表
+DECLARATION = "declaration"  # 项目支出绩效目标申报表: read only to check 自评表 targets against
 
 FUND_ROWS = ("total", "fiscal", "carryover", "other")
 FUND_LABELS = {
@@ -235,7 +236,45 @@ class EvalTable:
     form = EVAL_TABLE
 
 
-FORM_NAMES = {SELF_EVAL: "自评表", EVAL_TABLE: "评分表"}
+@dataclass
+class Declaration:
+    """项目支出绩效目标申报表 (绩效目标表, DOMAIN §3.2): the targets a project
+    declared for its year.  The platform copies them into the 自评表 as its
+    年度指标值, so a batch compares the two (perfkit.validate.between); it is
+    no form to validate, summarise or score."""
+
+    project_code: Any = None
+    project_name: Any = None
+    year: Any = None
+    unit: Any = None
+    dept: Any = None
+    indicators: list[Indicator] = field(default_factory=list)  # level1 … level3 and target
+    locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
+    source: str = field(default="", compare=False)
+    sheet: str = field(default="", compare=False)
+    layout: Any = field(default=None, compare=False, repr=False)
+
+    form = DECLARATION
+
+    @classmethod
+    def of(cls, form: SelfEvalForm) -> Declaration:
+        """A 申报表 read as the 自评表 grid it resembles (its 指标值 column as
+        the target): its head fields and indicator rows."""
+        return cls(
+            form.project_code,
+            form.project_name,
+            form.year,
+            form.unit,
+            form.dept,
+            [ind for ind in form.indicators if ind.target not in (None, "")],
+            form.locs,
+            form.source,
+            form.sheet,
+            form.layout,
+        )
+
+
+FORM_NAMES = {SELF_EVAL: "自评表", EVAL_TABLE: "评分表", DECLARATION: "绩效目标申报表"}
 DEPARTMENT_FORM = "部门整体自评表"
 DEPARTMENT_SUBJECT = "部门整体支出"  # what a 部门整体 form evaluates, where a project's name stands
 DEPARTMENT_TITLE = "部门整体支出绩效自评表"  # the title fill and adopt give a 部门整体 form
@@ -277,6 +316,7 @@ def plain(obj: Any) -> Any:
 __all__ = [
     "AMOUNT_FIELDS",
     "AMOUNT_LABELS",
+    "DECLARATION",
     "DEPARTMENT_FORM",
     "DEPARTMENT_SUBJECT",
     "DEPARTMENT_TITLE",
@@ -285,6 +325,7 @@ __all__ = [
     "FUND_LABELS",
     "FUND_ROWS",
     "SELF_EVAL",
+    "Declaration",
     "EvalIndicator",
     "EvalTable",
     "Formula",

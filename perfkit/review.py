@@ -184,6 +184,7 @@ class Reviewed:
     read_error: str = ""
     entry: Any = None  # validate.between.Entry, for the checks between forms
     between: tuple[str, ...] = ()  # the codes of those checks that concern this form
+    declaration: bool = False  # a 绩效目标申报表: read for those checks, never ranked
     payload: bytes = b""  # the pickled Workpaper
     rank: int = 0
     sampled: str = ""  # RISKIEST / RANDOM / ""
@@ -672,19 +673,28 @@ def review_one(form: Any, job: _Job, index: int = 0) -> Reviewed:
 
 def review_path(job: _Job) -> list[Reviewed]:
     """Every form of one file, reviewed; never raises (a worker)."""
+    from .model import form_name
     from .summary import _message
+    from .validate.between import entry_of
 
     try:
-        forms = batch.load_forms(job.path)
+        forms, declarations = batch.load_book(job.path)
     except Exception as exc:
         return [Reviewed(job.path, job.key, read_error=_message(exc))]
-    return [review_one(form, job, i) for i, form in enumerate(forms)]
+    reviewed = [review_one(form, job, i) for i, form in enumerate(forms)]
+    # a 绩效目标申报表 is not reviewed: only its targets, for the checks between forms
+    return reviewed + [
+        Reviewed(job.path, job.key, d.sheet, form=form_name(d), entry=entry_of(d, job.path),
+                 declaration=True)
+        for d in declarations
+    ]  # fmt: skip
 
 
 def mark_between(records: list[Reviewed]) -> None:
     """The findings between the forms of the batch (:mod:`perfkit.validate.between`:
     the same project twice, a 自评表 and the 评分表 of its project that
-    disagree) on each readable form they concern: each one warning more, in
+    disagree, a 自评表 and the 绩效目标申报表 of its project) on each readable
+    form they concern: each one warning more, in
     its risk (:func:`with_warning`), its workpaper and its letter."""
     from .validate.between import LABELS, findings
 
@@ -843,6 +853,7 @@ class Result:
     workpapers: list[Path]
     letters: list[Path]
     found: Any = None  # the scan (batch.Found): what it skipped
+    declarations: int = 0  # 绩效目标申报表 read for the checks between forms
 
     @property
     def sampled(self) -> list[Reviewed]:
@@ -952,6 +963,8 @@ def run(
         for r in rs
     ]
     mark_between(records)
+    declared = [r for r in records if r.declaration]
+    records = [r for r in records if not r.declaration]
     ranked = rank(records)
     n = sample_size(sample, len(ranked))
     seed_given = seed is not None
@@ -999,8 +1012,8 @@ def run(
     if failures:
         raise OutputError(failures[0])
     written_letters = letter_paths
-    return Result(records, ranked, riskiest, drawn, seed, seed_given,
-                  info.sample_spec, out, list_path, targets, written_letters, found)  # fmt: skip
+    return Result(records, ranked, riskiest, drawn, seed, seed_given, info.sample_spec,
+                  out, list_path, targets, written_letters, found, len(declared))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,23 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
+DECLARED = "declaration"  # key of the stand-in row of a 绩效目标申报表 (not a row of the 汇总)
+
+
+class Rows(list):
+    """The rows of a summary, with how many 绩效目标申报表 the batch held
+    (``declarations``: read for the checks between forms, never a row)."""
+
+    declarations: int = 0
+
+
+def without_declarations(rows: list[dict[str, Any]]) -> Rows:
+    """*rows* less the stand-ins of the 绩效目标申报表, counted."""
+    out = Rows(row for row in rows if not row.get(DECLARED))
+    out.declarations = len(rows) - len(out)
+    return out
+
+
 @dataclass(frozen=True)
 class _Job:
     path: str
@@ -217,13 +234,15 @@ def summarize_path(job: _Job) -> list[dict[str, Any]]:
     from .validate.between import entry_of
 
     try:
-        forms = batch.load_forms(job.path)
+        forms, declarations = batch.load_book(job.path)
     except Exception as exc:
         return [error_row(job.path, _message(exc))]
     rows = [summarize_one(form, job) for form in forms]
     for form, row in zip(forms, rows, strict=True):
         if not row.get("read_error"):
             row["entry"] = entry_of(form, job.path)  # for the checks between forms
+    # a 绩效目标申报表 is no row of the 汇总: only its targets, for the checks
+    rows += [{"entry": entry_of(d, job.path), DECLARED: True} for d in declarations]
     return rows
 
 
@@ -277,7 +296,9 @@ def iter_rows(
     progress: bool = False,
     exclude: Iterable[str | os.PathLike] = (),
 ) -> Iterator[dict[str, Any]]:
-    """Summary rows in input order, streamed from worker processes."""
+    """Summary rows in input order, streamed from worker processes, with a
+    stand-in (key :data:`DECLARED`) for each 绩效目标申报表 read: the checks
+    between forms need them, the 汇总 does not (:func:`without_declarations`)."""
     files = batch.discover(paths, exclude)
     work = [_Job(os.fspath(p), profile) for p in files]
     for rows in batch.imap(summarize_path, work, jobs=jobs, progress="汇总" if progress else False):
@@ -296,7 +317,7 @@ def summarize(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     rows = list(iter_rows(paths, profile, jobs, progress))
-    return frame(mark_between(rows))
+    return frame(without_declarations(mark_between(rows)))
 
 
 def mark_between(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -512,7 +533,7 @@ def run(
         )
         for row in rows
     ]
-    mark_between(rows)
+    rows = without_declarations(mark_between(rows))
     unreadable = sum(1 for row in rows if not _readable(row))
     write_workbook(rows, out, profile)
     if csv:

@@ -27,7 +27,7 @@ import pytest
 
 from perfkit import review, summary
 from perfkit.cli import main
-from perfkit.validate.between import Entry, _same_amount, _same_target, find
+from perfkit.validate.between import Entry, _declared_same, _same_amount, _same_target, find
 from perfkit.validate.codes import BATCH_CODES
 from tests.test_unseen_layouts import hebei_style
 
@@ -39,6 +39,7 @@ UNIT = "深圳市龙岗区工商业联合会"
 FUTIAN_SELF = EXAMPLES / "futian2021_selfeval.xlsx"
 FUTIAN_EVAL = EXAMPLES / "futian2021_evaltable.xlsx"  # 万元; 全年执行数 180.57 in H3
 PAIR_CODES = ("EVALUATION_AMOUNT_DIFFERS", "EVALUATION_TARGET_DIFFERS")
+BATCH_CODE_NAMES = tuple(d.code for d in BATCH_CODES)
 
 
 def entry(file="a.xlsx", kind="自评表", unit=UNIT, code="", name="法律顾问服务经费", year="2023"):
@@ -125,6 +126,8 @@ def test_every_batch_code_is_tested_here():
         "PROJECT_REPEATED",
         "EVALUATION_AMOUNT_DIFFERS",
         "EVALUATION_TARGET_DIFFERS",
+        "TARGET_CHANGED",
+        "INDICATOR_DROPPED",
     ]
 
 
@@ -352,3 +355,179 @@ def test_the_pair_in_the_summary_and_the_review(tmp_path, capsys):
     result = review.run([folder], tmp_path / "复核", sample="0", seed=1, jobs=1, progress=False)
     reasons = [r.risk.reasons[-1] for r in result.ranked]
     assert all(t.startswith("自评表与评分表指标值不一致 2：") for t in reasons)
+
+
+# -- a 自评表 and the 绩效目标申报表 of its project --------------------------------------
+
+# the 河北-habit 自评表 of test_unseen_layouts (元, heads in cells of their own):
+# 中小企业培训服务项目, 某区工商业联合会, 2023; 举办培训场次 ≥10场 in E13
+DECLARED = [  # 一级, 二级, 三级, 指标值 as declared
+    ("产出指标", "数量指标", "举办培训场次", "≥10场"),
+    ("产出指标", "质量指标", "培训合格率", "≥95%"),
+    ("效益指标", "社会效益指标", "企业参与度", "明显提升"),
+    ("满意度指标", "服务对象满意度指标", "参训企业满意度", "≥90%"),
+]
+
+
+def declaration(path, rows=DECLARED, title="项目支出绩效目标申报表", unit="某区工商业联合会"):
+    """A 申报表 as 佳县 / the MOF reference template lay it out (DOMAIN §3.2):
+    head fields, the 资金 block as one column of amounts, 总体目标, and the
+    grid 一级 | 二级 | 三级 | 指标值 with the first level merged down."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "申报表"
+    ws["A1"] = title
+    ws.merge_cells("A1:E1")
+    ws["A2"] = "（2023年度）"
+    ws["A3"], ws["B3"] = "项目名称", "中小企业培训服务项目"
+    ws["A4"], ws["B4"], ws["C4"], ws["D4"] = "主管部门", unit, "实施单位", unit
+    ws["A5"], ws["B5"], ws["C5"] = "项目资金（万元）", "年度资金总额：", 195.93
+    ws["B6"], ws["C6"] = "其中：财政拨款", 195.93
+    ws["B7"] = "其他资金"
+    ws.merge_cells("A5:A7")
+    ws["A8"], ws["B8"] = "年度目标", "开展中小企业培训"
+    for c, h in zip("ABCDE", ("一级指标", "二级指标", "三级指标", "指标值", "备注"), strict=True):
+        ws[f"{c}9"] = h
+    spans: dict[str, list[int]] = {}
+    for r, (l1, l2, l3, target) in enumerate(rows, 10):
+        spans.setdefault(l1, []).append(r)
+        ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"] = l2, l3, target
+    for l1, rs in spans.items():
+        ws[f"A{rs[0]}"] = l1
+        if len(rs) > 1:
+            ws.merge_cells(f"A{rs[0]}:A{rs[-1]}")
+    wb.save(path)
+    return path
+
+
+def _read_declared(path):
+    from perfkit.readers import read_book
+
+    forms, declared = read_book(path)
+    assert forms == [] and len(declared) == 1
+    return declared[0]
+
+
+def test_a_declaration_is_read_for_its_targets(tmp_path):
+    d = _read_declared(declaration(tmp_path / "申报表.xlsx"))
+    assert (d.project_name, d.unit, str(d.year)) == (
+        "中小企业培训服务项目",
+        "某区工商业联合会",
+        "2023",
+    )
+    got = [(i.level1, i.level2, i.level3, i.target, i.locs["target"].cell) for i in d.indicators]
+    assert got == [(*row, f"D{r}") for r, row in enumerate(DECLARED, 10)]
+
+
+def test_a_declaration_saved_as_xls_is_read(tmp_path, libreoffice):
+    xls = tmp_path / "申报表.xls"
+    libreoffice.convert(declaration(tmp_path / "申报表.xlsx"), xls)
+    d = _read_declared(xls)
+    assert [i.target for i in d.indicators] == [row[3] for row in DECLARED]
+
+
+@pytest.mark.parametrize("title", ["项目支出绩效目标表", "2023年度项目绩效目标申报表"])
+def test_other_titles_of_a_declaration(tmp_path, title):
+    assert len(_read_declared(declaration(tmp_path / "x.xlsx", title=title)).indicators) == 4
+
+
+def test_a_grid_of_targets_without_such_a_title_is_no_declaration(tmp_path):
+    from perfkit.errors import NotAForm
+    from perfkit.readers import read_book
+
+    with pytest.raises(NotAForm) as err:
+        read_book(declaration(tmp_path / "x.xlsx", title="培训项目指标清单"))
+    assert "没有找到项目支出绩效自评表" in err.value.message
+
+
+def test_a_declaration_alone_is_no_form_to_check(tmp_path, capsys):
+    """Every command that works on one form says what the file is."""
+    path = declaration(tmp_path / "申报表.xlsx")
+    assert main(["extract", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "工作表「申报表」是项目支出绩效目标申报表，不是自评表或评分表" in err
+    assert main(["validate", str(path), "--no-progress"]) == 0
+    assert "（绩效目标申报表：用于核对同一项目自评表的年度指标值）" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("≥10场", "≥ 10 场", True),
+        ("≥10场", "不少于10场", True),
+        ("10场", "≥10场", True),  # the sign left out
+        ("≥10场", "≥12场", False),
+        ("≥95%", "≤95%", False),
+        ("3万元", "30000元", True),
+        ("明显提升", "有所提升", False),  # a lower bar in words
+        ("明显提升", "明显 提升", True),
+    ],
+)
+def test_declared_targets_compared(a, b, same):
+    assert _declared_same(a, b) is same
+
+
+def _self_and_declared(tmp_path, rows=DECLARED) -> Path:
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    hebei_style(folder / "自评表.xlsx", wan=False, colon=False)
+    declaration(folder / "申报表.xlsx", rows)
+    return folder
+
+
+CHANGED = [  # 举办培训场次 declared ≥12, the 自评表 says ≥10; 培训覆盖企业数 left out of it
+    ("产出指标", "数量指标", "举办培训场次", "≥12场"),
+    ("产出指标", "数量指标", "培训覆盖企业数", "≥50家"),
+    *DECLARED[1:],
+]
+
+
+def test_a_target_changed_and_an_indicator_dropped(tmp_path, capsys):
+    folder = _self_and_declared(tmp_path, CHANGED)
+    before = _digest(folder)
+    code, found = _validate(capsys, folder, codes=("TARGET_CHANGED", "INDICATOR_DROPPED"))
+    assert code == 0  # warnings
+    assert [(Path(f["file"]).name, f["code"], f["cell"]) for f in found] == [
+        ("自评表.xlsx", "INDICATOR_DROPPED", "B12"),  # the grid's header
+        ("自评表.xlsx", "TARGET_CHANGED", "E13"),
+    ]
+    assert "“数量指标／举办培训场次”的年度指标值“≥10场”" in found[1]["message"]
+    assert "中为“≥12场”" in found[1]["message"]
+    assert "“数量指标／培训覆盖企业数”（≥50家）在自评表中没有同名的三级指标" in found[0]["message"]
+    assert _digest(folder) == before
+
+
+def test_the_declared_targets_kept_give_nothing(tmp_path, capsys):
+    # the 自评表 has one indicator more (按时完成率): more than declared is no fault
+    _, found = _validate(capsys, _self_and_declared(tmp_path), codes=BATCH_CODE_NAMES)
+    assert found == []
+
+
+def test_another_units_declaration_is_not_compared(tmp_path, capsys):
+    folder = _self_and_declared(tmp_path, CHANGED)
+    declaration(folder / "申报表.xlsx", CHANGED, unit="另一区工商业联合会")
+    _, found = _validate(capsys, folder, codes=BATCH_CODE_NAMES)
+    assert found == []
+
+
+def test_the_declaration_in_the_summary_and_the_review(tmp_path, capsys):
+    folder = _self_and_declared(tmp_path, CHANGED)
+    out = tmp_path / "汇总.xlsx"
+    assert main(["summarize", str(folder), "-o", str(out), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "已汇总 1 份表格" in err  # the 申报表 is no row
+    assert "另读取 1 份绩效目标申报表" in err
+    ws = openpyxl.load_workbook(out)["汇总"]
+    files = [r[0] for r in ws.iter_rows(min_row=2, values_only=True) if r[0]]
+    assert [Path(f).name for f in files] == ["自评表.xlsx"]
+    head = [c.value for c in ws[1]]
+    note = ws.cell(row=2, column=head.index("备注") + 1).value
+    assert "中为“≥12场”" in note and "培训覆盖企业数" in note
+    result = review.run([folder], tmp_path / "复核", sample="0", seed=1, jobs=1, progress=False)
+    assert [Path(r.file).name for r in result.ranked] == ["自评表.xlsx"]
+    assert result.declarations == 1
+    reasons = result.ranked[0].risk.reasons
+    assert any(t.startswith("指标值与申报表不同 2：") for t in reasons)
+    assert any(t.startswith("申报表的指标未自评 2：") for t in reasons)

@@ -717,3 +717,36 @@ def test_a_corrected_copy_on_another_sheet_in_a_live_book(tmp_path):
         assert "PROJECT_REPEATED" in book.sheet(f.sheet).notes_by_cell[f.cell]._text
     mv.clear(book)
     assert snapshot(book) == before and notes(book) == before_notes
+
+
+def test_a_declaration_beside_its_form_in_a_live_book(tmp_path):
+    """A workbook holding the 自评表 and the 绩效目标申报表 of its project: the
+    button checks the 年度指标值 against the declared ones, as
+    ``perfkit validate`` does; a workbook of only a 申报表 is told what it is."""
+    import openpyxl
+
+    from tests.test_between import CHANGED, declaration
+    from tests.test_unseen_layouts import hebei_style
+
+    form, declared = tmp_path / "自评表.xlsx", tmp_path / "申报表.xlsx"
+    hebei_style(form, wan=False, colon=False)
+    declaration(declared, CHANGED)
+    both = tmp_path / "两表.xlsx"
+    wb = openpyxl.load_workbook(form)
+    source = openpyxl.load_workbook(declared)["申报表"]
+    sheet = wb.create_sheet("申报表")
+    for row in source.iter_rows():
+        for c in row:
+            sheet[c.coordinate] = c.value
+    for rng in source.merged_cells.ranges:
+        sheet.merge_cells(str(rng))
+    wb.save(both)
+    found = {
+        (f.code, f.sheet, f.cell)
+        for f in run_validate(fake_from_xlsx(both))
+        if f.code in ("TARGET_CHANGED", "INDICATOR_DROPPED")
+    }
+    assert found == {("INDICATOR_DROPPED", "Sheet1", "B12"), ("TARGET_CHANGED", "Sheet1", "E13")}
+    alone = fake_from_xlsx(declared)
+    assert run_validate(alone) == []
+    assert any("是项目支出绩效目标申报表" in m for m in alone.app.messages)

@@ -81,6 +81,12 @@ def _review(args) -> int:
     )
     for r in bad:
         print(f"错误：{r.file}：{r.read_error}", file=sys.stderr)
+    if result.declarations:
+        print(
+            f"另读取 {result.declarations} 份绩效目标申报表：不参加复核排序，"
+            "只用于核对同一项目自评表的年度指标值",
+            file=sys.stderr,
+        )
     between = _between_line(ranked)
     if between:
         print(between, file=sys.stderr)

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import OutputError, PerfkitError, UsageError
 from ..fsutil import check_outputs, read_error_message
+from ..model import DECLARATION
 from ..profiles import load as load_profile
 
 PROGRESS_FROM = 5  # show a progress bar from this many files on
@@ -79,23 +80,26 @@ def register(subparsers) -> None:
 
 
 def check_file(path: str, profile: str | None) -> list[FormResult]:
-    """Every form of one file with its findings; raises PerfkitError for unreadable input."""
+    """Every form of one file with its findings, and each 绩效目标申报表 in it
+    (no findings of its own: its targets are what the 自评表 are checked
+    against); raises PerfkitError for unreadable input."""
     from ..model import form_name
-    from ..readers import read_forms
+    from ..readers import read_book
     from ..validate import validate_form
     from ..validate.between import entry_of
     from ..values import subject_of
 
+    forms, declarations = read_book(path)
     return [
         FormResult(
             form.form,
             form.sheet,
             subject_of(form),
-            validate_form(form, profile),
+            validate_form(form, profile) if form.form != DECLARATION else [],
             form_name(form),
             entry_of(form, path),
         )
-        for form in read_forms(path)
+        for form in [*forms, *declarations]
     ]
 
 
@@ -268,7 +272,9 @@ def _print_table(results: list[FileResult]) -> None:
             continue
         counts = count_by_severity(r.findings)
         head = f"{r.path}：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
-        if len(r.forms) > 1:
+        if all(form.kind == DECLARATION for form in r.forms):
+            head += "（绩效目标申报表：用于核对同一项目自评表的年度指标值）"
+        elif len(r.forms) > 1:
             head += f"（{len(r.forms)} 份表格）"
         if r.marked:
             head += f"（标注副本：{r.marked}）"

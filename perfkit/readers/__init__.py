@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import NotAForm
 from ..layout import FIELD_NAMES, SETTINGS_SHEET
-from ..model import Formula
+from ..model import Declaration, Formula
 from ..profiles import DEFAULT_PROFILE
 from .cells import Book, SheetData, cell_index, open_book
 from .recognise import Found, SheetScan, headers, recognise, scan
@@ -35,6 +35,16 @@ def read_forms(path: str | os.PathLike) -> list[Form]:
     name = os.fspath(path)
     with open_book(name) as book:
         return forms_of(book, name)
+
+
+def read_book(path: str | os.PathLike) -> tuple[list[Form], list[Declaration]]:
+    """The forms of the workbook at *path* and its 绩效目标申报表 (read only to
+    check 自评表 targets against them: the batch commands); raises
+    :class:`NotAForm` when it holds neither."""
+    name = os.fspath(path)
+    with open_book(name) as book:
+        sheets = [book.sheet(n) for n in book.sheet_names]
+        return _read(sheets, name, book.defined_names, book.hidden_sheets)
 
 
 def read_form(path: str | os.PathLike) -> Form:
@@ -59,6 +69,25 @@ def forms_from_grids(
     at [0][0]; *formulas* the same shape holding "=…" text; *merged* zero-based
     ranges; *hidden* the names of the hidden sheets), e.g. read in bulk from a
     live workbook."""
+    sheets = _grid_sheets(values, formulas, merged)
+    return _forms(sheets, source, defined_names or {}, set(hidden))
+
+
+def book_from_grids(
+    values: dict[str, list[list[Any]]],
+    formulas: dict[str, list[list[Any]]] | None = None,
+    merged: dict[str, list[tuple[int, int, int, int]]] | None = None,
+    source: str = "",
+    defined_names: dict[str, str] | None = None,
+    hidden: Iterable[str] = (),
+) -> tuple[list[Form], list[Declaration]]:
+    """:func:`forms_from_grids` with the 绩效目标申报表 among the sheets, as
+    :func:`read_book` gives them."""
+    sheets = _grid_sheets(values, formulas, merged)
+    return _read(sheets, source, defined_names or {}, set(hidden))
+
+
+def _grid_sheets(values, formulas, merged) -> list[SheetData]:
     sheets = []
     for name, rows in values.items():
         grid = [[None if v == "" else v for v in (row or ())] for row in rows or ()]
@@ -68,14 +97,35 @@ def forms_from_grids(
                 if isinstance(text, str) and text.startswith("=") and len(text) > 1:
                     texts[(r, c)] = text
         sheets.append(SheetData(name, grid, texts, tuple((merged or {}).get(name) or ())))
-    return _forms(sheets, source, defined_names or {}, set(hidden))
+    return sheets
 
 
 def _forms(
     sheets: list[SheetData], source: str, names: dict[str, str], hidden: set[str]
 ) -> list[Form]:
+    forms, declarations = _read(sheets, source, names, hidden)
+    if not forms:
+        raise declarations_only(declarations, source)
+    return forms
+
+
+def declarations_only(declarations: list[Declaration], source: str) -> NotAForm:
+    """The error of a workbook that holds 绩效目标申报表 and no form."""
+    what = "、".join(dict.fromkeys(f"工作表「{d.sheet}」" for d in declarations))
+    return NotAForm(
+        f"{what}是项目支出绩效目标申报表，不是自评表或评分表：perfkit 用它核对自评表的"
+        "年度指标值——把它和自评表放在一起运行 perfkit validate、summarize 或 review",
+        path=source or None,
+    )
+
+
+def _read(
+    sheets: list[SheetData], source: str, names: dict[str, str], hidden: set[str]
+) -> tuple[list[Form], list[Declaration]]:
+    """The forms and the 绩效目标申报表 of *sheets*; NotAForm when neither."""
     words = vocab()
     forms: list[Form] = []
+    declarations: list[Declaration] = []
     why: list[str] = []
     scans: dict[str, SheetScan] = {}
 
@@ -95,6 +145,10 @@ def _forms(
             why.append(f"工作表「{sheet.name}」：{reason}")
         for item in found:
             form = item.form
+            if item.declaration:
+                form.layout = item.layout
+                declarations.append(Declaration.of(form))
+                continue
             form.layout = item.layout = refine(item.layout, sheet)
             form.profile = settings.get("profile") or DEFAULT_PROFILE
             if settings:
@@ -119,6 +173,8 @@ def _forms(
                 )
             _cross_check(item, names, form)
             forms.append(form)
+    if not forms and declarations:
+        return forms, declarations
     if not forms and settings.get("form_id"):
         raise NotAForm(
             f"缺少工作表：工作簿中有 perfkit 模板的设置表（模板版本 {settings['form_id']}），"
@@ -130,7 +186,7 @@ def _forms(
         raise NotAForm(
             f"没有找到项目支出绩效自评表或绩效评价指标体系评分表。{detail}", path=source or None
         )
-    return forms
+    return forms, declarations
 
 
 def _has_content(sheet: SheetData) -> bool:
@@ -232,4 +288,11 @@ def _cross_check(item: Found, names: dict[str, str], form: Form) -> None:
             )
 
 
-__all__ = ["forms_from_grids", "forms_of", "read_form", "read_forms"]
+__all__ = [
+    "book_from_grids",
+    "forms_from_grids",
+    "forms_of",
+    "read_book",
+    "read_form",
+    "read_forms",
+]

@@ -54,6 +54,7 @@ from .cells import SheetData
 from .vocab import MAX_LABEL, Label, Vocab, normalise, year_in
 
 SCORE_KEYS = frozenset(("score", "weight"))
+DECLARATION_TITLE = "declaration"  # the [title] key of a 绩效目标申报表 in the label vocabulary
 LEVEL_KEYS = ("level1", "level2")
 ROW_KEYS = frozenset(("level3", "target", "actual", "benchmark", "rule"))
 EVAL_KEYS = frozenset(("benchmark", "rule"))
@@ -119,6 +120,7 @@ class Found:
 
     layout: Layout
     form: SelfEvalForm | EvalTable
+    declaration: bool = False  # a 绩效目标申报表 read as a 自评表 grid (model.Declaration.of)
 
 
 DATA_KEYS = ("target", "actual", "benchmark", "rule", "weight", "score")  # not labels of rows
@@ -265,6 +267,9 @@ class Header:
     # (first, last) rows of the header typed again inside the grid (the top of
     # a printed page 2): not indicator rows, and not a new form
     repeats: list[tuple[int, int]] = field(default_factory=list)
+    # a 绩效目标申报表 (its title says so; 指标值 and no 分值 / 得分 / 实际完成值):
+    # read as a 自评表 grid, handed over as a model.Declaration
+    declaration: bool = False
 
     def label_edge(self) -> int:
         """The last column where a label may end the grid: left of the data."""
@@ -281,7 +286,10 @@ def headers(s: SheetScan) -> list[Header]:
             continue
         cols = _columns(s.row_hits(r))
         keys = set(cols)
-        if len(keys) < 3 or not keys & SCORE_KEYS or not keys & ROW_KEYS:
+        if len(keys) < 3 or not keys & ROW_KEYS:
+            continue
+        declared = not keys & SCORE_KEYS
+        if declared and not _declaration_header(s, r, keys, out[-1].row if out else -1):
             continue
         first = r
         below = _columns(s.row_hits(r + 1))
@@ -294,9 +302,25 @@ def headers(s: SheetScan) -> list[Header]:
         if out and _repeated(s, out[-1], first, cols):
             out[-1].repeats.append((first, r))
             continue
-        kind = EVAL_TABLE if set(cols) & EVAL_KEYS else SELF_EVAL
-        out.append(Header(r, first, dict(sorted(cols.items(), key=lambda kv: kv[1])), kind))
+        kind = EVAL_TABLE if set(cols) & EVAL_KEYS and not declared else SELF_EVAL
+        columns = dict(sorted(cols.items(), key=lambda kv: kv[1]))
+        out.append(Header(r, first, columns, kind, declaration=declared))
     return out
+
+
+def _declaration_header(s: SheetScan, r: int, keys: set[str], after: int) -> bool:
+    """Whether row *r*, with no 分值 / 得分 column, heads the grid of a
+    绩效目标申报表: a 指标值 and a 三级 / 二级指标 column, no 实际完成值, and
+    a title above (below the previous form's header) that names the 申报表."""
+    if "target" not in keys or "actual" in keys or keys & EVAL_KEYS:
+        return False
+    if not keys & {"level3", "level2"}:
+        return False
+    return any(
+        h.key("title") == DECLARATION_TITLE
+        for row in range(max(after + 1, r - 40), r)
+        for h in s.row_hits(row)
+    )
 
 
 _NEW_FORM_ROLES = ("title", "head", "fund_col", "goal")
@@ -461,7 +485,7 @@ class _FormReader:
         self._grade(total_row)
         layout = self._layout(rows, groups, total_row, fund)
         form = self._form(rows, layout, fund)
-        return Found(layout, form)
+        return Found(layout, form, self.head.declaration)
 
     # -- the parts above the grid --------------------------------------------
     def _title_row(self) -> int:

@@ -36,17 +36,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..model import SELF_EVAL, Loc
+from ..model import DECLARATION, SELF_EVAL, Loc
 from ..numbers import WAN, fmt, round2
 from ..values import read_number, subject_of, text_of, unit_of, years_in
 
 SHOWN = 3  # other forms named in a message; the rest counted
 SATISFACTION = "满意"  # in a row's 一级, 二级 or 三级指标: a 满意度 indicator
 SELF_NAME, EVAL_NAME = "自评表", "评分表"  # model.form_name of the two kinds a pair joins
+DECLARED_NAME = "绩效目标申报表"  # model.form_name of a model.Declaration
 LABELS = {  # a few words for each code, for the risk reasons of perfkit review
     "PROJECT_REPEATED": "重复报送",
     "EVALUATION_AMOUNT_DIFFERS": "自评表与评分表金额不一致",
     "EVALUATION_TARGET_DIFFERS": "自评表与评分表指标值不一致",
+    "TARGET_CHANGED": "指标值与申报表不同",
+    "INDICATOR_DROPPED": "申报表的指标未自评",
 }
 
 
@@ -112,8 +115,11 @@ def entry_of(form: Any, file: str) -> Entry:
     if "project_code" in locs:
         at["code"] = locs["project_code"]
     self_eval = form.form == SELF_EVAL
-    holder = form.funds.get("total") if self_eval else form
-    wan = amount_unit_of(form) == "万元"
+    declared = form.form == DECLARATION
+    if "header" in locs:
+        at["header"] = locs["header"]
+    holder = form.funds.get("total") if self_eval else None if declared else form
+    wan = not declared and amount_unit_of(form) == "万元"
     amounts = {}
     for what, name in (("budget", "annual_budget"), ("executed", "executed")):
         value, problem = read_number(getattr(holder, name, None)) if holder else (None, None)
@@ -123,7 +129,7 @@ def entry_of(form: Any, file: str) -> Entry:
         loc = (getattr(holder, "locs", None) or {}).get(name) if holder else None
         if loc is not None:
             at[what] = loc
-    field_name = "target" if self_eval else "benchmark"
+    field_name = "target" if self_eval or declared else "benchmark"
     targets = []
     for ind in getattr(form, "indicators", ()):
         text = text_of(getattr(ind, field_name, None))
@@ -140,7 +146,7 @@ def entry_of(form: Any, file: str) -> Entry:
         form.sheet or "",
         form_name(form),
         unit_of(form),
-        text_of(getattr(form, "project_code", None)) if self_eval else "",
+        text_of(getattr(form, "project_code", None)) if self_eval or declared else "",
         subject_of(form),
         text_of(form.year),
         amounts["budget"],
@@ -162,6 +168,10 @@ def findings(entries: Sequence[Entry]) -> dict[int, list]:
             found = _disagreements(entries[here], entries[there])
             if found:
                 out.setdefault(here, []).extend(found)
+    for i, j in declared(entries):
+        found = _changes(entries[i], entries[j])
+        if found:
+            out.setdefault(i, []).extend(found)
     return out
 
 
@@ -345,6 +355,88 @@ def _same_amount(a: Decimal, b: Decimal, wan: bool) -> bool:
 
 def _amount(value: Decimal, wan: bool) -> str:
     return f"{fmt(round2(value / WAN))} 万元" if wan else f"{fmt(round2(value))} 元"
+
+
+# -- a 自评表 and the 申报表 of its project -------------------------------------------
+
+
+def declared(entries: Sequence[Entry]) -> list[tuple[int, int]]:
+    """(自评表, 绩效目标申报表) of the same project (a 项目编码 both give, or the
+    year, unit and 项目名称), in batch order."""
+    by_key: dict[tuple[str, ...], list[int]] = {}
+    for j, e in enumerate(entries):
+        if e.kind == DECLARED_NAME:
+            for key in _declared_keys(e):
+                by_key.setdefault(key, []).append(j)
+    out = []
+    for i, e in enumerate(entries):
+        if e.kind in (SELF_NAME,):
+            hits = [j for key in _declared_keys(e) for j in by_key.get(key, ())]
+            for j in dict.fromkeys(hits):
+                if not _conflict(e, entries[j]):
+                    out.append((i, j))
+    return out
+
+
+def _declared_keys(e: Entry) -> list[tuple[str, ...]]:
+    year, code = _year(e.year), _norm(e.code)
+    keys = [("code", year, code)] if code else []
+    return keys + [("name", *k) for k in _pair_keys(e)]
+
+
+def _changes(me: Entry, declaration: Entry) -> list:
+    """How the 自评表 *me* departs from the targets its project declared."""
+    out = []
+    mine = {t.name: t for t in me.targets if t.name}
+    missing = []
+    for d in declaration.targets:
+        t = mine.get(d.name)
+        if t is None:
+            if d.name:
+                missing.append(d)
+            continue
+        if _declared_same(t.text, d.text):
+            continue
+        out.append(
+            _finding(
+                "TARGET_CHANGED",
+                t.at,
+                f"“{t.label}”的年度指标值“{t.text}”，而绩效目标申报表（{declaration.shown}）"
+                f"中为“{d.text}”：自评应按申报（批复）的指标值考核，调整须有批准依据",
+            )
+        )
+    if missing:
+        named = "、".join(f"“{d.label}”（{d.text}）" for d in missing[:SHOWN])
+        more = f"等 {len(missing)} 个" if len(missing) > SHOWN else ""
+        out.append(
+            _finding(
+                "INDICATOR_DROPPED",
+                me.cell("header"),
+                f"绩效目标申报表（{declaration.shown}）中的指标 {named}{more}在自评表中"
+                "没有同名的三级指标：是否被删除或改名？申报的指标都应自评",
+            )
+        )
+    return out
+
+
+def _declared_same(a: str, b: str) -> bool:
+    """A 年度指标值 as declared: the same text (spaces and widths aside), or
+    the same single number in the same unit (≥10场 / 不少于10场)."""
+    from ..targets import Kind, read
+
+    if _norm(a) == _norm(b):
+        return True
+    ra, rb = read(a), read(b)
+    if ra.kind is not Kind.QUANTITATIVE or rb.kind is not Kind.QUANTITATIVE:
+        return False
+    if len(ra.measures) != len(rb.measures):
+        return False
+    for ma, mb in zip(ra.measures, rb.measures, strict=True):
+        if ma.base() != mb.base() or ma.upper != mb.upper:
+            return False
+        if (ma.op or "=") != (mb.op or "=") and ma.op is not None and mb.op is not None:
+            return False
+    return True
 
 
 # -- helpers ------------------------------------------------------------------------

@@ -460,5 +460,25 @@ EVALUATION_TARGET_DIFFERS = code(
     "福田 表1-2 满意度“不低于 85%”，表2-1 辖区群众满意度的标杆为“≥90%”（DOMAIN F-6）",
     "核实绩效目标批复的指标值；自评和评价应按同一个指标值考核",
 )
-BATCH_CODES = (PROJECT_REPEATED, EVALUATION_AMOUNT_DIFFERS, EVALUATION_TARGET_DIFFERS)
+TARGET_CHANGED = code(
+    "TARGET_CHANGED",
+    WARNING,
+    "自评表的年度指标值与同一项目绩效目标申报表中同一指标（三级指标名称相同）的指标值不同：平台把申报（批复）的指标值原样带入自评表，改动须有批准的调整依据",
+    "申报表 举办培训场次“≥10场”，自评表改为“≥8场”，实际完成 9 场，得满分",
+    "按申报的指标值填写并重新计分；确经批准调整的，在偏差原因中写明调整依据",
+)
+INDICATOR_DROPPED = code(
+    "INDICATOR_DROPPED",
+    WARNING,
+    "同一项目绩效目标申报表中的指标，在自评表中没有同名的三级指标（被删除或改了名称）",
+    "申报表有“培训合格率（≥95%）”，自评表中没有这一行",
+    "补上申报的指标并如实自评；改了名称的，改回申报时的名称",
+)
+BATCH_CODES = (
+    PROJECT_REPEATED,
+    EVALUATION_AMOUNT_DIFFERS,
+    EVALUATION_TARGET_DIFFERS,
+    TARGET_CHANGED,
+    INDICATOR_DROPPED,
+)
 """Codes found between the forms of a batch, not within one form."""
