@@ -531,3 +531,114 @@ def test_the_declaration_in_the_summary_and_the_review(tmp_path, capsys):
     reasons = result.ranked[0].risk.reasons
     assert any(t.startswith("指标值与申报表不同 2：") for t in reasons)
     assert any(t.startswith("申报表的指标未自评 2：") for t in reasons)
+
+
+def jiaxian(path, annual=DECLARED, longer=(("产出指标", "数量指标", "举办培训场次", "≥30场"),)):
+    """The 佳县 申报表 (DOMAIN §3.2): 项目属性 and 项目负责人 in the head, the
+    funds in one cell, 长期目标 / 年度目标, then 长期绩效指标 and 年度绩效指标,
+    each with its own header 一级指标 | 二级指标 | 指标内容 | 指标值 | 备注."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "项目支出绩效目标申报表"
+    ws["A2"] = "（2023年度）"
+    ws["A3"], ws["B3"], ws["D3"], ws["E3"] = (
+        "项目名称",
+        "中小企业培训服务项目",
+        "项目属性",
+        "延续项目 ☑",
+    )
+    ws["A4"], ws["B4"], ws["D4"], ws["E4"] = "主管部门", "某区工商业联合会", "主管部门编码", "301"
+    ws["A5"], ws["B5"], ws["D5"], ws["E5"] = (
+        "项目实施单位",
+        "某区工商业联合会",
+        "项目负责人",
+        "张三",
+    )
+    ws["A6"], ws["B6"] = "项目资金申请(万元)", "资金总额：195.93  财政拨款：195.93  自有资金：0"
+    ws["A7"], ws["B7"], ws["D7"] = "项目绩效目标", "长期目标", "年度目标"
+    ws["B8"], ws["D8"] = "三年培训中小企业 500 家", "培训 10 场"
+    r = 9
+    for part, rows in (("长期绩效指标", longer), ("年度绩效指标", annual)):
+        ws[f"A{r}"] = part
+        for c, h in zip(
+            "ABCDE", ("一级指标", "二级指标", "指标内容", "指标值", "备注"), strict=True
+        ):
+            ws[f"{c}{r + 1}"] = h
+        for i, row in enumerate(rows, r + 2):
+            for c, v in zip("ABCD", row, strict=True):
+                ws[f"{c}{i}"] = v
+        r += len(rows) + 2
+    wb.save(path)
+    return path
+
+
+def test_the_jiaxian_declaration_keeps_only_the_years_indicators(tmp_path, capsys):
+    d = _read_declared(jiaxian(tmp_path / "佳县.xlsx"))
+    assert [(i.level3, i.target) for i in d.indicators] == [(r[2], r[3]) for r in DECLARED]
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    hebei_style(folder / "自评表.xlsx", wan=False, colon=False)
+    jiaxian(folder / "申报表.xlsx", annual=CHANGED)
+    _, found = _validate(capsys, folder, codes=BATCH_CODE_NAMES)
+    assert [(f["code"], f["cell"]) for f in found] == [
+        ("INDICATOR_DROPPED", "B12"),
+        ("TARGET_CHANGED", "E13"),  # against the year's ≥12场, not the 长期 ≥30场
+    ]
+    assert "中为“≥12场”" in found[1]["message"]
+
+
+def mof_target_table(path, rows=CHANGED):
+    """The MOF 项目支出绩效目标表 (DOMAIN §3.2): 主管部门及代码, the funds as
+    label | amount rows under a merged 项目资金（万元）, 中期目标 / 年度目标, and
+    the grid beside a merged 绩效指标 cell, its 一级指标 merged down."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "目标表"
+    ws["A1"], ws["A2"] = "项目支出绩效目标表", "（2023年度）"
+    ws["A3"], ws["C3"] = "项目名称", "中小企业培训服务项目"
+    ws["A4"], ws["C4"], ws["D4"], ws["E4"] = (
+        "主管部门及代码",
+        "[301]某区工商业联合会",
+        "实施单位",
+        "某区工商业联合会",
+    )
+    ws["A5"] = "项目资金（万元）"
+    for r, (label, amount) in enumerate(
+        (("年度资金总额", 195.93), ("其中：财政拨款", 195.93), ("其他资金", 0)), 5
+    ):
+        ws[f"C{r}"], ws[f"E{r}"] = label, amount
+    ws["A8"], ws["B8"], ws["D8"] = "总体目标", "中期目标", "年度目标"
+    ws["B9"], ws["D9"] = "三年培训 500 家", "培训 10 场"
+    ws["A10"] = "绩效指标"
+    for c, h in zip("BCDE", ("一级指标", "二级指标", "三级指标", "指标值"), strict=True):
+        ws[f"{c}10"] = h
+    level1 = None
+    for r, (l1, l2, l3, target) in enumerate(rows, 11):
+        ws[f"B{r}"] = l1 if l1 != level1 else None
+        level1 = l1
+        ws[f"C{r}"], ws[f"D{r}"], ws[f"E{r}"] = l2, l3, target
+    for rng in ("A3:B3", "C3:F3", "A4:B4", "A5:B7", "A8:A9", f"A10:A{10 + len(rows)}", "B11:B12"):
+        ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def test_the_mof_target_table(tmp_path, capsys):
+    d = _read_declared(mof_target_table(tmp_path / "x.xlsx"))
+    assert [(i.level1, i.level3, i.target) for i in d.indicators][:2] == [
+        ("产出指标", "举办培训场次", "≥12场"),
+        ("产出指标", "培训覆盖企业数", "≥50家"),
+    ]
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    hebei_style(folder / "自评表.xlsx", wan=False, colon=False)
+    mof_target_table(folder / "目标表.xlsx")
+    _, found = _validate(capsys, folder, codes=BATCH_CODE_NAMES)
+    assert [(f["code"], f["cell"]) for f in found] == [
+        ("INDICATOR_DROPPED", "B12"),
+        ("TARGET_CHANGED", "E13"),
+    ]

@@ -147,7 +147,9 @@ def _read(
             form = item.form
             if item.declaration:
                 form.layout = item.layout
-                declarations.append(Declaration.of(form))
+                declaration = Declaration.of(form)
+                declaration.indicators = _annual(declaration.indicators, sheet, words)
+                declarations.append(declaration)
                 continue
             form.layout = item.layout = refine(item.layout, sheet)
             form.profile = settings.get("profile") or DEFAULT_PROFILE
@@ -187,6 +189,34 @@ def _read(
             f"没有找到项目支出绩效自评表或绩效评价指标体系评分表。{detail}", path=source or None
         )
     return forms, declarations
+
+
+def _annual(indicators: list, sheet: SheetData, words) -> list:
+    """The rows of a 绩效目标申报表 that are the year's targets: not those
+    under a row of 长期 / 中期绩效指标, until a row of 年度绩效指标."""
+    from .vocab import normalise
+
+    if not indicators or not words.declaration_longer:
+        return indicators
+    last = max(ind.row for ind in indicators)
+    opens: dict[int, bool] = {}  # row (1-based) -> the year's (True) or longer (False)
+    for r, line in enumerate(sheet.values[:last], start=1):
+        for value in line:
+            if type(value) is str and value and len(value) < 40:
+                core = normalise(value).core
+                if core in words.declaration_longer:
+                    opens[r] = False
+                elif core in words.declaration_annual:
+                    opens[r] = True
+    if False not in opens.values():
+        return indicators
+    marks = sorted(opens.items())
+
+    def annual(row: int) -> bool:
+        before = [state for r, state in marks if r < row]
+        return before[-1] if before else True
+
+    return [ind for ind in indicators if annual(ind.row)]
 
 
 def _has_content(sheet: SheetData) -> bool:

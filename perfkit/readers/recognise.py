@@ -290,6 +290,10 @@ def headers(s: SheetScan) -> list[Header]:
             continue
         declared = not keys & SCORE_KEYS
         if declared and not _declaration_header(s, r, keys, out[-1].row if out else -1):
+            if not (out and out[-1].declaration and _same_columns(out[-1], cols)):
+                continue
+            out[-1].repeats.append((r, r))  # the 申报表's 年度 grid under its 长期 grid
+            skip_to = r
             continue
         first = r
         below = _columns(s.row_hits(r + 1))
@@ -306,6 +310,10 @@ def headers(s: SheetScan) -> list[Header]:
         columns = dict(sorted(cols.items(), key=lambda kv: kv[1]))
         out.append(Header(r, first, columns, kind, declaration=declared))
     return out
+
+
+def _same_columns(head: Header, cols: dict[str, int]) -> bool:
+    return all(head.columns.get(k) == c for k, c in cols.items())
 
 
 def _declaration_header(s: SheetScan, r: int, keys: set[str], after: int) -> bool:

@@ -122,6 +122,9 @@ class Vocab:
     goal_sections: frozenset[str]
     units: dict[str, str]
     department_titles: tuple[str, ...] = ()  # titles of forms that name no project
+    # rows that open a 绩效目标申报表's 年度 and its 长期 / 中期 indicators
+    declaration_annual: frozenset[str] = frozenset()
+    declaration_longer: frozenset[str] = frozenset()
     # labels() of each text met so far: a pure function of the text and this
     # vocabulary (sheets repeat their labels, and every cell is looked up)
     _memo: dict[str, tuple[tuple[str, str], ...]] = field(
@@ -270,6 +273,8 @@ def load(extra: str | None = None) -> Vocab:
         department_titles=tuple(
             _words(_table(merged, "department").get("titles", []), "department.titles", "labels")
         ),
+        declaration_annual=words_of("declaration", "annual"),
+        declaration_longer=words_of("declaration", "longer"),
     )
 
 
