@@ -642,3 +642,19 @@ def test_the_mof_target_table(tmp_path, capsys):
         ("INDICATOR_DROPPED", "B12"),
         ("TARGET_CHANGED", "E13"),
     ]
+
+
+def test_indicators_of_one_name_are_matched_by_their_group():
+    from perfkit.model import Loc
+    from perfkit.validate.between import Target, matched
+
+    def t(group, name, text="x"):
+        return Target(name, False, text, Loc("S", "A1"), f"{group}／{name}", group)
+
+    declared = [t("数量指标", "完成率"), t("质量指标", "完成率"), t("时效指标", "及时率")]
+    mine = [t("质量指标", "完成率"), t("数量指标", "完成率"), t("时效", "及时率")]
+    got = {i: (m.group, m.name) for i, m in matched(declared, mine, True).items()}
+    # 完成率 twice: each with its 二级; 及时率 once on each side: by its name
+    assert got == {0: ("数量指标", "完成率"), 1: ("质量指标", "完成率"), 2: ("时效", "及时率")}
+    # without the groups, a name either side has twice is matched to nothing
+    assert set(matched(declared, mine, False)) == {2}

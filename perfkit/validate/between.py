@@ -62,6 +62,34 @@ class Target:
     text: str
     at: Loc
     label: str  # “二级／三级” for messages
+    group: str = ""  # 二级指标, normalised
+
+
+def matched(mine: Sequence[Target], theirs: Sequence[Target], by_group: bool) -> dict[int, Target]:
+    """index in *mine* -> the one of *theirs* that is the same indicator: the
+    same 二级 and 三级指标 (*by_group*), else a 三级指标 name each side has once."""
+    out: dict[int, Target] = {}
+    if by_group:
+        pairs_ = {(t.group, t.name): t for t in theirs if t.name}
+        for i, t in enumerate(mine):
+            if t.name and (t.group, t.name) in pairs_:
+                out[i] = pairs_[(t.group, t.name)]
+    once_mine = _once(t.name for t in mine)
+    once_theirs = {t.name: t for t in theirs if t.name in _once(u.name for u in theirs)}
+    taken = {id(t) for t in out.values()}
+    for i, t in enumerate(mine):
+        if i not in out and t.name in once_mine and t.name in once_theirs:
+            if id(once_theirs[t.name]) not in taken:
+                out[i] = once_theirs[t.name]
+    return out
+
+
+def _once(names) -> set[str]:
+    seen: dict[str, int] = {}
+    for n in names:
+        if n:
+            seen[n] = seen.get(n, 0) + 1
+    return {n for n, k in seen.items() if k == 1}
 
 
 @dataclass(frozen=True)
@@ -139,7 +167,14 @@ def entry_of(form: Any, file: str) -> Entry:
         levels = (text_of(ind.level1), text_of(ind.level2), text_of(ind.level3))
         label = "／".join(t for t in levels[1:] if t)
         targets.append(
-            Target(_norm(levels[2]), any(SATISFACTION in t for t in levels), text, loc, label)
+            Target(
+                _norm(levels[2]),
+                any(SATISFACTION in t for t in levels),
+                text,
+                loc,
+                label,
+                _norm(levels[1]),
+            )
         )
     return Entry(
         file,
@@ -318,8 +353,8 @@ def _disagreements(me: Entry, other: Entry) -> list:
 def _matched_targets(me: Entry, other: Entry) -> list[tuple[Target, Target]]:
     """The indicators of the two forms that are one: the same 三级指标, and
     the one 满意度 indicator of each (names differ: 服务对象满意度 / 辖区群众满意度)."""
-    theirs = {t.name: t for t in other.targets if t.name}
-    out = [(t, theirs[t.name]) for t in me.targets if t.name in theirs]
+    # the two forms' 二级指标 are of two frameworks (自评 / 评价): names only
+    out = [(me.targets[i], t) for i, t in matched(me.targets, other.targets, False).items()]
     mine_s = [t for t in me.targets if t.satisfaction]
     theirs_s = [t for t in other.targets if t.satisfaction]
     if len(mine_s) == 1 and len(theirs_s) == 1 and (mine_s[0], theirs_s[0]) not in out:
@@ -387,10 +422,10 @@ def _declared_keys(e: Entry) -> list[tuple[str, ...]]:
 def _changes(me: Entry, declaration: Entry) -> list:
     """How the 自评表 *me* departs from the targets its project declared."""
     out = []
-    mine = {t.name: t for t in me.targets if t.name}
+    mine = matched(declaration.targets, me.targets, True)  # declared -> the 自评表's
     missing = []
-    for d in declaration.targets:
-        t = mine.get(d.name)
+    for i, d in enumerate(declaration.targets):
+        t = mine.get(i)
         if t is None:
             if d.name:
                 missing.append(d)
