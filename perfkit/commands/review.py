@@ -81,15 +81,14 @@ def _review(args) -> int:
     )
     for r in bad:
         print(f"错误：{r.file}：{r.read_error}", file=sys.stderr)
-    if result.declarations:
-        print(
-            f"另读取 {result.declarations} 份绩效目标申报表：不参加复核排序，"
-            "只用于核对同一项目自评表的年度指标值",
-            file=sys.stderr,
-        )
-    between = _between_line(ranked)
-    if between:
-        print(between, file=sys.stderr)
+    from ..validate.between import console_note, declarations_note
+
+    for line in (
+        declarations_note(result.declarations, "不参加复核排序"),
+        console_note([r.between for r in ranked], "复核清单的风险原因"),
+    ):
+        if line:
+            print(line, file=sys.stderr)
     seed_note = (
         f"随机种子 {result.seed}"
         if result.seed_given
@@ -108,15 +107,3 @@ def _review(args) -> int:
     if bad:
         return 2
     return 1 if result.has_errors else 0
-
-
-def _between_line(ranked: list) -> str:
-    """The console's note on the findings between forms, "" when there are none."""
-    from collections import Counter
-
-    codes = Counter(code for r in ranked for code in r.between)
-    if not codes:
-        return ""
-    forms = sum(1 for r in ranked if r.between)
-    what = "、".join(f"{code} {n}" for code, n in sorted(codes.items()))
-    return f"注意：{forms} 份表格与同批的其他表格不一致或重复（{what}）：见复核清单的风险原因"

@@ -76,15 +76,14 @@ def _summarize(args: argparse.Namespace) -> int:
         + f" -> {args.output}",
         file=sys.stderr,
     )
-    if getattr(rows, "declarations", 0):
-        print(
-            f"另读取 {rows.declarations} 份绩效目标申报表：不是汇总的表格，"
-            "只用于核对同一项目自评表的年度指标值",
-            file=sys.stderr,
-        )
-    between = _between_line(rows)
-    if between:
-        print(between, file=sys.stderr)
+    from ..validate.between import console_note, declarations_note
+
+    for line in (
+        declarations_note(getattr(rows, "declarations", 0), "不是汇总的表格"),
+        console_note([row.get("between") or () for row in rows], "“汇总”工作表的备注列"),
+    ):
+        if line:
+            print(line, file=sys.stderr)
     return 2 if unreadable else 0
 
 
@@ -97,23 +96,3 @@ def _report(args: argparse.Namespace) -> int:
     path = write_report(args.eval, args.output, selfeval=args.selfeval, profile=args.profile)
     print(f"已生成报告初稿 -> {path}", file=sys.stderr)
     return 0
-
-
-def _between_line(rows: list) -> str:
-    """The console's note on the findings between forms, "" when there are none."""
-    from collections import Counter
-
-    codes = Counter(code for row in rows for code in row.get("between") or ())
-    if not codes:
-        return ""
-    forms = sum(1 for row in rows if row.get("between"))
-    what = "、".join(f"{code} {n}" for code, n in sorted(codes.items()))
-    hints = []
-    if codes.get("PROJECT_REPEATED"):
-        hints.append("同一项目有多份表格时汇总中每份都已计入，核实后只保留一份再汇总")
-    if codes.keys() & {"EVALUATION_AMOUNT_DIFFERS", "EVALUATION_TARGET_DIFFERS"}:
-        hints.append("核对同一项目的自评表与评分表")
-    if codes.keys() & {"TARGET_CHANGED", "INDICATOR_DROPPED"}:
-        hints.append("核对自评表与申报的绩效目标")
-    hint = "；".join(hints)
-    return f"注意：{forms} 份表格与同批的其他表格不一致或重复（{what}）：见“汇总”工作表的备注列；{hint}"

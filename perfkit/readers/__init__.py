@@ -69,8 +69,10 @@ def forms_from_grids(
     at [0][0]; *formulas* the same shape holding "=…" text; *merged* zero-based
     ranges; *hidden* the names of the hidden sheets), e.g. read in bulk from a
     live workbook."""
-    sheets = _grid_sheets(values, formulas, merged)
-    return _forms(sheets, source, defined_names or {}, set(hidden))
+    forms, declarations = book_from_grids(values, formulas, merged, source, defined_names, hidden)
+    if not forms:
+        raise declarations_only(declarations, source)
+    return forms
 
 
 def book_from_grids(

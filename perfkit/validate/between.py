@@ -210,6 +210,36 @@ def findings(entries: Sequence[Entry]) -> dict[int, list]:
     return out
 
 
+def console_note(codes_of_forms: Sequence[Sequence[str]], where: str) -> str:
+    """What a batch command prints about the findings between forms (each
+    form's codes, in *codes_of_forms*); *where*: where they are written;
+    "" when there are none."""
+    from collections import Counter
+
+    codes = Counter(code for codes_ in codes_of_forms for code in codes_)
+    if not codes:
+        return ""
+    forms = sum(1 for codes_ in codes_of_forms if codes_)
+    what = "、".join(f"{code} {n}" for code, n in sorted(codes.items()))
+    hints = []
+    if codes.get("PROJECT_REPEATED"):
+        hints.append("同一项目有多份表格时汇总中每份都已计入，核实后只保留一份")
+    if codes.keys() & {"EVALUATION_AMOUNT_DIFFERS", "EVALUATION_TARGET_DIFFERS"}:
+        hints.append("核对同一项目的自评表与评分表")
+    if codes.keys() & {"TARGET_CHANGED", "INDICATOR_DROPPED"}:
+        hints.append("核对自评表与申报的绩效目标")
+    return f"注意：{forms} 份表格与同批的其他表格不一致或重复（{what}）：见{where}；" + "；".join(
+        hints
+    )
+
+
+def declarations_note(n: int, role: str) -> str:
+    """What a batch command prints about the 绩效目标申报表 it read ("" for none)."""
+    if not n:
+        return ""
+    return f"另读取 {n} 份绩效目标申报表：{role}，只用于核对同一项目自评表的年度指标值"
+
+
 def of_forms(forms: Sequence[Any], file: str) -> list:
     """The findings between the forms of one workbook (*file*: its name), as
     the 校验 button reports them: a corrected copy on another sheet, a
