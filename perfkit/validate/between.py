@@ -17,6 +17,11 @@ between them:
   indicator is measured against — the 自评表's 年度指标值 and the 评分表's
   标杆值 of the indicator of the same name, and of the one 满意度 indicator
   each has (DOMAIN F-6: 不低于 85 % against ≥ 90 %).
+- ``TARGET_CHANGED`` / ``INDICATOR_DROPPED``: a 自评表 and the 绩效目标申报表
+  of its project (a 项目编码 both give, or year, unit and 项目名称; DOMAIN
+  §3.3: the platform copies the declared 指标值 into the 自评表) where a
+  年度指标值 is not the one declared, or a declared indicator is missing.
+  Only the 自评表 is told; a 申报表 is no form to check.
 
 Texts are compared with full-width forms, spaces and case set aside.
 
@@ -435,7 +440,7 @@ def declared(entries: Sequence[Entry]) -> list[tuple[int, int]]:
                 by_key.setdefault(key, []).append(j)
     out = []
     for i, e in enumerate(entries):
-        if e.kind in (SELF_NAME,):
+        if e.kind == SELF_NAME:
             hits = [j for key in _declared_keys(e) for j in by_key.get(key, ())]
             for j in dict.fromkeys(hits):
                 if not _conflict(e, entries[j]):
