@@ -712,6 +712,8 @@ def mark_between(records: list[Reviewed]) -> None:
                 paper.findings.append((f.severity, f.where, f.code, f.message))
         if paper is not None:
             r.payload = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)
+    for r in marked:
+        r.entry = None  # each form's targets: not kept for the outputs
 
 
 def with_warning(risk: Risk, what: str, message: str, severity: str = "warning") -> Risk:

@@ -338,6 +338,8 @@ def mark_between(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if f.severity != "info" and row.get(key) is not None:
                 row[key] += 1
         row["between"] = [f.code for f in found]
+    for row in marked:
+        del row["entry"]  # each form's targets: not kept for the workbook
     return rows
 
 
