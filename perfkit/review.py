@@ -707,8 +707,8 @@ def mark_between(records: list[Reviewed]) -> None:
             if f.severity == "warning":
                 r.warnings += 1
             r.risk = with_warning(r.risk, LABELS[f.code], f.message, f.severity)
-            if paper is not None:
-                paper.others.append((f.severity, f.where, f.code, f.message))
+            if paper is not None:  # on the workpaper's row of its cell, else among the others
+                paper.others += _attach([f], paper.checks + paper.manual)
                 paper.findings.append((f.severity, f.where, f.code, f.message))
         if paper is not None:
             r.payload = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)

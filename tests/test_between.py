@@ -531,6 +531,11 @@ def test_the_declaration_in_the_summary_and_the_review(tmp_path, capsys):
     reasons = result.ranked[0].risk.reasons
     assert any(t.startswith("指标值与申报表不同 2：") for t in reasons)
     assert any(t.startswith("申报表的指标未自评 2：") for t in reasons)
+    # in the workpaper: the changed target on the row of its indicator, the dropped one apart
+    paper = result.ranked[0].workpaper_data()
+    (line,) = [x for x in paper.checks + paper.manual if "TARGET_CHANGED" in x.codes]
+    assert "举办培训场次" in line.item
+    assert [o[2] for o in paper.others] == ["INDICATOR_DROPPED"]
 
 
 def jiaxian(path, annual=DECLARED, longer=(("产出指标", "数量指标", "举办培训场次", "≥30场"),)):
