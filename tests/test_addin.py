@@ -559,7 +559,7 @@ def test_show_help_lists_buttons_and_functions():
 
 UNO_PROBE = textwrap.dedent(
     """
-    import json, sys, time
+    import json, os, sys, time
     import uno
     from com.sun.star.beans import PropertyValue
 
@@ -591,6 +591,10 @@ UNO_PROBE = textwrap.dedent(
         out["libraries"][name] = {m: lib.getByName(m) for m in lib.getElementNames()}
     doc.close(True)
     print(json.dumps(out))
+    sys.stdout.flush()
+    # leave without tearing the UNO bridge down: pyuno may crash (SIGSEGV) in
+    # its exit handlers while the office is still there, after all is printed
+    os._exit(0)
     """
 )
 
