@@ -663,3 +663,15 @@ def test_indicators_of_one_name_are_matched_by_their_group():
     assert got == {0: ("数量指标", "完成率"), 1: ("质量指标", "完成率"), 2: ("时效", "及时率")}
     # without the groups, a name either side has twice is matched to nothing
     assert set(matched(declared, mine, False)) == {2}
+
+
+def test_two_copies_of_a_declaration(tmp_path, capsys, libreoffice):
+    """The 申报表 twice (its LibreOffice .xls copy beside it): no repeat of
+    it, and each change told once on the 自评表."""
+    folder = _self_and_declared(tmp_path, CHANGED)
+    libreoffice.convert(folder / "申报表.xlsx", folder / "申报表副本.xls")
+    _, found = _validate(capsys, folder, codes=BATCH_CODE_NAMES)
+    assert [(Path(f["file"]).name, f["code"], f["cell"]) for f in found] == [
+        ("自评表.xlsx", "INDICATOR_DROPPED", "B12"),
+        ("自评表.xlsx", "TARGET_CHANGED", "E13"),
+    ]

@@ -115,9 +115,12 @@ class Entry:
     at: dict[str, Loc] = field(default_factory=dict, compare=False)  # code, name, budget, executed
 
     def keys(self) -> list[tuple[str, ...]]:
-        """The keys under which another form would be the same project."""
+        """The keys under which another form would be the same project (none
+        for a 申报表: two copies of it are no project counted twice)."""
         kind, year = self.kind, _year(self.year)
-        out = []
+        out: list[tuple[str, ...]] = []
+        if kind == DECLARED_NAME:
+            return out
         code = _norm(self.code)
         if code:
             out.append(("code", kind, year, code))
@@ -208,8 +211,9 @@ def findings(entries: Sequence[Entry]) -> dict[int, list]:
             found = _disagreements(entries[here], entries[there])
             if found:
                 out.setdefault(here, []).extend(found)
-    for i, j in declared(entries):
-        found = _changes(entries[i], entries[j])
+    for i, j in declared(entries):  # of two copies of one 申报表, what the first says
+        told = {(f.code, f.cell) for f in out.get(i, ())}
+        found = [f for f in _changes(entries[i], entries[j]) if (f.code, f.cell) not in told]
         if found:
             out.setdefault(i, []).extend(found)
     return out
