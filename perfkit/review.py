@@ -49,7 +49,7 @@ from typing import Any
 from . import batch
 from .errors import OutputError, UsageError
 from .fsutil import check_outputs, prepare_folder
-from .model import SELF_EVAL, form_name
+from .model import DECLARATION, FORM_NAMES, SELF_EVAL, form_name
 from .numbers import HUNDRED, ZERO, fmt, round2
 from .scoring import ScoreState
 from .values import UNKNOWN, subject_of, unit_of
@@ -184,7 +184,6 @@ class Reviewed:
     read_error: str = ""
     entry: Any = None  # validate.between.Entry, for the checks between forms
     between: tuple[str, ...] = ()  # the codes of those checks that concern this form
-    declaration: bool = False  # a 绩效目标申报表: read for those checks, never ranked
     payload: bytes = b""  # the pickled Workpaper
     rank: int = 0
     sampled: str = ""  # RISKIEST / RANDOM / ""
@@ -193,6 +192,11 @@ class Reviewed:
     @property
     def readable(self) -> bool:
         return not self.read_error
+
+    @property
+    def declaration(self) -> bool:
+        """A 绩效目标申报表: read for the checks between forms, never ranked."""
+        return self.form == FORM_NAMES[DECLARATION]
 
     def workpaper_data(self) -> Workpaper:
         return pickle.loads(self.payload)
@@ -684,8 +688,7 @@ def review_path(job: _Job) -> list[Reviewed]:
     reviewed = [review_one(form, job, i) for i, form in enumerate(forms)]
     # a 绩效目标申报表 is not reviewed: only its targets, for the checks between forms
     return reviewed + [
-        Reviewed(job.path, job.key, d.sheet, form=form_name(d), entry=entry_of(d, job.path),
-                 declaration=True)
+        Reviewed(job.path, job.key, d.sheet, form=form_name(d), entry=entry_of(d, job.path))
         for d in declarations
     ]  # fmt: skip
 
@@ -717,8 +720,8 @@ def mark_between(records: list[Reviewed]) -> None:
 
 
 def with_warning(risk: Risk, what: str, message: str, severity: str = "warning") -> Risk:
-    """*risk* with one finding more that only the batch shows (a form of the
-    same project elsewhere): counted in 问题分 by its severity like any other,
+    """*risk* with one finding more that only the batch shows (the checks
+    between forms): counted in 问题分 by its severity like any other,
     within the cap, and named in a reason of its own."""
     findings = min(risk.findings + SEVERITY_POINTS.get(severity, ZERO), FINDINGS_CAP)
     added = findings - risk.findings

@@ -114,20 +114,23 @@ class Entry:
     targets: tuple[Target, ...] = ()
     at: dict[str, Loc] = field(default_factory=dict, compare=False)  # code, name, budget, executed
 
-    def keys(self) -> list[tuple[str, ...]]:
-        """The keys under which another form would be the same project (none
-        for a 申报表: two copies of it are no project counted twice)."""
-        kind, year = self.kind, _year(self.year)
-        out: list[tuple[str, ...]] = []
-        if kind == DECLARED_NAME:
-            return out
-        code = _norm(self.code)
-        if code:
-            out.append(("code", kind, year, code))
+    def project(self) -> list[tuple[str, ...]]:
+        """The keys that name the form's project, of whatever kind the form
+        is: its 项目编码, and its unit and 项目名称, each with the year."""
+        year, code = _year(self.year), _norm(self.code)
+        out = [("code", year, code)] if code else []
         unit, name = _norm(self.unit), _norm(self.name)
         if unit and name:
-            out.append(("name", kind, year, unit, name))
+            out.append(("name", year, unit, name))
         return out
+
+    def keys(self) -> list[tuple[str, ...]]:
+        """The keys under which another form would be the same project: of
+        the same kind (none for a 申报表: two copies of it are no project
+        counted twice)."""
+        if self.kind == DECLARED_NAME:
+            return []
+        return [(key[0], self.kind, *key[1:]) for key in self.project()]
 
     def cell(self, what: str) -> Loc:
         """Where the form says *what* (code, name, budget, executed): that
@@ -340,22 +343,23 @@ def _describe(other: Entry, me: Entry) -> str:
 
 def pairs(entries: Sequence[Entry]) -> list[tuple[int, int]]:
     """(自评表, 评分表) of the same project (year, unit and 项目名称), in batch order."""
-    evals: dict[tuple[str, ...], list[int]] = {}
+    return _joined(entries, EVAL_NAME)
+
+
+def _joined(entries: Sequence[Entry], kind: str) -> list[tuple[int, int]]:
+    """(自评表, form of *kind*) of the same project (:meth:`Entry.project`;
+    two different 项目编码 are two projects), in batch order."""
+    by_key: dict[tuple[str, ...], list[int]] = {}
     for j, e in enumerate(entries):
-        if e.kind == EVAL_NAME:
-            for key in _pair_keys(e):
-                evals.setdefault(key, []).append(j)
+        if e.kind == kind:
+            for key in e.project():
+                by_key.setdefault(key, []).append(j)
     out = []
     for i, e in enumerate(entries):
         if e.kind == SELF_NAME:
-            for j in dict.fromkeys(j for key in _pair_keys(e) for j in evals.get(key, ())):
-                out.append((i, j))
+            hits = [j for key in e.project() for j in by_key.get(key, ())]
+            out += [(i, j) for j in dict.fromkeys(hits) if not _conflict(e, entries[j])]
     return out
-
-
-def _pair_keys(e: Entry) -> list[tuple[str, ...]]:
-    unit, name = _norm(e.unit), _norm(e.name)
-    return [(_year(e.year), unit, name)] if unit and name else []
 
 
 def _disagreements(me: Entry, other: Entry) -> list:
@@ -437,25 +441,7 @@ def _amount(value: Decimal, wan: bool) -> str:
 def declared(entries: Sequence[Entry]) -> list[tuple[int, int]]:
     """(自评表, 绩效目标申报表) of the same project (a 项目编码 both give, or the
     year, unit and 项目名称), in batch order."""
-    by_key: dict[tuple[str, ...], list[int]] = {}
-    for j, e in enumerate(entries):
-        if e.kind == DECLARED_NAME:
-            for key in _declared_keys(e):
-                by_key.setdefault(key, []).append(j)
-    out = []
-    for i, e in enumerate(entries):
-        if e.kind == SELF_NAME:
-            hits = [j for key in _declared_keys(e) for j in by_key.get(key, ())]
-            for j in dict.fromkeys(hits):
-                if not _conflict(e, entries[j]):
-                    out.append((i, j))
-    return out
-
-
-def _declared_keys(e: Entry) -> list[tuple[str, ...]]:
-    year, code = _year(e.year), _norm(e.code)
-    keys = [("code", year, code)] if code else []
-    return keys + [("name", *k) for k in _pair_keys(e)]
+    return _joined(entries, DECLARED_NAME)
 
 
 def _changes(me: Entry, declaration: Entry) -> list:
