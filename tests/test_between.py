@@ -313,6 +313,29 @@ def test_the_futian_pair_as_published(capsys):
     assert "“≥90%”" in found[0]["message"]
 
 
+def test_the_marked_copies_carry_the_findings_between_forms(tmp_path, capsys):
+    """--out: each copy notes what the console says of it, the pair's F-6 included
+    (the copies are written once the whole batch is checked)."""
+    out = tmp_path / "标注"
+    code = main(
+        ["validate", "--no-progress", "--out", str(out), str(FUTIAN_SELF), str(FUTIAN_EVAL)]
+    )
+    assert code == 1
+    capsys.readouterr()
+    for name, sheet, cell in (
+        ("futian2021_selfeval_校验.xlsx", "自评表", "E22"),
+        ("futian2021_evaltable_校验.xlsx", "评分表", "E26"),
+    ):
+        marked = openpyxl.load_workbook(out / name)
+        assert "EVALUATION_TARGET_DIFFERS" in marked[sheet][cell].comment.text, name
+        listed = [row[1].value for row in marked["校验结果"].iter_rows()]
+        assert "EVALUATION_TARGET_DIFFERS" in listed, name
+    # one file alone: its copy has no such note
+    main(["validate", "--no-progress", "--out", str(tmp_path / "单独"), str(FUTIAN_SELF)])
+    alone = openpyxl.load_workbook(tmp_path / "单独" / "futian2021_selfeval_校验.xlsx")
+    assert alone["自评表"]["E22"].comment is None
+
+
 def _futian_eval_copy(tmp_path, **cells) -> Path:
     path = tmp_path / "评分表.xlsx"
     wb = openpyxl.load_workbook(FUTIAN_EVAL)

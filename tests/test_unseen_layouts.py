@@ -767,7 +767,7 @@ def test_a_file_whose_name_says_the_other_format(tmp_path, corpus):
     the file really is."""
     import shutil
 
-    from perfkit.commands.validate import _Job, check_job
+    from perfkit.commands.validate import _Mark, mark_job
 
     xls = next(f for f in corpus if f.path.suffix == ".xls")
     xlsx = next(f for f in corpus if f.path.suffix == ".xlsx" and f.variant == "original")
@@ -778,10 +778,8 @@ def test_a_file_whose_name_says_the_other_format(tmp_path, corpus):
         assert [f.project_name for f in read_forms(copy)] == [
             f.project_name for f in read_forms(source)
         ]
-    res = check_job(
-        _Job(str(tmp_path / "really_xls.xlsx"), str(tmp_path), None, str(tmp_path / "o.xlsx"))
-    )
-    assert not res.error and "内容却是 .xls 格式" in res.mark_error
+    copy, why_not = mark_job(_Mark(str(tmp_path / "really_xls.xlsx"), str(tmp_path / "o.xlsx"), []))
+    assert not copy and "内容却是 .xls 格式" in why_not
 
 
 def test_evaltable_with_a_completion_column(tmp_path):

@@ -144,28 +144,37 @@ class _Job:
 
 
 def check_job(job: _Job) -> FileResult:
-    """Read, check and (with --out) mark one file; never raises (a worker)."""
+    """Read and check one file; never raises (a worker).  Its marked copy is
+    written afterwards (:func:`mark_job`), once the checks between the forms
+    of the batch have added their findings."""
     res = FileResult(job.path)
     try:
         res.forms = check_file(job.path, job.profile)
     except Exception as exc:  # every input is reported; the others go on
         res.error = _message(job.path, exc)
-        return res
-    if job.target:
-        try:
-            from ..validate.marking import mark_copy
-
-            mark_copy(job.path, job.target, res.findings)
-            res.marked = job.target
-        except PerfkitError as exc:  # the output's own message (OutputError names the copy)
-            res.mark_error = f"未写出 {job.path} 的标注副本：{exc}"
-        except OSError as exc:
-            res.mark_error = f"未写出 {job.path} 的标注副本：{read_error_message(exc)}"
-        except Exception:
-            res.mark_error = (
-                f"未写出 {job.path} 的标注副本：openpyxl 无法打开该文件，请在 Excel 中另存后重试"
-            )
     return res
+
+
+@dataclass(frozen=True)
+class _Mark:
+    path: str
+    target: str
+    findings: list  # the file's findings, those between forms included
+
+
+def mark_job(job: _Mark) -> tuple[str, str]:
+    """Write one marked copy; never raises (a worker): (the copy, "") or ("", why not)."""
+    try:
+        from ..validate.marking import mark_copy
+
+        mark_copy(job.path, job.target, job.findings)
+        return job.target, ""
+    except PerfkitError as exc:  # the output's own message (OutputError names the copy)
+        return "", f"未写出 {job.path} 的标注副本：{exc}"
+    except OSError as exc:
+        return "", f"未写出 {job.path} 的标注副本：{read_error_message(exc)}"
+    except Exception:
+        return "", f"未写出 {job.path} 的标注副本：openpyxl 无法打开该文件，请在 Excel 中另存后重试"
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -205,6 +214,15 @@ def run(args) -> int:
     progress = "校验" if len(jobs) >= PROGRESS_FROM and not args.no_progress else False
     results = list(imap(check_job, jobs, jobs=args.jobs, progress=progress))
     mark_between([form for r in results for form in r.forms])
+    marks = [
+        (res, _Mark(job.path, job.target, res.findings))
+        for job, res in zip(jobs, results, strict=True)
+        if job.target and not res.error
+    ]
+    progress = "标注" if len(marks) >= PROGRESS_FROM and not args.no_progress else False
+    written = imap(mark_job, [m for _, m in marks], jobs=args.jobs, progress=progress)
+    for (res, _), (copy, why_not) in zip(marks, written, strict=True):
+        res.marked, res.mark_error = copy, why_not
     if args.format == "json":
         _print_json(results, files.skipped)
     else:
