@@ -96,6 +96,15 @@ def test_two_codes_under_one_name_are_two_projects():
     assert pairs([entry(code=FALV_CODE), entry("b.xlsx")]) == {(0, 1), (1, 0)}
 
 
+def test_a_form_without_a_code_joins_no_two_codes():
+    """A and C have two codes under one unit and name, B has none: B may be
+    either, so it is a repeat of each; A and C are still two projects."""
+    entries = [entry(code=FALV_CODE), entry("b.xlsx"), entry("c.xlsx", code=FALV_CODE[:-1] + "2")]
+    found = find(entries)
+    assert {i: r.others for i, r in found.items()} == {0: (1,), 1: (0, 2), 2: (1,)}
+    assert not any(r.by_code for r in found.values())
+
+
 def test_a_year_written_another_way_is_the_same_year():
     assert find([entry(year="2023"), entry("b.xlsx", year="2023年度")])
     assert find([entry(year="2023"), entry("b.xlsx", year="二〇二三年度")])

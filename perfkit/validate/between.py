@@ -293,35 +293,26 @@ class Repeat:
 
 def find(entries: Sequence[Entry]) -> dict[int, Repeat]:
     """index -> :class:`Repeat` for every form that shares its project with
-    another form of *entries* (forms in batch order)."""
-    parent = list(range(len(entries)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    another form of *entries* (forms in batch order).  Pairwise, not by
+    groups: a form without a code that has the unit and name of two coded
+    forms is a repeat of each, but two forms of different codes are never
+    one project through it."""
     buckets: dict[tuple[str, ...], list[int]] = {}
     for i, entry in enumerate(entries):
         for key in entry.keys():
             buckets.setdefault(key, []).append(i)
+    others: dict[int, set[int]] = {}
     for key, members in buckets.items():
         for a, i in enumerate(members):
             for j in members[a + 1 :]:
                 if key[0] == "code" or not _conflict(entries[i], entries[j]):
-                    parent[root(j)] = root(i)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(entries)):
-        groups.setdefault(root(i), []).append(i)
+                    others.setdefault(i, set()).add(j)
+                    others.setdefault(j, set()).add(i)
     out: dict[int, Repeat] = {}
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        codes = {_norm(entries[i].code) for i in members}
-        by_code = len(codes) == 1 and "" not in codes
-        for i in members:
-            out[i] = Repeat(tuple(j for j in members if j != i), by_code)
+    for i, mine in sorted(others.items()):
+        code = _norm(entries[i].code)
+        by_code = bool(code) and all(_norm(entries[j].code) == code for j in mine)
+        out[i] = Repeat(tuple(sorted(mine)), by_code)
     return out
 
 
